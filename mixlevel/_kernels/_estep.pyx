@@ -1,0 +1,523 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False
+"""Per-cluster log-likelihood, posterior weights and expected complete-data scores.
+
+The general two-level mixture likelihood of a cluster j is
+
+    L_j = sum_d P(D_j=d) sum_g w_g prod_i [ sum_c P(C_ij=c | d, g)
+                                            sum_h w_h prod_p f(y_ijp | c, d, g, h) ]^rw_i
+
+where d runs over joint patterns of the between class variables, g over the
+cluster-level quadrature nodes, c over joint patterns of the within class
+variables and h over row-level nodes.  Every linear predictor (outcome channels
+and within class logit channels) is
+
+    eta[i, ch, d*C + c](g, h) = sum_m A[i, ch, d*C + c, m] * U_m(g, h),
+
+with U_m(g, h) = lv[mono[m, 0]] * lv[mono[m, 1]] and lv = (1, z_b(g), z_w(h)).
+
+Everything is computed in logs (log-sum-exp), without the GIL and in parallel
+over clusters when OpenMP is available.  This module knows nothing of formulas
+or parameter names: it receives arrays only.
+"""
+
+from cython.parallel cimport prange, parallel
+from libc.math cimport exp, log, log1p, expm1, erfc, sqrt, isnan, INFINITY, M_PI
+from libc.stdlib cimport malloc, free
+from libc.stdint cimport int64_t
+
+cdef enum:
+    NORMAL = 0
+    LOGIT = 1
+    PROBIT = 2
+    BINOMIAL_LOGIT = 3
+    BINOMIAL_PROBIT = 4
+    POISSON = 5
+    ORDINAL_LOGIT = 6
+    ORDINAL_PROBIT = 7
+    NOMINAL = 8
+
+cdef double LOG_SQRT_2PI = 0.5 * log(2.0 * M_PI)
+cdef double SQRT1_2 = sqrt(0.5)
+
+
+# ----------------------------------------------------------------------------
+# scalar helpers
+# ----------------------------------------------------------------------------
+
+cdef inline double softplus(double x) noexcept nogil:
+    if x > 0.0:
+        return x + log1p(exp(-x))
+    return log1p(exp(x))
+
+
+cdef inline double log_ndtr(double x) noexcept nogil:
+    cdef double z2, s
+    if x > 5.0:
+        return log1p(-0.5 * erfc(x * SQRT1_2))
+    if x > -37.0:
+        return log(0.5 * erfc(-x * SQRT1_2))
+    z2 = x * x
+    s = 1.0 - 1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2)
+    return -0.5 * z2 - log(-x) - LOG_SQRT_2PI + log(s)
+
+
+cdef inline double log_cdf(double x, bint probit) noexcept nogil:
+    if probit:
+        return log_ndtr(x)
+    return -softplus(-x)
+
+
+cdef inline double log_pdf(double x, bint probit) noexcept nogil:
+    if probit:
+        return -0.5 * x * x - LOG_SQRT_2PI
+    return -softplus(x) - softplus(-x)
+
+
+cdef inline double log_diff_cdf(double a, double b, bint probit) noexcept nogil:
+    """log(F(a) - F(b)) for a > b; a may be +inf and b -inf."""
+    cdef double la, lb
+    if b == -INFINITY:
+        return log_cdf(a, probit)
+    if a == INFINITY:
+        return log_cdf(-b, probit)
+    if b > 0.0:
+        la = log_cdf(-b, probit)
+        lb = log_cdf(-a, probit)
+    else:
+        la = log_cdf(a, probit)
+        lb = log_cdf(b, probit)
+    if lb >= la:
+        return -INFINITY
+    return la + log(-expm1(lb - la))
+
+
+cdef inline double logsumexp(double* x, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef double mx = -INFINITY, s = 0.0
+    for k in range(n):
+        if x[k] > mx:
+            mx = x[k]
+    if mx == -INFINITY:
+        return -INFINITY
+    for k in range(n):
+        s += exp(x[k] - mx)
+    return mx + log(s)
+
+
+cdef inline double dot(const double* a, const double* u, Py_ssize_t m) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef double s = 0.0
+    for k in range(m):
+        s += a[k] * u[k]
+    return s
+
+
+# ----------------------------------------------------------------------------
+# the model layout, shared by both passes
+# ----------------------------------------------------------------------------
+
+cdef struct Layout:
+    Py_ssize_t N, J, P, CH, D, C, DC, M, G, H, Qb, Qw, V, KF, KMAX
+    Py_ssize_t a_rs          # row stride of A (0 when A does not vary over rows)
+    Py_ssize_t zb_js, lwg_js # cluster strides of the between nodes (0: shared)
+    const double* A
+    const double* Y
+    const double* T          # trials
+    const double* FP
+    const double* RW
+    const double* ZB
+    const double* LWG
+    const double* ZH
+    const double* LWH
+    const int64_t* FAM
+    const int64_t* OCH
+    const int64_t* NCAT
+    const int64_t* MONO
+    const int64_t* KV
+    const int64_t* CHV
+    const int64_t* CPAT
+    const int64_t* INDPTR
+
+
+cdef inline void fill_monomials(Layout* L, Py_ssize_t jj, Py_ssize_t g, double* lv,
+                                double* U) noexcept nogil:
+    """U[h*M + m] for every row node h at cluster node g."""
+    cdef Py_ssize_t q, h, m
+    lv[0] = 1.0
+    for q in range(L.Qb):
+        lv[1 + q] = L.ZB[jj * L.zb_js + g * L.Qb + q]
+    for h in range(L.H):
+        for q in range(L.Qw):
+            lv[1 + L.Qb + q] = L.ZH[h * L.Qw + q]
+        for m in range(L.M):
+            U[h * L.M + m] = lv[L.MONO[2 * m]] * lv[L.MONO[2 * m + 1]]
+
+
+cdef inline double class_logprior(Layout* L, Py_ssize_t i, Py_ssize_t dc, Py_ssize_t c,
+                                  const double* U, double* eta, double* dlog,
+                                  bint want_grad) noexcept nogil:
+    """log P(C = c | d, g, x_i) of a joint within pattern; optionally its logit scores.
+
+    dlog receives, per class variable v and logit k < K_v - 1, the derivative
+    1[c_v = k] - P_v(k) laid out at the variable's channel offset.
+    """
+    cdef Py_ssize_t v, k, K, ch0, cv
+    cdef double lp = 0.0, lse
+    cdef const double* arow = L.A + i * L.a_rs
+    for v in range(L.V):
+        K = L.KV[v]
+        ch0 = L.CHV[v]
+        for k in range(K - 1):
+            eta[k] = dot(arow + ((ch0 + k) * L.DC + dc) * L.M, U, L.M)
+        eta[K - 1] = 0.0
+        lse = logsumexp(eta, K)
+        cv = L.CPAT[c * L.V + v]
+        lp += eta[cv] - lse
+        if want_grad:
+            for k in range(K - 1):
+                dlog[ch0 + k] = (1.0 if cv == k else 0.0) - exp(eta[k] - lse)
+    return lp
+
+
+cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const double* U,
+                                double* eta, double* dl, double* dfp,
+                                bint want_grad) noexcept nogil:
+    """sum_p log f(y_ip | eta) without constants; optionally d/deta and d/dfparam.
+
+    dl[ch] receives d log f / d eta_ch (outcome channels), dfp[p*KF + k] the
+    derivative in the family parameter k of outcome p (normal: log-variance,
+    ordinal: thresholds).
+    """
+    cdef Py_ssize_t p, k, K, ch, f
+    cdef double y, e, s = 0.0, lf, r, lv, iv, a, b, lpa, lpb, lse, n
+    cdef bint probit
+    cdef const double* arow = L.A + i * L.a_rs
+    cdef const double* fp
+    for p in range(L.P):
+        y = L.Y[i * L.P + p]
+        if isnan(y):
+            continue
+        f = L.FAM[p]
+        ch = L.OCH[p]
+        fp = L.FP + (p * L.DC + dc) * L.KF
+        if f == NOMINAL:
+            K = L.NCAT[p]
+            for k in range(K - 1):
+                eta[k] = dot(arow + ((ch + k) * L.DC + dc) * L.M, U, L.M)
+            eta[K - 1] = 0.0
+            lse = logsumexp(eta, K)
+            s += eta[<Py_ssize_t> y] - lse
+            if want_grad:
+                for k in range(K - 1):
+                    dl[ch + k] = (1.0 if <Py_ssize_t> y == k else 0.0) - exp(eta[k] - lse)
+            continue
+        e = dot(arow + (ch * L.DC + dc) * L.M, U, L.M)
+        if f == NORMAL:
+            lv = fp[0]
+            iv = exp(-lv)
+            r = y - e
+            s += -0.5 * lv - 0.5 * r * r * iv
+            if want_grad:
+                dl[ch] = r * iv
+                dfp[p * L.KF] = -0.5 + 0.5 * r * r * iv
+        elif f == LOGIT:
+            if y > 0.5:
+                s += -softplus(-e)
+            else:
+                s += -softplus(e)
+            if want_grad:
+                dl[ch] = y - 1.0 / (1.0 + exp(-e))
+        elif f == PROBIT:
+            if y > 0.5:
+                lf = log_ndtr(e)
+                s += lf
+                if want_grad:
+                    dl[ch] = exp(-0.5 * e * e - LOG_SQRT_2PI - lf)
+            else:
+                lf = log_ndtr(-e)
+                s += lf
+                if want_grad:
+                    dl[ch] = -exp(-0.5 * e * e - LOG_SQRT_2PI - lf)
+        elif f == BINOMIAL_LOGIT:
+            n = L.T[i * L.P + p]
+            s += y * e - n * softplus(e)
+            if want_grad:
+                dl[ch] = y - n / (1.0 + exp(-e))
+        elif f == BINOMIAL_PROBIT:
+            n = L.T[i * L.P + p]
+            lpa = log_ndtr(e)
+            lpb = log_ndtr(-e)
+            s += y * lpa + (n - y) * lpb
+            if want_grad:
+                lf = -0.5 * e * e - LOG_SQRT_2PI
+                dl[ch] = y * exp(lf - lpa) - (n - y) * exp(lf - lpb)
+        elif f == POISSON:
+            s += y * e - exp(e)
+            if want_grad:
+                dl[ch] = y - exp(e)
+        else:  # ordinal, eq. (1): P(y <= k) = F(tau_k - eta)
+            probit = f == ORDINAL_PROBIT
+            K = L.NCAT[p]
+            k = <Py_ssize_t> y
+            a = fp[k] - e if k < K - 1 else INFINITY
+            b = fp[k - 1] - e if k > 0 else -INFINITY
+            lf = log_diff_cdf(a, b, probit)
+            s += lf
+            if want_grad:
+                lpa = exp(log_pdf(a, probit) - lf) if k < K - 1 else 0.0
+                lpb = exp(log_pdf(b, probit) - lf) if k > 0 else 0.0
+                dl[ch] = lpb - lpa
+                for k in range(K - 1):
+                    dfp[p * L.KF + k] = 0.0
+                k = <Py_ssize_t> y
+                if k < K - 1:
+                    dfp[p * L.KF + k] = lpa
+                if k > 0:
+                    dfp[p * L.KF + k - 1] = -lpb
+    return s
+
+
+cdef Layout make_layout(const double[:, :, :, :] A, const double[:, ::1] Y,
+                        const double[:, ::1] T, const double[:, :, ::1] FP,
+                        const double[::1] RW, const double[:, :, ::1] ZB,
+                        const double[:, ::1] LWG, const double[:, ::1] ZH,
+                        const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
+                        const int64_t[::1] NCAT, const int64_t[:, ::1] MONO, const int64_t[::1] KV,
+                        const int64_t[::1] CHV, const int64_t[:, ::1] CPAT,
+                        const int64_t[::1] INDPTR, Py_ssize_t D) except *:
+    cdef Layout L
+    L.N = Y.shape[0]
+    L.P = Y.shape[1]
+    L.J = INDPTR.shape[0] - 1
+    L.CH = A.shape[1]
+    L.DC = A.shape[2]
+    L.M = A.shape[3]
+    L.D = D
+    L.C = L.DC // D
+    L.G = ZB.shape[1]
+    L.Qb = ZB.shape[2]
+    L.H = ZH.shape[0]
+    L.Qw = ZH.shape[1]
+    L.V = KV.shape[0]
+    L.KF = FP.shape[2]
+    L.KMAX = 2
+    cdef Py_ssize_t p, v
+    for p in range(L.P):
+        if NCAT[p] > L.KMAX:
+            L.KMAX = NCAT[p]
+    for v in range(L.V):
+        if KV[v] > L.KMAX:
+            L.KMAX = KV[v]
+    if A.shape[0] == 1:
+        L.a_rs = 0
+    elif A.shape[0] == L.N:
+        L.a_rs = A.shape[1] * A.shape[2] * A.shape[3]
+    else:
+        raise ValueError("A must have one row or one row per data row")
+    if not (A.strides[3] == 8 and A.strides[2] == 8 * L.M and A.strides[1] == 8 * L.M * L.DC):
+        raise ValueError("A must be C-contiguous in its last three axes")
+    if A.shape[0] == L.N and L.N > 1 and A.strides[0] != 8 * L.a_rs:
+        raise ValueError("A must be C-contiguous")
+    L.zb_js = L.G * L.Qb if ZB.shape[0] > 1 else 0
+    L.lwg_js = L.G if LWG.shape[0] > 1 else 0
+    if L.Qb == 0:
+        L.zb_js = 0
+    L.A = &A[0, 0, 0, 0]
+    L.Y = &Y[0, 0]
+    L.T = &T[0, 0]
+    L.FP = &FP[0, 0, 0]
+    L.RW = &RW[0]
+    L.ZB = &ZB[0, 0, 0] if L.Qb > 0 else NULL
+    L.LWG = &LWG[0, 0]
+    L.ZH = &ZH[0, 0] if L.Qw > 0 else NULL
+    L.LWH = &LWH[0]
+    L.FAM = &FAM[0] if L.P > 0 else NULL
+    L.OCH = &OCH[0] if L.P > 0 else NULL
+    L.NCAT = &NCAT[0] if L.P > 0 else NULL
+    L.MONO = &MONO[0, 0]
+    L.KV = &KV[0] if L.V > 0 else NULL
+    L.CHV = &CHV[0] if L.V > 0 else NULL
+    L.CPAT = &CPAT[0, 0] if L.V > 0 else NULL
+    L.INDPTR = &INDPTR[0]
+    return L
+
+
+# ----------------------------------------------------------------------------
+# pass 1: log-likelihood and posterior weights
+# ----------------------------------------------------------------------------
+
+def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
+                     const double[:, ::1] T, const double[:, :, ::1] FP,
+                     const double[::1] RW, const double[:, :, ::1] ZB,
+                     const double[:, ::1] LWG, const double[:, ::1] ZH,
+                     const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
+                     const int64_t[::1] NCAT, const int64_t[:, ::1] MONO, const int64_t[::1] KV,
+                     const int64_t[::1] CHV, const int64_t[:, ::1] CPAT,
+                     const int64_t[::1] INDPTR, const double[:, ::1] LOGPD,
+                     double[::1] ll_out, double[:, :, ::1] post_dg_out,
+                     double[::1] rowpost_out, int num_threads=1):
+    """Per-cluster log-likelihoods and posterior weights.
+
+    Writes ``ll_out[j]`` (without the data constants), ``post_dg_out[j, d, g]``
+    = P(d, g | Y_j) and ``rowpost_out`` laid out as [i, d, g, c, h] = P(c, h |
+    d, g, y_i).  Returns nothing.
+    """
+    cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
+                                KV, CHV, CPAT, INDPTR, LOGPD.shape[1])
+    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, DG = L.D * L.G, CHH = L.C * L.H
+    cdef double* lv
+    cdef double* U
+    cdef double* eta
+    cdef double* cell
+    cdef double* acc
+    cdef double lpc, li, ll
+    cdef double* rp = &rowpost_out[0]
+    if rowpost_out.shape[0] != L.N * DG * CHH:
+        raise ValueError("rowpost_out has the wrong size")
+    with nogil, parallel(num_threads=num_threads):
+        lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
+        U = <double*> malloc(L.H * L.M * sizeof(double))
+        eta = <double*> malloc(L.KMAX * sizeof(double))
+        cell = <double*> malloc(CHH * sizeof(double))
+        acc = <double*> malloc(DG * sizeof(double))
+        for j in prange(L.J, schedule="dynamic"):
+            jj = j
+            for d in range(L.D):
+                for g in range(L.G):
+                    acc[d * L.G + g] = LOGPD[j, d] + L.LWG[jj * L.lwg_js + g]
+            for i in range(L.INDPTR[j], L.INDPTR[j + 1]):
+                for g in range(L.G):
+                    fill_monomials(&L, jj, g, lv, U)
+                    for d in range(L.D):
+                        for c in range(L.C):
+                            dc = d * L.C + c
+                            lpc = class_logprior(&L, i, dc, c, U, eta, NULL, False)
+                            for h in range(L.H):
+                                cell[c * L.H + h] = lpc + L.LWH[h] + outcome_logf(
+                                    &L, i, dc, U + h * L.M, eta, NULL, NULL, False)
+                        li = logsumexp(cell, CHH)
+                        k = ((i * L.D + d) * L.G + g) * CHH
+                        if li == -INFINITY:
+                            for c in range(CHH):
+                                rp[k + c] = 0.0
+                        else:
+                            for c in range(CHH):
+                                rp[k + c] = exp(cell[c] - li)
+                        acc[d * L.G + g] += L.RW[i] * li
+            ll = logsumexp(acc, DG)
+            ll_out[j] = ll
+            for d in range(L.D):
+                for g in range(L.G):
+                    if ll == -INFINITY:
+                        post_dg_out[j, d, g] = 0.0
+                    else:
+                        post_dg_out[j, d, g] = exp(acc[d * L.G + g] - ll)
+        free(lv)
+        free(U)
+        free(eta)
+        free(cell)
+        free(acc)
+
+
+# ----------------------------------------------------------------------------
+# pass 2: expected complete-data log-likelihood and its scores
+# ----------------------------------------------------------------------------
+
+def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
+                    const double[:, ::1] T, const double[:, :, ::1] FP,
+                    const double[::1] RW, const double[:, :, ::1] ZB,
+                    const double[:, ::1] LWG, const double[:, ::1] ZH,
+                    const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
+                    const int64_t[::1] NCAT, const int64_t[:, ::1] MONO, const int64_t[::1] KV,
+                    const int64_t[::1] CHV, const int64_t[:, ::1] CPAT,
+                    const int64_t[::1] INDPTR, const double[::1] CW,
+                    const double[:, :, ::1] post_dg, const double[::1] rowpost,
+                    double[:, :, :, ::1] S_out, double[:, :, :, ::1] GFP_out,
+                    double[::1] q_out, int num_threads=1):
+    """Posterior expectations of the complete-data log-likelihood and its scores.
+
+    With posterior weights w = CW[j] RW[i] P(d, g | Y_j) P(c, h | d, g, y_i)
+    (fixed, from pass 1) and the linear predictors of A:
+
+    * ``q_out[j]``: sum of w * (log f + log P(c | d, g)) over the cluster (the
+      EM Q-function, without data constants);
+    * ``S_out[i, ch, dc, m]``: sum over g, h of w * dlog/deta_ch * U_m(g, h);
+      for the class logit channels dlog/deta = 1[c_v = k] - P_v(k);
+    * ``GFP_out[i, p, dc, k]``: sum of w * dlog f / d(family parameter k).
+
+    At the parameters of pass 1 the sums over rows of S and GFP are the exact
+    gradient of the marginal log-likelihood (Fisher's identity).
+    """
+    cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
+                                KV, CHV, CPAT, INDPTR, post_dg.shape[1])
+    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, m, p, ch, CHH = L.C * L.H
+    cdef Py_ssize_t NOCH = L.CH
+    cdef double* lv
+    cdef double* U
+    cdef double* eta
+    cdef double* dl
+    cdef double* dfp
+    cdef double* dcls
+    cdef double lpc, lf, w, wdg, wc, q
+    cdef const double* rp = &rowpost[0]
+    cdef double* S
+    cdef double* GF
+    with nogil, parallel(num_threads=num_threads):
+        lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
+        U = <double*> malloc(L.H * L.M * sizeof(double))
+        eta = <double*> malloc(L.KMAX * sizeof(double))
+        dl = <double*> malloc(NOCH * sizeof(double))
+        dfp = <double*> malloc((L.P * L.KF + 1) * sizeof(double))
+        dcls = <double*> malloc(NOCH * sizeof(double))
+        for j in prange(L.J, schedule="dynamic"):
+            jj = j
+            q = 0.0
+            for i in range(L.INDPTR[j], L.INDPTR[j + 1]):
+                S = &S_out[i, 0, 0, 0]
+                GF = &GFP_out[i, 0, 0, 0]
+                for g in range(L.G):
+                    fill_monomials(&L, jj, g, lv, U)
+                    for d in range(L.D):
+                        wdg = CW[j] * L.RW[i] * post_dg[j, d, g]
+                        if wdg < 1e-300:
+                            continue
+                        for c in range(L.C):
+                            dc = d * L.C + c
+                            wc = 0.0
+                            for h in range(L.H):
+                                wc = wc + rp[((i * L.D + d) * L.G + g) * CHH + c * L.H + h]
+                            wc = wc * wdg
+                            if wc < 1e-300:
+                                continue
+                            lpc = class_logprior(&L, i, dc, c, U, eta, dcls, True)
+                            q = q + wc * lpc
+                            for k in range(L.V):
+                                for ch in range(L.CHV[k], L.CHV[k] + L.KV[k] - 1):
+                                    for m in range(L.M):
+                                        S[(ch * L.DC + dc) * L.M + m] += wc * dcls[ch] * U[m]
+                            for h in range(L.H):
+                                w = wdg * rp[((i * L.D + d) * L.G + g) * CHH + c * L.H + h]
+                                if w < 1e-300:
+                                    continue
+                                lf = outcome_logf(&L, i, dc, U + h * L.M, eta, dl, dfp, True)
+                                q = q + w * lf
+                                for p in range(L.P):
+                                    if isnan(L.Y[i * L.P + p]):
+                                        continue
+                                    ch = L.OCH[p]
+                                    for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
+                                        for m in range(L.M):
+                                            S[(k * L.DC + dc) * L.M + m] += w * dl[k] * U[h * L.M + m]
+                                    if L.FAM[p] == NORMAL:
+                                        GF[(p * L.DC + dc) * L.KF] += w * dfp[p * L.KF]
+                                    elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
+                                        for k in range(L.NCAT[p] - 1):
+                                            GF[(p * L.DC + dc) * L.KF + k] += w * dfp[p * L.KF + k]
+            q_out[j] = q
+        free(lv)
+        free(U)
+        free(eta)
+        free(dl)
+        free(dfp)
+        free(dcls)

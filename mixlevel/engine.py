@@ -1,0 +1,365 @@
+"""The likelihood engine: from parameters to kernel arrays and back to scores.
+
+One :class:`Engine` serves every model of the paper (DESIGN.md section 2): it
+turns the parameter vector into linear-predictor arrays for the compiled
+kernel, calls the kernel for the per-cluster log-likelihood and posterior
+weights (the E-step), and maps the kernel's expected complete-data scores back
+to parameters: the exact gradient by Fisher's identity, per-cluster scores for
+the MLR sandwich, and the EM Q-function.
+
+Optimisation runs on the free *working* vector (see :mod:`mixlevel.params`).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+from . import quadrature
+from ._kernels import _estep
+from .errors import EstimationWarning
+from .families import Ordinal
+from .params import working_jacobian
+
+__all__ = ["Engine", "EStep"]
+
+
+def default_threads():
+    env = os.environ.get("OMP_NUM_THREADS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass
+class EStep:
+    """Result of one E-step at given parameters."""
+
+    ll_cluster: np.ndarray   # (J,) weighted log-likelihood contribution per cluster
+    post_dg: np.ndarray      # (J, D, G) P(d, g | Y_j)
+    rowpost: np.ndarray      # (N, D, G, C, H) P(c, h | d, g, y_i)
+    logpd: np.ndarray        # (J, D) log P(d | x_j)
+    arrays: dict             # kernel inputs at these parameters
+
+    @property
+    def loglike(self):
+        return float(self.ll_cluster.sum())
+
+
+class Engine:
+    """Likelihood, gradient and E-step of a finalised spec on its design.
+
+    Parameters
+    ----------
+    spec : ModelSpec (finalised)
+    design : Design
+    table : ParamTable
+    integration : str
+        "trapezoid" (default, as Mplus), "gauss-hermite", "monte-carlo" or
+        "quasi-monte-carlo".
+    n_points : int
+        Points per dimension (product rules) or draws (Monte Carlo).
+    adaptive : bool
+        Shift and scale the cluster-level nodes per cluster to the posterior.
+    """
+
+    def __init__(self, spec, design, table, integration="trapezoid", n_points=15,
+                 adaptive=False, n_points_within=None, seed=0, num_threads=None):
+        self.spec, self.design, self.table = spec, design, table
+        self.num_threads = num_threads or default_threads()
+        pats = spec.patterns()
+        self.patterns = pats
+        self.D, self.C = spec.n_between_patterns, spec.n_within_patterns
+        self.DC = self.D * self.C
+        self._layout_channels()
+        self._layout_latent(design.single_level)
+        self._layout_terms()
+        self.integration, self.n_points, self.adaptive = integration, n_points, adaptive
+        self.rule_b = quadrature.make_rule(integration, n_points, len(self.dims_b), seed=seed)
+        self.rule_w = quadrature.make_rule(integration, n_points_within or n_points,
+                                           len(self.dims_w), seed=seed)
+        self.reset_nodes()
+        d = design
+        cells = d.n_rows * max(len(spec.outcomes), 1) * self.DC * self.rule_b.size \
+            * self.rule_w.size
+        if num_threads is None and cells < 200_000:
+            self.num_threads = 1  # thread start-up costs more than it saves
+        self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
+            if d.n_rows else np.zeros(0)
+        self.cluster_of_row = d.cluster_of_row
+
+    # -- layout -----------------------------------------------------------------------
+    def _layout_channels(self):
+        spec = self.spec
+        self.och, self.fam, self.ncat = [], [], []
+        ch = 0
+        self.channel_of = {}
+        for o in spec.outcomes:
+            self.och.append(ch)
+            self.channel_of[o.name] = ch
+            self.fam.append(o.family.kernel_code())
+            self.ncat.append(o.n_categories)
+            ch += spec.n_channels_of(o)
+        self.n_outcome_channels = ch
+        self.kv, self.chv = [], []
+        for cv in spec.within_classes:
+            self.chv.append(ch)
+            self.channel_of[cv.name] = ch
+            self.kv.append(cv.n_classes)
+            ch += cv.n_classes - 1
+        self.CH = max(ch, 1)
+        wnames = [c.name for c in spec.within_classes]
+        self.cpat = np.array([[p[n] for n in wnames] for p in self.patterns[:self.C]],
+                             dtype=np.int64).reshape(self.C, len(wnames))
+        bnames = [c.name for c in spec.between_classes]
+        self.dpat = np.array([[self.patterns[d * self.C][n] for n in bnames]
+                              for d in range(self.D)], dtype=np.int64).reshape(self.D, -1)
+        self.kf = max([o.family.n_params(o.n_categories) for o in spec.outcomes] + [1])
+
+    def _layout_latent(self, single_level):
+        self.dims_b, self.dims_w = [], []
+        for blk in self.spec.blocks:
+            target = self.dims_w if (blk.level == "row" and not single_level) else self.dims_b
+            for k in range(blk.dim):
+                target.append((blk.name, k))
+        qb = len(self.dims_b)
+        self.lv_pos = {key: 1 + i for i, key in enumerate(self.dims_b)}
+        self.lv_pos.update({key: 1 + qb + i for i, key in enumerate(self.dims_w)})
+        self.mono = np.array([[0, 0]] + [[self.lv_pos[k], 0] for k in self.dims_b + self.dims_w],
+                             dtype=np.int64)
+        self.M = len(self.mono)
+
+    def _slot_index(self, slots):
+        offs = self.table.offsets
+        idx = np.full(len(slots), -1, dtype=np.int64)
+        val = np.zeros(len(slots))
+        for k, s in enumerate(slots):
+            if isinstance(s, tuple) and s and s[0] == "chol":
+                idx[k] = offs[s[1]] + s[2]
+            elif isinstance(s, tuple):
+                idx[k] = offs[s[0]] + s[1]
+            else:
+                val[k] = float(s)
+        return idx, val
+
+    def _layout_terms(self):
+        spec = self.spec
+        between = {c.name: i for i, c in enumerate(spec.between_classes)}
+        self.entries, self.between_entries = [], []
+        for t, chan, latent, slots in spec.term_slots:
+            idx, val = self._slot_index(slots)
+            if t.target in between:
+                sub = idx.reshape(self.D, self.C)[:, 0], val.reshape(self.D, self.C)[:, 0]
+                self.between_entries.append((between[t.target], chan, t.column, *sub))
+                continue
+            m = 0 if latent is None else self.lv_pos[(latent[0].name, latent[1])]
+            self.entries.append((self.channel_of[t.target] + chan, m, t.column, idx, val))
+        self.row_varying = any(e[2] != "1" for e in self.entries)
+        self.family_entries = []
+        for p, o in enumerate(spec.outcomes):
+            for dc, slot in enumerate(spec.family_slots.get(o.name, [])):
+                idx, _ = self._slot_index([slot])
+                n_par = o.family.n_params(o.n_categories)
+                self.family_entries.append((p, dc, int(idx[0]), n_par,
+                                            isinstance(o.family, Ordinal)))
+        if self.between_entries:
+            self.cluster_cols = {
+                e[2]: self.design.cluster_values(e[2]) for e in self.between_entries}
+        self.is_threshold = np.zeros(len(self.table.names), bool)
+        for _, _, off, n_par, ordinal in self.family_entries:
+            if ordinal:
+                self.is_threshold[off:off + n_par] = True
+
+    # -- nodes ------------------------------------------------------------------------
+    def reset_nodes(self):
+        """Non-adaptive nodes (also the fallback when adaptation fails)."""
+        rb, rw = self.rule_b, self.rule_w
+        self.zb = np.ascontiguousarray(rb.nodes[None, :, :], float)
+        self.lwg = np.ascontiguousarray(rb.logw[None, :], float)
+        self.zh = np.ascontiguousarray(rw.nodes, float).reshape(rw.size, len(self.dims_w))
+        self.lwh = np.ascontiguousarray(rw.logw, float)
+        self.adapted = False
+
+    def adapt_nodes(self, estep):
+        """Centre and scale the cluster nodes at each cluster's posterior of z.
+
+        Returns False (and keeps the previous nodes) when the posterior moments
+        are unusable.
+        """
+        if not self.dims_b:
+            return True
+        post_g = estep.post_dg.sum(axis=1)  # (J, G)
+        nodes = self.zb if self.zb.shape[0] > 1 else self.zb[0]
+        try:
+            mean, chol = quadrature.posterior_moments(nodes, post_g)
+            zb, lwg = quadrature.adapt(self.rule_b, mean, chol)
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError):
+            return False
+        if not (np.isfinite(zb).all() and np.isfinite(lwg).all()):
+            return False
+        self.zb, self.lwg = np.ascontiguousarray(zb), np.ascontiguousarray(lwg)
+        self.adapted = True
+        return True
+
+    # -- parameters -> arrays -----------------------------------------------------------
+    def arrays(self, free_work):
+        """Kernel inputs (A, FP, logpd) at the free working vector."""
+        tab = self.table
+        nat = tab.expand_natural(tab.free_natural_from_working(free_work))
+        work = tab.working_full(nat)
+        d = self.design
+        n_a = d.n_rows if self.row_varying else 1
+        A = np.zeros((n_a, self.CH, self.DC, self.M))
+        for ch, m, col, idx, val in self.entries:
+            coef = np.where(idx >= 0, work[idx], val)
+            if col == "1":
+                A[:, ch, :, m] += coef
+            else:
+                A[:, ch, :, m] += d.columns[col][:, None] * coef
+        FP = np.zeros((max(len(self.spec.outcomes), 1), self.DC, self.kf))
+        for p, dc, off, n_par, ordinal in self.family_entries:
+            FP[p, dc, :n_par] = nat[off:off + n_par] if ordinal else work[off:off + n_par]
+        logpd, pd_prob = self._between_logprior(work)
+        return {"A": A, "FP": FP, "logpd": logpd, "pd_prob": pd_prob, "work": work, "nat": nat}
+
+    def _between_logprior(self, work):
+        J = self.design.n_clusters
+        bcs = self.spec.between_classes
+        logpd = np.zeros((J, self.D))
+        probs = []
+        for w, cv in enumerate(bcs):
+            eta = np.zeros((J, cv.n_classes, self.D))
+            for ww, k, col, idx, val in self.between_entries:
+                if ww != w:
+                    continue
+                coef = np.where(idx >= 0, work[idx], val)
+                x = np.ones(J) if col == "1" else self.cluster_cols[col]
+                eta[:, k, :] += x[:, None] * coef[None, :]
+            lp = eta - logsumexp(eta, axis=1, keepdims=True)
+            probs.append(np.exp(lp))
+            logpd += np.take_along_axis(lp, self.dpat[None, w, None, :].repeat(J, 0)
+                                        .reshape(J, 1, self.D), axis=1)[:, 0, :]
+        return np.ascontiguousarray(logpd), probs
+
+    def _kernel_args(self, arr):
+        d = self.design
+        return (np.ascontiguousarray(arr["A"]), d.y, d.trials, arr["FP"], d.row_weight,
+                self.zb, self.lwg, self.zh, self.lwh,
+                np.asarray(self.fam, np.int64), np.asarray(self.och, np.int64),
+                np.asarray(self.ncat, np.int64), self.mono, np.asarray(self.kv, np.int64),
+                np.asarray(self.chv, np.int64), self.cpat, d.indptr)
+
+    # -- E-step, likelihood, scores --------------------------------------------------------
+    def estep(self, free_work):
+        arr = self.arrays(free_work)
+        d = self.design
+        J, G = d.n_clusters, self.zb.shape[1]
+        ll = np.empty(J)
+        post_dg = np.empty((J, self.D, G))
+        rowpost = np.empty(d.n_rows * self.D * G * self.C * self.zh.shape[0])
+        with np.errstate(all="ignore"):
+            _estep.loglik_posterior(*self._kernel_args(arr), arr["logpd"], ll, post_dg,
+                                    rowpost, self.num_threads)
+        ll_cluster = d.cluster_weight * (ll + self.const_cluster)
+        arr["free_work"] = np.array(free_work, float, copy=True)
+        return EStep(ll_cluster, post_dg, rowpost, arr["logpd"], arr)
+
+    def loglike(self, free_work):
+        return self.estep(free_work).loglike
+
+    def expected(self, free_work, estep, per_cluster=False):
+        """Q-function value and its gradient on the free working vector.
+
+        With ``estep`` computed at ``free_work`` this is the log-likelihood's
+        exact gradient (Fisher's identity).  ``per_cluster=True`` returns the
+        (J, n_free) matrix of cluster scores instead of the sum.
+        """
+        same = np.array_equal(free_work, estep.arrays["free_work"])
+        arr = estep.arrays if same else self.arrays(free_work)
+        d = self.design
+        N = d.n_rows
+        S = np.zeros((N, self.CH, self.DC, self.M))
+        GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
+        q = np.zeros(d.n_clusters)
+        with np.errstate(all="ignore"):
+            _estep.expected_scores(*self._kernel_args(arr), d.cluster_weight, estep.post_dg,
+                                   estep.rowpost, S, GF, q, self.num_threads)
+        n_full = len(self.table.names)
+        J = d.n_clusters
+        starts = d.indptr[:-1]
+        g = np.zeros((J, n_full)) if per_cluster else np.zeros(n_full)
+        for ch, m, col, idx, _ in self.entries:
+            ok = idx >= 0
+            if not ok.any():
+                continue
+            contrib = S[:, ch, :, m]
+            if col != "1":
+                contrib = contrib * d.columns[col][:, None]
+            if per_cluster:
+                cs = np.add.reduceat(contrib, starts, axis=0)
+                np.add.at(g, (slice(None), idx[ok]), cs[:, ok])
+            else:
+                np.add.at(g, idx[ok], contrib.sum(axis=0)[ok])
+        for p, dc, off, n_par, _ in self.family_entries:
+            contrib = GF[:, p, dc, :n_par]
+            if per_cluster:
+                g[:, off:off + n_par] += np.add.reduceat(contrib, starts, axis=0)
+            else:
+                g[off:off + n_par] += contrib.sum(axis=0)
+        qb, gb = self._between_scores(arr, estep, per_cluster)
+        g = g + gb
+        q_total = q if per_cluster else float(q.sum() + qb)
+        return q_total, self._to_free(g, arr)
+
+    def _between_scores(self, arr, estep, per_cluster):
+        d = self.design
+        J = d.n_clusters
+        n_full = len(self.table.names)
+        g = np.zeros((J, n_full))
+        if not self.spec.between_classes:
+            return 0.0, (g if per_cluster else np.zeros(n_full))
+        post_d = estep.post_dg.sum(axis=2) * d.cluster_weight[:, None]  # (J, D)
+        q = float((post_d * arr["logpd"]).sum())
+        for w, cv in enumerate(self.spec.between_classes):
+            prob = arr["pd_prob"][w]  # (J, K, D)
+            for ww, k, col, idx, _ in self.between_entries:
+                if ww != w:
+                    continue
+                x = np.ones(J) if col == "1" else self.cluster_cols[col]
+                resid = (self.dpat[:, w] == k)[None, :] - prob[:, k, :]  # (J, D)
+                contrib = post_d * resid * x[:, None]
+                ok = idx >= 0
+                np.add.at(g, (slice(None), idx[ok]), contrib[:, ok])
+        return q, (g if per_cluster else g.sum(axis=0))
+
+    def _to_free(self, g_kernel, arr):
+        """Kernel-value gradient -> free working gradient (thresholds chained)."""
+        g = g_kernel.copy()
+        tab = self.table
+        work = arr["work"]
+        if self.is_threshold.any():
+            for gi, grp in enumerate(tab.groups):
+                if grp.kind != "thresholds":
+                    continue
+                s = slice(tab.offsets[gi], tab.offsets[gi + 1])
+                jac = working_jacobian("thresholds", work[s])
+                g[..., s] = g[..., s] @ jac
+        return tab.reduce_gradient(g)
+
+    def loglike_and_score(self, free_work):
+        es = self.estep(free_work)
+        _, g = self.expected(free_work, es)
+        return es.loglike, g, es
+
+    def score_obs(self, free_work, estep=None):
+        es = estep or self.estep(free_work)
+        _, g = self.expected(free_work, es, per_cluster=True)
+        return g
+
+    def check_finite(self, value, what):
+        if not np.isfinite(value):
+            warnings.warn(f"{what} is not finite", EstimationWarning, stacklevel=3)

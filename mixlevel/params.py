@@ -1,0 +1,269 @@
+"""The parameter table: natural and working scales, fixed and equal parameters.
+
+Natural scale (what users read, fix and test): coefficients and logits,
+residual variances, ordinal thresholds, random-effect variances and
+covariances.  Working scale (what the optimiser moves and the kernel reads):
+
+============ ================================ ===============================
+kind         natural                          working
+============ ================================ ===============================
+coef         beta                             beta
+variance     theta > 0                        log theta
+thresholds   tau_1 < ... < tau_K-1            tau_1, log(tau_k - tau_k-1)
+covariance   vech(Sigma)                      vech(L), Sigma = L L' (Cholesky)
+============ ================================ ===============================
+
+The Cholesky working scale is the paper's (section 10): with b = L z and fixed
+standard normal nodes z, L enters the linear predictor like a coefficient.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+import numpy as np
+
+from .errors import SpecificationError
+
+__all__ = ["ParamTable"]
+
+
+def _vech_to_mat(v, q):
+    m = np.zeros((q, q))
+    m[np.tril_indices(q)] = v
+    return m
+
+
+def _chol_jacobian(L):
+    """d vech(L L') / d vech(L) for lower-triangular L (square, q(q+1)/2)."""
+    q = L.shape[0]
+    idx = list(zip(*np.tril_indices(q), strict=True))
+    jac = np.zeros((len(idx), len(idx)))
+    for r, (a, b) in enumerate(idx):  # Sigma_ab = sum_k L_ak L_bk
+        for s, (c, d) in enumerate(idx):
+            val = 0.0
+            if a == c:
+                val += L[b, d] if d <= b else 0.0
+            if b == c:
+                val += L[a, d] if d <= a else 0.0
+            jac[r, s] = val
+    return jac
+
+
+def to_working(kind, nat):
+    nat = np.asarray(nat, float)
+    if kind == "coef":
+        return nat.copy()
+    if kind == "variance":
+        return np.log(nat)
+    if kind == "thresholds":
+        return np.concatenate([nat[:1], np.log(np.diff(nat))])
+    q = int(round((np.sqrt(8 * len(nat) + 1) - 1) / 2))
+    sig = _vech_to_mat(nat, q)
+    sig = sig + np.tril(sig, -1).T
+    try:
+        L = np.linalg.cholesky(sig)
+    except np.linalg.LinAlgError:  # semi-definite (e.g. a variance fixed at 0)
+        w, v = np.linalg.eigh(sig)
+        L = np.linalg.qr((v * np.sqrt(np.clip(w, 0, None))).T)[1].T
+        L = L * np.sign(np.diag(L) + (np.diag(L) == 0))
+    return L[np.tril_indices(q)]
+
+
+def to_natural(kind, work):
+    work = np.asarray(work, float)
+    if kind == "coef":
+        return work.copy()
+    if kind == "variance":
+        return np.exp(work)
+    if kind == "thresholds":
+        return np.cumsum(np.concatenate([work[:1], np.exp(work[1:])]))
+    q = int(round((np.sqrt(8 * len(work) + 1) - 1) / 2))
+    L = _vech_to_mat(work, q)
+    return (L @ L.T)[np.tril_indices(q)]
+
+
+def working_jacobian(kind, work):
+    """d natural / d working (square, per group)."""
+    work = np.asarray(work, float)
+    n = len(work)
+    if kind == "coef":
+        return np.eye(n)
+    if kind == "variance":
+        return np.diag(np.exp(work))
+    if kind == "thresholds":
+        jac = np.zeros((n, n))
+        jac[:, 0] = 1.0
+        for m in range(1, n):
+            jac[m:, m] = np.exp(work[m])
+        return jac
+    q = int(round((np.sqrt(8 * n + 1) - 1) / 2))
+    return _chol_jacobian(_vech_to_mat(work, q))
+
+
+class ParamTable:
+    """Free / fixed / equal bookkeeping over a spec's parameter groups.
+
+    Parameters
+    ----------
+    groups : list of ParamGroup
+        From :meth:`ModelSpec.finalize`.
+    fix : dict, optional
+        ``{name or glob pattern: value}`` on the natural scale.
+    equal : list of tuples, optional
+        Tuples of names (or patterns) whose parameters are set equal.  Whole
+        groups (thresholds, covariance blocks) are equal when their first
+        names are given.
+    """
+
+    def __init__(self, groups, fix=None, equal=None):
+        self.groups = groups
+        self.offsets = np.cumsum([0] + [g.size for g in groups])
+        self.names = [n for g in groups for n in g.names]
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.alias = list(range(len(groups)))  # group -> group whose values it takes
+        self.fixed = np.array([not g.free for g in groups])
+        for first, *rest in equal or []:
+            a = self._groups_matching(first)
+            for other in rest:
+                for gb, ga in zip(self._groups_matching(other), a, strict=False):
+                    self._make_equal(ga, gb)
+        for pattern, value in (fix or {}).items():
+            for gi in self._groups_matching(pattern):
+                g = groups[gi]
+                val = np.broadcast_to(np.asarray(value, float), (g.size,)).copy()
+                if g.kind == "variance" and (val <= 0).any() or g.kind == "covariance" and (
+                        val[[k * (k + 3) // 2 for k in range(self._q(g))]] < 0).any():
+                    raise SpecificationError(f"{pattern!r}: a variance cannot be negative")
+                g.values = val
+                self.fixed[gi] = True
+        self.free_groups = [gi for gi in range(len(groups))
+                            if self.alias[gi] == gi and not self.fixed[gi]]
+        self.free_index = np.concatenate(
+            [np.arange(self.offsets[gi], self.offsets[gi + 1]) for gi in self.free_groups]
+            or [np.zeros(0, int)]).astype(int)
+        self.free_names = [self.names[i] for i in self.free_index]
+        # where each full working element takes its value from
+        self.source = np.concatenate([
+            np.arange(self.offsets[self.alias[gi]], self.offsets[self.alias[gi] + 1])
+            for gi in range(len(groups))] or [np.zeros(0, int)]).astype(int)
+
+        self._aggregate = np.zeros((len(self.names), len(self.free_index)))
+        pos = {full: k for k, full in enumerate(self.free_index)}
+        for k, src in enumerate(self.source):
+            if src in pos:
+                self._aggregate[k, pos[src]] = 1.0
+
+    @staticmethod
+    def _q(g):
+        return int(round((np.sqrt(8 * g.size + 1) - 1) / 2))
+
+    def _groups_matching(self, pattern):
+        hits = [i for i, n in enumerate(self.names) if n == pattern]
+        if not hits:
+            hits = [i for i, n in enumerate(self.names) if fnmatch.fnmatchcase(n, pattern)]
+        if not hits:
+            raise SpecificationError(
+                f"no parameter matches {pattern!r}; see model.param_names for the names"
+            )
+        groups = []
+        for i in hits:
+            gi = int(np.searchsorted(self.offsets, i, side="right") - 1)
+            if gi not in groups:
+                groups.append(gi)
+        return groups
+
+    def _make_equal(self, ga, gb):
+        A, B = self.groups[ga], self.groups[gb]
+        if A.kind != B.kind or A.size != B.size:
+            raise SpecificationError(
+                f"cannot set {B.names[0]!r} equal to {A.names[0]!r}: they are "
+                "different kinds of parameters"
+            )
+        root = ga
+        while self.alias[root] != root:
+            root = self.alias[root]
+        for gi, al in enumerate(self.alias):
+            if al == gb:
+                self.alias[gi] = root
+        self.alias[gb] = root
+
+    # -- vectors ---------------------------------------------------------------------
+    @property
+    def n_free(self):
+        return len(self.free_index)
+
+    def natural_full(self):
+        return np.concatenate([g.values for g in self.groups] or [np.zeros(0)])
+
+    def expand_natural(self, free_nat):
+        """All groups' natural values from the free natural vector."""
+        full = self.natural_full()
+        full[self.free_index] = free_nat
+        return full[self.source]
+
+    def working_full(self, full_nat):
+        out = np.empty_like(full_nat)
+        for gi, g in enumerate(self.groups):
+            s = slice(self.offsets[gi], self.offsets[gi + 1])
+            out[s] = to_working(g.kind, full_nat[s])
+        return out
+
+    def free_natural_from_working(self, free_work):
+        out = np.empty_like(free_work)
+        pos = 0
+        for gi in self.free_groups:
+            n = self.groups[gi].size
+            out[pos:pos + n] = to_natural(self.groups[gi].kind, free_work[pos:pos + n])
+            pos += n
+        return out
+
+    def free_working_from_natural(self, free_nat):
+        out = np.empty_like(free_nat)
+        pos = 0
+        for gi in self.free_groups:
+            n = self.groups[gi].size
+            out[pos:pos + n] = to_working(self.groups[gi].kind, free_nat[pos:pos + n])
+            pos += n
+        return out
+
+    def full_working_from_free_working(self, free_work):
+        return self.working_full(self.expand_natural(self.free_natural_from_working(free_work)))
+
+    def reduce_gradient(self, g_full):
+        """Gradient on the full working vector -> gradient on the free working vector.
+
+        Equal groups add up; fixed groups drop out.  Works on (..., n_full).
+        """
+        return g_full @ self._aggregate
+
+    def natural_gradient(self, g_free_work, free_work):
+        """Chain rule: gradient on the free working vector -> on the free natural vector."""
+        out = np.empty_like(g_free_work)
+        pos = 0
+        for gi in self.free_groups:
+            g = self.groups[gi]
+            s = slice(pos, pos + g.size)
+            jac = working_jacobian(g.kind, free_work[s])  # d nat / d work
+            # g_work = jac' g_nat  =>  g_nat = solve(jac', g_work)
+            out[..., s] = np.linalg.solve(jac.T, g_free_work[..., s].T).T \
+                if g_free_work.ndim > 1 else np.linalg.solve(jac.T, g_free_work[s])
+            pos += g.size
+        return out
+
+    def table(self):
+        """One row per parameter: name, kind, status (free / fixed / equal to ...)."""
+        import pandas as pd
+
+        rows = []
+        for gi, g in enumerate(self.groups):
+            for k, n in enumerate(g.names):
+                if self.alias[gi] != gi:
+                    status = f"= {self.groups[self.alias[gi]].names[k]}"
+                elif self.fixed[gi]:
+                    status = "fixed"
+                else:
+                    status = "free"
+                rows.append({"name": n, "kind": g.kind, "status": status,
+                             "value": g.values[k]})
+        return pd.DataFrame(rows)
