@@ -241,8 +241,7 @@ class Engine:
                 eta[:, k, :] += x[:, None] * coef[None, :]
             lp = eta - logsumexp(eta, axis=1, keepdims=True)
             probs.append(np.exp(lp))
-            logpd += np.take_along_axis(lp, self.dpat[None, w, None, :].repeat(J, 0)
-                                        .reshape(J, 1, self.D), axis=1)[:, 0, :]
+            logpd += lp[:, self.dpat[:, w], np.arange(self.D)]
         return np.ascontiguousarray(logpd), probs
 
     def _kernel_args(self, arr):

@@ -1,0 +1,282 @@
+"""The statsmodels model class of mixlevel.
+
+:class:`MixtureModel` is a :class:`statsmodels.base.model.GenericLikelihoodModel`
+whose ``loglike``, ``loglikeobs`` (one value per cluster), ``score``,
+``score_obs`` and ``hessian`` come from the compiled engine.  Parameters are
+on the natural scale (coefficients, logits, variances, covariances,
+thresholds); the optimiser works on the Cholesky / log working scale.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from statsmodels.base.model import GenericLikelihoodModel
+
+from . import estimation
+from .design import build_design
+from .engine import Engine
+from .errors import EstimationWarning, SpecificationError
+from .params import ParamTable, to_working
+
+__all__ = ["MixtureModel"]
+
+
+class MixtureModel(GenericLikelihoodModel):
+    """A two-level mixture model fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The model (built by hand or by the formula layer); finalised here.
+    data : pandas.DataFrame
+        Outcomes, covariates, cluster, trials and weight columns.
+    cluster : str, optional
+        Cluster id column (level 2).  None: single level.
+    weights : str or array, optional
+        Frequency weights (counts of identical rows).
+    columns : dict, optional
+        Design columns by name when they are not columns of ``data``.
+    fix : dict, optional
+        ``{parameter name or glob: value}`` on the natural scale.
+    equal : list of tuples, optional
+        Parameter names (or globs) constrained equal.
+    integration : {"trapezoid", "gauss-hermite", "monte-carlo", "quasi-monte-carlo"}
+    n_points : int
+        Integration points per dimension (15, as Mplus's trapezoid default).
+    adaptive : bool
+        Adaptive quadrature for the cluster-level latent variables.
+
+    Notes
+    -----
+    ``nobs`` is the number of rows (frequency-weighted), and BIC uses it, as
+    Mplus does for two-level models; ``n_clusters`` is reported alongside.
+    ``loglikeobs`` returns one contribution per cluster (the independent units),
+    so ``score_obs`` rows are cluster scores and the MLR sandwich is
+    cluster-robust.
+    """
+
+    _formula_max_endog = None
+
+    def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
+                 equal=None, integration="trapezoid", n_points=15, adaptive=False,
+                 n_points_within=None, seed=0, num_threads=None, **kwargs):
+        design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights)
+        spec.finalize(design.n_categories)
+        table = ParamTable(spec.groups, fix=fix, equal=equal)
+        self.spec, self.design, self.table = spec, design, table
+        self.cluster = cluster
+        self._engine_kw = dict(integration=integration, n_points=n_points, adaptive=adaptive,
+                               n_points_within=n_points_within, seed=seed,
+                               num_threads=num_threads)
+        self.engine = Engine(spec, design, table, **self._engine_kw)
+        endog = pd.DataFrame(design.y, columns=spec.outcome_names)  # pandas: labelled results
+        super().__init__(endog, None, missing="none", **kwargs)
+        self.data.param_names = list(table.free_names)
+        self.k_constant = 0
+        self.k_extra = 0
+        self.nparams = table.n_free
+        self.df_model = table.n_free
+        self.nobs = float(design.cluster_weight @ np.diff(design.indptr)
+                          if design.single_level else design.row_weight.sum())
+        self.df_resid = self.nobs - table.n_free
+        self.n_clusters = float(design.cluster_weight.sum())
+        if table.n_free >= self.nobs:
+            raise SpecificationError(
+                f"the model has {table.n_free} free parameters but only {self.nobs:g} rows; "
+                "simplify the model or add data"
+            )
+
+    # -- names and starts --------------------------------------------------------------
+    @property
+    def param_names(self):
+        return list(self.table.free_names)
+
+    @property
+    def exog_names(self):
+        return list(self.table.free_names)
+
+    def parameter_table(self):
+        """Name, kind, free / fixed / equal status and start value of every parameter."""
+        return self.table.table()
+
+    def new_engine(self):
+        return Engine(self.spec, self.design, self.table, **self._engine_kw)
+
+    def _base_start(self, engine=None):
+        """Single-class-like start: one M-step from uniform posterior weights.
+
+        Random-effect covariances are not taken from that M-step (with the
+        nodes' prior weights it would shrink them to zero, a saddle point);
+        they start at a quarter of the residual variance of the normal
+        outcomes they enter (per unit of their covariate), 1 otherwise.
+        """
+        eng = engine or self.engine
+        tab = self.table
+        w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
+        es = eng.estep(w0)
+        wg = np.exp(eng.lwg - eng.lwg.max(axis=1, keepdims=True))
+        wg = wg / wg.sum(axis=1, keepdims=True)
+        es.post_dg[:] = np.broadcast_to(wg[:, None, :] / eng.D, es.post_dg.shape)
+        wh = np.exp(eng.lwh) / np.exp(eng.lwh).sum()
+        rp = np.broadcast_to(wh[None, None, None, None, :] / eng.C,
+                             (self.design.n_rows, eng.D, es.post_dg.shape[2], eng.C, len(wh)))
+        es.rowpost[:] = rp.reshape(-1)
+        w = estimation.m_step(eng, w0, es, maxiter=100)
+        free_pos = {full: k for k, full in enumerate(tab.free_index)}
+        for t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
+            if latent is None or latent[0].covariance != "identity":
+                continue
+            for slot in slots:
+                if isinstance(slot, tuple) and tab.offsets[slot[0]] in free_pos:
+                    w[free_pos[tab.offsets[slot[0]]]] = 1.0
+        nat = tab.expand_natural(tab.free_natural_from_working(w))
+        scale = self._latent_start_scale(nat)
+        pos = 0
+        for gi in tab.free_groups:
+            g = tab.groups[gi]
+            if g.kind == "covariance":
+                q = tab._q(g)
+                sd = np.array([scale.get(e, 1.0) for e in self._block_effects(g)])
+                cov = np.diag(sd ** 2)[np.tril_indices(q)] if len(sd) == q else g.values
+                w[pos:pos + g.size] = to_working("covariance", cov)
+            pos += g.size
+        return w
+
+    def _block_effects(self, group):
+        for blk in self.spec.blocks:
+            if group.names[0].startswith(f"Var({blk.effects[0]})"):
+                return blk.effects
+        return []
+
+    def _latent_start_scale(self, nat):
+        """Start SD of each random effect from the normal outcomes it enters."""
+        scale = {}
+        tab = self.table
+        for t in self.spec.terms:
+            if t.latent is None or t.target not in self.spec.outcome_names:
+                continue
+            o = self.spec.outcomes[self.spec.outcome_names.index(t.target)]
+            if o.family.name != "normal":
+                continue
+            var = [nat[tab.index[n]] for n in tab.names if n.startswith(f"Var({o.name})")]
+            x = self.design.columns[t.column]
+            sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
+            scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / sdx
+        return scale
+
+    @property
+    def start_params(self):
+        w = self._base_start()
+        return self.table.free_natural_from_working(w)
+
+    # -- likelihood interface (natural scale) ------------------------------------------------
+    def _work(self, params):
+        return self.table.free_working_from_natural(np.asarray(params, float))
+
+    def loglike(self, params):
+        return self.engine.loglike(self._work(params))
+
+    def loglikeobs(self, params):
+        """Log-likelihood contribution of each cluster (frequency-weighted)."""
+        return self.engine.estep(self._work(params)).ll_cluster
+
+    def score(self, params):
+        w = self._work(params)
+        _, g, _ = self.engine.loglike_and_score(w)
+        return self.table.natural_gradient(g, w)
+
+    def score_obs(self, params):
+        """Per-cluster scores (J x k), natural scale."""
+        w = self._work(params)
+        return self.table.natural_gradient(self.engine.score_obs(w), w)
+
+    def hessian(self, params):
+        """Observed Hessian from central differences of the analytic score."""
+        params = np.asarray(params, float)
+        k = len(params)
+        H = np.zeros((k, k))
+        kinds = self._kinds()
+        for j in range(k):
+            h = 1e-5 * max(abs(params[j]), 1.0)
+            if kinds[j] in ("variance",) and params[j] > 0:
+                h = min(h, 0.5 * params[j])
+            e = np.zeros(k)
+            e[j] = h
+            H[:, j] = (self.score(params + e) - self.score(params - e)) / (2 * h)
+        return 0.5 * (H + H.T)
+
+    def _kinds(self):
+        return [self.table.groups[int(np.searchsorted(self.table.offsets, i, "right") - 1)].kind
+                for i in self.table.free_index]
+
+    # -- fitting ----------------------------------------------------------------------
+    def fit(self, start_params=None, starts=None, em_iter=50, maxiter=1000, gtol=1e-6,
+            cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, **kwargs):
+        """Maximum likelihood by EM then BFGS, with random starts.
+
+        Parameters
+        ----------
+        start_params : array, optional
+            Natural-scale starting values (skips random starts).
+        starts : (int, int), optional
+            (initial sets, final optimisations) as Mplus STARTS; default (20, 4)
+            when the model has class variables, none otherwise.
+        em_iter, maxiter, gtol : EM iterations, BFGS iterations, BFGS tolerance.
+        cov_type : {"MLR", "ML"}
+            Sandwich (default, as Mplus) or inverse observed information.
+        seed : int
+            Seed of the random starts (reproducible).
+        n_jobs : int
+            Parallel starts through joblib.
+        canonical : bool
+            Order classes by decreasing size so results do not depend on labels.
+
+        Returns
+        -------
+        MixtureResultsWrapper
+        """
+        from .results import MixtureResults, MixtureResultsWrapper
+
+        has_classes = bool(self.spec.classes) and any(
+            c.n_classes > 1 for c in self.spec.classes)
+        if start_params is not None:
+            work = self._work(start_params)
+            best = estimation.maximize(self.engine, work, em_iter, maxiter, gtol)
+            start_table = []
+        elif has_classes and (starts is None or starts[0] > 1):
+            n_init, n_final = starts or (20, 4)
+            base = self._base_start()
+            best, start_table = estimation.run_starts(
+                self.new_engine, base, n_init, min(n_final, n_init), seed,
+                initial_iter=initial_iter, n_jobs=n_jobs, em_iter=em_iter, maxiter=maxiter,
+                gtol=gtol)
+            best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
+                if self.engine.adaptive else best
+        else:
+            best = estimation.maximize(self.engine, self._base_start(), em_iter, maxiter, gtol)
+            start_table = []
+        work = best.work
+        if canonical and has_classes and not self.table_has_equalities():
+            work = estimation.canonical_order(self.engine, work, maxiter, gtol)
+        params = self.table.free_natural_from_working(work)
+        return MixtureResultsWrapper(MixtureResults.from_fit(
+            self, params, best, start_table, cov_type=cov_type))
+
+    def table_has_equalities(self):
+        return any(a != i for i, a in enumerate(self.table.alias))
+
+    def _check_information(self, H):
+        try:
+            eig = np.linalg.eigvalsh(-H)
+        except np.linalg.LinAlgError:
+            eig = np.array([np.nan])
+        if not np.all(np.isfinite(eig)) or eig.min() <= 1e-10 * max(1.0, abs(eig).max()):
+            warnings.warn(
+                "the information matrix is singular or not positive definite: a parameter "
+                "may be on its boundary or not identified; standard errors are unreliable",
+                EstimationWarning, stacklevel=3)
+            return False
+        return True

@@ -1,0 +1,206 @@
+"""Reference results: random-intercept logistic GLMM for the Bangladesh contraception data.
+
+Generated 2026-11-25. Generator scripts: tests/results/scripts/glmm_contraception_lme4.R (lme4,
+glmmTMB) and tests/results/scripts/glmm_contraception_agq.py with glmm_agq.py (our own adaptive
+Gauss-Hermite code).
+
+Data: tests/data/contraception.csv (mlmRev `Contraception`; the R script checks that the rows are
+identical), 1934 women in 60 districts.
+Model: use ~ urban + age + livch + (1 | district), Bernoulli with logit link. urban is 0/1 and age
+is centred, both as in the CSV. livch is a factor with levels "0" (reference), "1", "2" and "3+"
+(statsmodels/patsy: C(livch)).
+
+Keys of each model dict: loglike; params, a dict name -> value with
+  "Intercept", "urban", "age", "livch1", "livch2", "livch3+"   fixed effects (logit scale;
+                                 livch<k> is the contrast of livch == k against livch == "0")
+  "re_var_Intercept"             variance of the district random intercept
+bse (fixed-effect SEs; the own fits also give an SE for the variance); n_params = 7; nobs = 1934;
+n_clusters = 60; software; call.
+For 0/1 data lme4's nAGQ > 1 logLik is on the full likelihood scale and directly comparable. (lme4
+reports LL minus the saturated log-likelihood, see results_glmm_cbpp, and for Bernoulli data that is 0.)
+
+Target LL -1206.674 (GLMMadaptive, adaptive GH with 25 points). GLMMadaptive is not available here
+(no Debian package, no CRAN access). lme4 nAGQ = 25 gives -1206.6742337139. Our own AGQ(25) code gives
+-1206.674233713896 at lme4's estimates and -1206.6742337138805 at its own maximum.
+Own versus lme4 (nAGQ = 25): parameters within 8e-07, fixed-effect SEs within 5e-07.
+
+Models:
+  agq25               lme4 glmer nAGQ = 25 with a tight bobyqa. This is the primary reference.
+  agq25_lme4_default  the same with default control.
+  laplace_lme4        lme4 glmer nAGQ = 1 (Laplace), tight bobyqa: LL -1206.807890.
+  laplace_glmmTMB     glmmTMB (Laplace): LL -1206.807845, parameters within
+                      7e-05 of lme4's Laplace fit. This is the true Laplace maximum: our own Laplace fit
+                      agrees with glmmTMB. lme4's Laplace value is lower by
+                      4.6e-05, as for cbpp.
+  agq25_own, laplace_own   our own maximisation (independent check, not peer software).
+"""
+
+# ruff: noqa: E501
+
+# primary reference: lme4 nAGQ = 25, tight
+agq25 = {
+    'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); glmer(use ~ urban + age + livch + (1 | district), data = d, family = binomial, nAGQ = 25, control = glmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))',
+    'loglike': -1206.6742337139,
+    'params': {
+        'Intercept': -1.69015162353157,
+        'urban': 0.73241357841528,
+        'age': -0.026599976537961,
+        'livch1': 1.10932826175755,
+        'livch2': 1.37652714591678,
+        'livch3+': 1.34560032049449,
+        're_var_Intercept': 0.215497544317795,
+    },
+    'bse': {
+        'Intercept': 0.147725410351601,
+        'urban': 0.119481502328479,
+        'age': 0.00788700694792812,
+        'livch1': 0.158011520336268,
+        'livch2': 0.174798825496492,
+        'livch3+': 0.179602947437873,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+    'loglike_agq25_own_at_these_estimates': -1206.674233713896,
+    'target_loglike': -1206.674,
+    'target_source': 'GLMMadaptive, adaptive GH with 25 points (given in the task brief)',
+}
+
+# lme4 nAGQ = 25, default control
+agq25_lme4_default = {
+    'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); glmer(use ~ urban + age + livch + (1 | district), data = d, family = binomial, nAGQ = 25)',
+    'loglike': -1206.67423372053,
+    'params': {
+        'Intercept': -1.69015082429671,
+        'urban': 0.73242354248262,
+        'age': -0.0265997839402384,
+        'livch1': 1.10932138411637,
+        'livch2': 1.3765241755704,
+        'livch3+': 1.3455917280091,
+        're_var_Intercept': 0.215499281085416,
+    },
+    'bse': {
+        'Intercept': 0.147725623564682,
+        'urban': 0.11948160097896,
+        'age': 0.00788700928846424,
+        'livch1': 0.158011739134516,
+        'livch2': 0.174798912805581,
+        'livch3+': 0.179603029800113,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+}
+
+# lme4 Laplace (nAGQ = 1), tight
+laplace_lme4 = {
+    'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); glmer(use ~ urban + age + livch + (1 | district), data = d, family = binomial, nAGQ = 1, control = glmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))',
+    'loglike': -1206.8078903645,
+    'params': {
+        'Intercept': -1.68963984809689,
+        'urban': 0.732974003218774,
+        'age': -0.0265938941356326,
+        'livch1': 1.10913525479217,
+        'livch2': 1.37633478527773,
+        'livch3+': 1.34517250185872,
+        're_var_Intercept': 0.212367126904369,
+    },
+    'bse': {
+        'Intercept': 0.147326013240719,
+        'urban': 0.119385490893119,
+        'age': 0.00787921554379199,
+        'livch1': 0.157845684051522,
+        'livch2': 0.174633375752161,
+        'livch3+': 0.179401615715975,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+}
+
+# glmmTMB Laplace
+laplace_glmmTMB = {
+    'software': 'R glmmTMB 1.1.5 (Debian r-cran-glmmtmb 1.1.5+dfsg-4; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); glmmTMB(use ~ urban + age + livch + (1 | district), data = d, family = binomial)',
+    'loglike': -1206.80784485038,
+    'params': {
+        'Intercept': -1.68971465680219,
+        'urban': 0.732994860161847,
+        'age': -0.0265949498637293,
+        'livch1': 1.10918919288046,
+        'livch2': 1.3764003577096,
+        'livch3+': 1.34523602901186,
+        're_var_Intercept': 0.212388889468781,
+    },
+    'bse': {
+        'Intercept': 0.14751406063924,
+        'urban': 0.11942478839235,
+        'age': 0.00788602284076435,
+        'livch1': 0.157989879101627,
+        'livch2': 0.1747808495056,
+        'livch3+': 0.179578806955546,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+}
+
+# own independent AGQ(25) maximisation
+agq25_own = {
+    'software': 'own independent check (numpy/scipy), not peer software',
+    'call': 'python tests/results/scripts/glmm_contraception_agq.py (adaptive GH with 25 point(s), per-district Newton mode and curvature; BFGS then Newton polish; SEs from the finite-difference Hessian in (beta, variance))',
+    'loglike': -1206.6742337138805,
+    'params': {
+        'Intercept': -1.69015208939232,
+        'urban': 0.732413421612434,
+        'age': -0.026599995192095036,
+        'livch1': 1.109329025976268,
+        'livch2': 1.3765277584146751,
+        'livch3+': 1.3456011052169508,
+        're_var_Intercept': 0.2154976607599087,
+    },
+    'bse': {
+        'Intercept': 0.14772579182828624,
+        'urban': 0.1194816189892056,
+        'age': 0.007887016260104055,
+        'livch1': 0.15801177000081237,
+        'livch2': 0.1747992320160452,
+        'livch3+': 0.17960340787320442,
+        're_var_Intercept': 0.07329165671499858,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+}
+
+# own independent Laplace maximisation
+laplace_own = {
+    'software': 'own independent check (numpy/scipy), not peer software',
+    'call': 'python tests/results/scripts/glmm_contraception_agq.py (adaptive GH with 1 point(s), per-district Newton mode and curvature; BFGS then Newton polish; SEs from the finite-difference Hessian in (beta, variance))',
+    'loglike': -1206.8078448490646,
+    'params': {
+        'Intercept': -1.689710586049822,
+        'urban': 0.7329914622652195,
+        'age': -0.026594984430473513,
+        'livch1': 1.109184198000859,
+        'livch2': 1.3763954193083379,
+        'livch3+': 1.345234385431312,
+        're_var_Intercept': 0.2123880169868795,
+    },
+    'bse': {
+        'Intercept': 0.14751393828849732,
+        'urban': 0.11942475026859926,
+        'age': 0.00788598182248964,
+        'livch1': 0.1579898258377539,
+        'livch2': 0.17478080743377375,
+        'livch3+': 0.17957878359503462,
+        're_var_Intercept': 0.07215698038866038,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+}
+
