@@ -13,7 +13,6 @@ Optimisation runs on the free *working* vector (see :mod:`mixlevel.params`).
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,6 @@ from scipy.special import logsumexp
 
 from . import quadrature
 from ._kernels import _estep
-from .errors import EstimationWarning
 from .families import Ordinal
 from .params import working_jacobian
 
@@ -323,7 +321,7 @@ class Engine:
             return 0.0, (g if per_cluster else np.zeros(n_full))
         post_d = estep.post_dg.sum(axis=2) * d.cluster_weight[:, None]  # (J, D)
         q = float((post_d * arr["logpd"]).sum())
-        for w, cv in enumerate(self.spec.between_classes):
+        for w, _cv in enumerate(self.spec.between_classes):
             prob = arr["pd_prob"][w]  # (J, K, D)
             for ww, k, col, idx, _ in self.between_entries:
                 if ww != w:
@@ -358,7 +356,3 @@ class Engine:
         es = estep or self.estep(free_work)
         _, g = self.expected(free_work, es, per_cluster=True)
         return g
-
-    def check_finite(self, value, what):
-        if not np.isfinite(value):
-            warnings.warn(f"{what} is not finite", EstimationWarning, stacklevel=3)

@@ -126,7 +126,7 @@ class MixtureModel(GenericLikelihoodModel):
         es.rowpost[:] = rp.reshape(-1)
         w = estimation.m_step(eng, w0, es, maxiter=100)
         free_pos = {full: k for k, full in enumerate(tab.free_index)}
-        for t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
+        for _t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
             if latent is None or latent[0].covariance != "identity":
                 continue
             for slot in slots:

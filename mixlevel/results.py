@@ -14,11 +14,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import statsmodels.base.wrapper as wrap
-from statsmodels.base.model import LikelihoodResultsWrapper
-from statsmodels.base.model import GenericLikelihoodModelResults, LikelihoodModelResults
+from statsmodels.base.model import (
+    GenericLikelihoodModelResults,
+    LikelihoodModelResults,
+    LikelihoodResultsWrapper,
+)
 from statsmodels.iolib.summary import Summary
-
-from .errors import EstimationWarning
 
 __all__ = ["MixtureResults", "MixtureResultsWrapper"]
 
@@ -196,14 +197,6 @@ class MixtureResults(GenericLikelihoodModelResults):
         if notes:
             smry.add_extra_txt(notes)
         return smry
-
-    def _check_boundary(self):
-        kinds = self.model._kinds()
-        for name, kind, val in zip(self.params.index, kinds, np.asarray(self.params),
-                                   strict=True):
-            if kind == "variance" and val < 1e-6:
-                warnings.warn(f"{name} is on its boundary (zero)", EstimationWarning,
-                              stacklevel=2)
 
 
 class MixtureResultsWrapper(LikelihoodResultsWrapper):

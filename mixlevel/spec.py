@@ -313,7 +313,7 @@ class ModelSpec:
                         )
 
     def _new_group(self, kind, names, values, free=True):
-        for k, n in enumerate(names):
+        for n in names:
             if n in self._group_index:
                 return self._group_index[n]  # an existing parameter of that name
         self.groups.append(ParamGroup(kind, list(names), np.asarray(values, float), free))
