@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from . import quadrature
+from . import quadrature, tabulate
 from ._kernels import _estep
 from .families import Ordinal
 from .params import working_jacobian
@@ -42,6 +42,7 @@ class EStep:
     rowpost: np.ndarray      # (N, D, G, C, H) P(c, h | d, g, y_i)
     logpd: np.ndarray        # (J, D) log P(d | x_j)
     arrays: dict             # kernel inputs at these parameters
+    tab_stats: tuple | None = None  # expected statistics of tabulated outcomes (cached)
 
     @property
     def loglike(self):
@@ -89,6 +90,7 @@ class Engine:
         self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
             if d.n_rows else np.zeros(0)
         self.cluster_of_row = d.cluster_of_row
+        self._layout_tabulation()
 
     # -- layout -----------------------------------------------------------------------
     def _layout_channels(self):
@@ -172,6 +174,260 @@ class Engine:
             if ordinal:
                 self.is_threshold[off:off + n_par] = True
 
+    # -- tabulated outcomes (mixlevel.tabulate) -----------------------------------------------
+    def _layout_tabulation(self):
+        """Which outcomes and class priors are computed by matrix products.
+
+        An outcome is tabulated when all its terms use the constant column; the
+        within class prior when all class-logit terms do.  Needs nodes shared by
+        all clusters, so adaptive rules switch it off.
+        """
+        const_channels = {}
+        for ch, _, col, _, _ in self.entries:
+            const_channels[ch] = const_channels.get(ch, True) and col == "1"
+        spec = self.spec
+        self.tab_outcomes = []
+        for p, o in enumerate(spec.outcomes):
+            chans = range(self.och[p], self.och[p] + spec.n_channels_of(o))
+            if all(const_channels.get(ch, True) for ch in chans):
+                self.tab_outcomes.append(p)
+        class_chans = [ch for v in range(len(self.kv))
+                       for ch in range(self.chv[v], self.chv[v] + self.kv[v] - 1)]
+        self.tab_classes = bool(class_chans) and all(
+            const_channels.get(ch, True) for ch in class_chans)
+        self.fast = not self.adaptive and (bool(self.tab_outcomes) or self.tab_classes)
+        self.remaining_outcomes = len(self.tab_outcomes) < len(spec.outcomes)
+        if not self.fast:
+            return
+        d = self.design
+        blocks, self.stat_slices = [], []
+        start = 0
+        for p in self.tab_outcomes:
+            st = tabulate.row_statistics(self.fam[p], d.y[:, p], d.trials[:, p], self.ncat[p])
+            blocks.append(st)
+            self.stat_slices.append(slice(start, start + st.shape[1]))
+            start += st.shape[1]
+        self.stats = np.ascontiguousarray(np.column_stack(blocks)) if blocks else \
+            np.zeros((d.n_rows, 0))
+        self.fam_fast = np.asarray(self.fam, np.int64).copy()
+        self.fam_fast[self.tab_outcomes] = -1
+
+    def _node_monomials(self):
+        """U[g, h, m] at the shared nodes."""
+        G, H = self.zb.shape[1], self.zh.shape[0]
+        lv = np.concatenate([np.ones((G, H, 1)),
+                             np.broadcast_to(self.zb[0][:, None, :], (G, H, self.zb.shape[2])),
+                             np.broadcast_to(self.zh[None, :, :], (G, H, self.zh.shape[1]))],
+                            axis=2)
+        return lv[:, :, self.mono[:, 0]] * lv[:, :, self.mono[:, 1]]
+
+    def _tabulate(self, arr):
+        """Tables T, class log-prior and the EXTRA cell log-densities at ``arr``."""
+        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+        U = self._node_monomials()
+        A0 = arr["A"][0].reshape(self.CH, D, C, self.M)
+        tables, etas = [], []
+        for p in self.tab_outcomes:
+            o = self.spec.outcomes[p]
+            nch = self.spec.n_channels_of(o)
+            eta = np.einsum("kdcm,ghm->kdgch", A0[self.och[p]:self.och[p] + nch], U)
+            fp = arr["FP"][p].reshape(D, C, -1).transpose(2, 0, 1)[:, :, None, :, None]
+            fp = np.broadcast_to(fp, (fp.shape[0], D, G, C, H)).reshape(fp.shape[0], -1)
+            eta = eta.reshape(nch, -1)
+            etas.append((eta, fp))
+            tables.append(tabulate.table(self.fam[p], eta, fp, self.ncat[p]))
+        T = np.concatenate(tables) if tables else np.zeros((0, D * G * C * H))
+        extra = self.stats @ T if tables else np.zeros((self.design.n_rows, D * G * C * H))
+        logprior = None
+        if self.tab_classes:
+            logprior, probs = self._class_logprior(A0, U)
+            extra = extra + np.broadcast_to(logprior[:, :, :, None], (D, G, C, H)).reshape(1, -1)
+            arr["class_probs"] = probs
+        arr["tab"] = {"T": T, "etas": etas, "U": U, "logprior": logprior}
+        arr["extra"] = np.ascontiguousarray(extra.reshape(-1))
+
+    def _class_logprior(self, A0, U):
+        """log P(c | d, g) (D, G, C) and per variable the class probabilities."""
+        D, C, G = self.D, self.C, self.zb.shape[1]
+        logprior = np.zeros((D, G, C))
+        probs = []
+        for v, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
+            eta = np.zeros((K, D, G, C))
+            eta[:K - 1] = np.einsum("kdcm,gm->kdgc", A0[ch0:ch0 + K - 1], U[:, 0, :])
+            lp = eta - logsumexp(eta, axis=0, keepdims=True)
+            cv = self.cpat[:, v]
+            logprior += np.take_along_axis(lp, cv[None, None, None, :].repeat(D, 1)
+                                           .repeat(G, 2), axis=0)[0]
+            probs.append(np.exp(lp))
+        return logprior, probs
+
+    def _tab_expected(self, arr, estep, g):
+        """Q and gradient of the tabulated parts from the expected statistics."""
+        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+        if estep.tab_stats is None:
+            d = self.design
+            N = d.n_rows
+            P = (estep.post_dg[self.cluster_of_row][:, :, :, None, None]
+                 * estep.rowpost.reshape(N, D, G, C, H)
+                 * d.cluster_weight[self.cluster_of_row][:, None, None, None, None])
+            P = P.reshape(N, -1) * d.row_weight[:, None]
+            E = self.stats.T @ P
+            counts = P.sum(axis=0).reshape(D, G, C, H).sum(axis=3)
+            estep.tab_stats = (E, counts)
+        E, counts = estep.tab_stats
+        tab = arr["tab"]
+        U = tab["U"]
+        q = float((E * tab["T"]).sum()) if len(E) else 0.0
+        dA = np.zeros((self.CH, D, C, self.M))
+        fam_grad = {}
+        for k, p in enumerate(self.tab_outcomes):
+            eta, fp = tab["etas"][k]
+            g_eta, g_fp = tabulate.table_gradient(self.fam[p], eta, fp, self.ncat[p],
+                                                  E[self.stat_slices[k]])
+            nch = g_eta.shape[0]
+            dA[self.och[p]:self.och[p] + nch] = np.einsum(
+                "kdgch,ghm->kdcm", g_eta.reshape(nch, D, G, C, H), U)
+            if g_fp.shape[0]:
+                fam_grad[p] = g_fp.reshape(-1, D, G, C, H).sum(axis=(2, 4))  # (k, D, C)
+        if self.tab_classes:
+            q += float((counts * tab["logprior"]).sum())
+            for v, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
+                prob = arr["class_probs"][v]  # (K, D, G, C)
+                ind = (self.cpat[:, v][None, :] == np.arange(K)[:, None])  # (K, C)
+                resid = ind[:, None, None, :] - prob
+                dA[ch0:ch0 + K - 1] = np.einsum("kdgc,gm->kdcm",
+                                                (counts[None] * resid)[:K - 1], U[:, 0, :])
+        dA = dA.reshape(self.CH, self.DC, self.M)
+        tab_channels = set(self.tab_channels())
+        for ch, m, _, idx, _ in self.entries:
+            ok = idx >= 0
+            if ch in tab_channels and ok.any():
+                np.add.at(g, idx[ok], dA[ch, :, m][ok])
+        for p, dc, off, n_par, _ in self.family_entries:
+            if p in fam_grad:
+                g[off:off + n_par] += fam_grad[p][:n_par, dc // C, dc % C]
+        return q
+
+    # -- closed-form M-step (latent class models) --------------------------------------------
+    def _layout_closed_form(self):
+        """Plan a closed-form M-step when every free parameter allows one.
+
+        Covers latent class models: binary items whose class-specific logits
+        (or probits) are their only terms, within class logits and between class
+        logits that are intercepts by parent classes.  Each such parameter is a
+        logit of pooled expected counts.  Returns None when a parameter does not
+        fit (then the generic M-step runs).
+        """
+        if not self.fast or self.dims_b or self.dims_w:
+            return None
+        from .families import LOGIT, PROBIT
+
+        tab = self.table
+        n_full = len(tab.names)
+        free = np.zeros(n_full, bool)
+        free[tab.free_index] = True
+        if (np.asarray(tab.source) != np.arange(n_full)).any():
+            return None  # equality constraints: leave to the generic M-step
+        plan_items, plan_classes, covered = [], [], set()
+        by_channel = {}
+        for ch, m, col, idx, val in self.entries:
+            by_channel.setdefault(ch, []).append((m, col, idx, val))
+        for p in self.tab_outcomes:
+            if self.fam[p] not in (LOGIT, PROBIT):
+                return None
+            ents = by_channel.get(self.och[p], [])
+            if len(ents) != 1 or ents[0][0] != 0:
+                return None
+            idx = ents[0][2]
+            plan_items.append((p, idx))
+            covered.update(idx[idx >= 0].tolist())
+        for v, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
+            idx = []
+            for k in range(K - 1):
+                ents = by_channel.get(ch0 + k, [])
+                if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
+                    return None
+                idx.append(ents[0][2])
+            idx = np.array(idx)  # (K-1, DC)
+            configs = {}
+            for dc in range(self.DC):
+                configs.setdefault(tuple(idx[:, dc]), []).append(dc)
+            used = [i for key in configs for i in key]
+            if len(used) != len(set(used)):
+                return None
+            plan_classes.append((v, list(configs.items())))
+            covered.update(used)
+        for w, cv in enumerate(self.spec.between_classes):
+            ents = [e for e in self.between_entries if e[0] == w]
+            if any(e[2] != "1" or (e[3] < 0).any() for e in ents) or \
+                    len(ents) != cv.n_classes - 1:
+                return None
+            covered.update(i for e in ents for i in e[3].tolist())
+        if not set(np.nonzero(free)[0].tolist()) <= covered | set(
+                i for e in self.between_entries for i in e[3].tolist()):
+            return None
+        if self.family_entries:
+            return None
+        return plan_items, plan_classes
+
+    def closed_form_m_step(self, free_work, estep):
+        """EM update of a latent class model in closed form (None if not applicable)."""
+        if not hasattr(self, "_cf_plan"):
+            self._cf_plan = self._layout_closed_form()
+        if self._cf_plan is None:
+            return None
+        from scipy.special import logit, ndtri
+
+        from .families import PROBIT
+
+        plan_items, plan_classes = self._cf_plan
+        arr = estep.arrays
+        self._tab_expected(arr, estep, np.zeros(len(self.table.names)))
+        E, counts = estep.tab_stats
+        D, C = self.D, self.C
+        work = arr["work"].copy()
+        for k, (p, idx) in enumerate(plan_items):
+            e = E[self.stat_slices[k]].reshape(2, D, 1, C, 1)[:, :, 0, :, 0].reshape(2, -1)
+            for par in np.unique(idx[idx >= 0]):
+                sel = idx == par
+                n1, n0 = e[0, sel].sum(), e[1, sel].sum()
+                prob = np.clip(n1 / max(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
+                work[par] = ndtri(prob) if self.fam[p] == PROBIT else logit(prob)
+        cnt = counts.reshape(D, C)
+        for v, configs in plan_classes:
+            K = self.kv[v]
+            for key, cells in configs:
+                n = np.array([sum(cnt[dc // C, dc % C] for dc in cells
+                                  if self.cpat[dc % C, v] == k) for k in range(K)])
+                n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+                for k in range(K - 1):
+                    work[key[k]] = np.log(n[k] / n[K - 1])
+        if self.spec.between_classes:
+            post_d = (estep.post_dg.sum(axis=2) * self.design.cluster_weight[:, None]).sum(0)
+            for w, cv in enumerate(self.spec.between_classes):
+                ents = sorted((e for e in self.between_entries if e[0] == w),
+                              key=lambda e: e[1])
+                configs = {}
+                for dd in range(D):
+                    configs.setdefault(tuple(e[3][dd] for e in ents), []).append(dd)
+                for key, cells in configs.items():
+                    n = np.array([sum(post_d[dd] for dd in cells if self.dpat[dd, w] == k)
+                                  for k in range(cv.n_classes)])
+                    n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+                    for k in range(cv.n_classes - 1):
+                        work[key[k]] = np.log(n[k] / n[-1])
+        return work[self.table.free_index]
+
+    def tab_channels(self):
+        chans = []
+        for p in self.tab_outcomes:
+            chans.extend(range(self.och[p], self.och[p] + self.spec.n_channels_of(
+                self.spec.outcomes[p])))
+        if self.tab_classes:
+            for K, ch0 in zip(self.kv, self.chv, strict=True):
+                chans.extend(range(ch0, ch0 + K - 1))
+        return chans
+
     # -- nodes ------------------------------------------------------------------------
     def reset_nodes(self):
         """Non-adaptive nodes (also the fallback when adaptation fails)."""
@@ -222,7 +478,10 @@ class Engine:
         for p, dc, off, n_par, ordinal in self.family_entries:
             FP[p, dc, :n_par] = nat[off:off + n_par] if ordinal else work[off:off + n_par]
         logpd, pd_prob = self._between_logprior(work)
-        return {"A": A, "FP": FP, "logpd": logpd, "pd_prob": pd_prob, "work": work, "nat": nat}
+        arr = {"A": A, "FP": FP, "logpd": logpd, "pd_prob": pd_prob, "work": work, "nat": nat}
+        if self.fast and not self.adapted:
+            self._tabulate(arr)
+        return arr
 
     def _between_logprior(self, work):
         J = self.design.n_clusters
@@ -242,13 +501,18 @@ class Engine:
             logpd += lp[:, self.dpat[:, w], np.arange(self.D)]
         return np.ascontiguousarray(logpd), probs
 
-    def _kernel_args(self, arr):
+    def _kernel_args(self, arr, full=False):
+        """Kernel inputs; unless ``full``, tabulated outcomes and classes are left out."""
         d = self.design
+        fast = "extra" in arr and not full
+        fam = self.fam_fast if fast else np.asarray(self.fam, np.int64)
+        no_cls = fast and self.tab_classes
+        kv = np.zeros(0, np.int64) if no_cls else np.asarray(self.kv, np.int64)
+        chv = np.zeros(0, np.int64) if no_cls else np.asarray(self.chv, np.int64)
+        cpat = np.zeros((self.C, 0), np.int64) if no_cls else self.cpat
         return (np.ascontiguousarray(arr["A"]), d.y, d.trials, arr["FP"], d.row_weight,
-                self.zb, self.lwg, self.zh, self.lwh,
-                np.asarray(self.fam, np.int64), np.asarray(self.och, np.int64),
-                np.asarray(self.ncat, np.int64), self.mono, np.asarray(self.kv, np.int64),
-                np.asarray(self.chv, np.int64), self.cpat, d.indptr)
+                self.zb, self.lwg, self.zh, self.lwh, fam, np.asarray(self.och, np.int64),
+                np.asarray(self.ncat, np.int64), self.mono, kv, chv, cpat, d.indptr)
 
     # -- E-step, likelihood, scores --------------------------------------------------------
     def estep(self, free_work):
@@ -260,7 +524,7 @@ class Engine:
         rowpost = np.empty(d.n_rows * self.D * G * self.C * self.zh.shape[0])
         with np.errstate(all="ignore"):
             _estep.loglik_posterior(*self._kernel_args(arr), arr["logpd"], ll, post_dg,
-                                    rowpost, self.num_threads)
+                                    rowpost, self.num_threads, EXTRA=arr.get("extra"))
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
         arr["free_work"] = np.array(free_work, float, copy=True)
         return EStep(ll_cluster, post_dg, rowpost, arr["logpd"], arr)
@@ -279,17 +543,26 @@ class Engine:
         arr = estep.arrays if same else self.arrays(free_work)
         d = self.design
         N = d.n_rows
-        S = np.zeros((N, self.CH, self.DC, self.M))
-        GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
-        q = np.zeros(d.n_clusters)
-        with np.errstate(all="ignore"):
-            _estep.expected_scores(*self._kernel_args(arr), d.cluster_weight, estep.post_dg,
-                                   estep.rowpost, S, GF, q, self.num_threads)
         n_full = len(self.table.names)
         J = d.n_clusters
         starts = d.indptr[:-1]
         g = np.zeros((J, n_full)) if per_cluster else np.zeros(n_full)
+        fast = "extra" in arr and not per_cluster
+        q_tab = self._tab_expected(arr, estep, g) if fast else 0.0
+        q = np.zeros(d.n_clusters)
+        need_kernel = self.remaining_outcomes or (len(self.kv) > 0 and not self.tab_classes)
+        if fast and not need_kernel:
+            qb, gb = self._between_scores(arr, estep, per_cluster)
+            return float(q_tab + qb), self._to_free(g + gb, arr)
+        S = np.zeros((N, self.CH, self.DC, self.M))
+        GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
+        with np.errstate(all="ignore"):
+            _estep.expected_scores(*self._kernel_args(arr, full=not fast), d.cluster_weight,
+                                   estep.post_dg, estep.rowpost, S, GF, q, self.num_threads)
+        skip = set(self.tab_channels()) if fast else set()
         for ch, m, col, idx, _ in self.entries:
+            if ch in skip:
+                continue
             ok = idx >= 0
             if not ok.any():
                 continue
@@ -302,6 +575,8 @@ class Engine:
             else:
                 np.add.at(g, idx[ok], contrib.sum(axis=0)[ok])
         for p, dc, off, n_par, _ in self.family_entries:
+            if fast and p in self.tab_outcomes:
+                continue
             contrib = GF[:, p, dc, :n_par]
             if per_cluster:
                 g[:, off:off + n_par] += np.add.reduceat(contrib, starts, axis=0)
@@ -309,7 +584,7 @@ class Engine:
                 g[off:off + n_par] += contrib.sum(axis=0)
         qb, gb = self._between_scores(arr, estep, per_cluster)
         g = g + gb
-        q_total = q if per_cluster else float(q.sum() + qb)
+        q_total = q if per_cluster else float(q.sum() + qb + q_tab)
         return q_total, self._to_free(g, arr)
 
     def _between_scores(self, arr, estep, per_cluster):

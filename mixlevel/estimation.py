@@ -43,6 +43,9 @@ def m_step(engine, work, estep, maxiter=25):
     are solved jointly here by L-BFGS on Q with its exact gradient, started at
     the current values, so Q never decreases.
     """
+    closed = engine.closed_form_m_step(work, estep)
+    if closed is not None:
+        return closed
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
 
     def f(w):

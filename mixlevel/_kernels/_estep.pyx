@@ -196,9 +196,9 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
     cdef const double* fp
     for p in range(L.P):
         y = L.Y[i * L.P + p]
-        if isnan(y):
-            continue
         f = L.FAM[p]
+        if f < 0 or isnan(y):  # missing (FIML) or tabulated by the caller
+            continue
         ch = L.OCH[p]
         fp = L.FP + (p * L.DC + dc) * L.KF
         if f == NOMINAL:
@@ -356,12 +356,15 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
                      const int64_t[::1] CHV, const int64_t[:, ::1] CPAT,
                      const int64_t[::1] INDPTR, const double[:, ::1] LOGPD,
                      double[::1] ll_out, double[:, :, ::1] post_dg_out,
-                     double[::1] rowpost_out, int num_threads=1):
+                     double[::1] rowpost_out, int num_threads=1,
+                     const double[::1] EXTRA=None):
     """Per-cluster log-likelihoods and posterior weights.
 
     Writes ``ll_out[j]`` (without the data constants), ``post_dg_out[j, d, g]``
     = P(d, g | Y_j) and ``rowpost_out`` laid out as [i, d, g, c, h] = P(c, h |
-    d, g, y_i).  Returns nothing.
+    d, g, y_i).  ``EXTRA`` (optional, laid out as rowpost) is added to every
+    cell's log-density: the caller's tabulated outcomes (those given a negative
+    family code) and class prior.  Returns nothing.
     """
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
                                 KV, CHV, CPAT, INDPTR, LOGPD.shape[1])
@@ -373,8 +376,13 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
     cdef double* acc
     cdef double lpc, li, ll
     cdef double* rp = &rowpost_out[0]
+    cdef const double* ex = NULL
     if rowpost_out.shape[0] != L.N * DG * CHH:
         raise ValueError("rowpost_out has the wrong size")
+    if EXTRA is not None:
+        if EXTRA.shape[0] != L.N * DG * CHH:
+            raise ValueError("EXTRA has the wrong size")
+        ex = &EXTRA[0]
     with nogil, parallel(num_threads=num_threads):
         lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
         U = <double*> malloc(L.H * L.M * sizeof(double))
@@ -396,8 +404,11 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
                             for h in range(L.H):
                                 cell[c * L.H + h] = lpc + L.LWH[h] + outcome_logf(
                                     &L, i, dc, U + h * L.M, eta, NULL, NULL, False)
-                        li = logsumexp(cell, CHH)
                         k = ((i * L.D + d) * L.G + g) * CHH
+                        if ex != NULL:
+                            for c in range(CHH):
+                                cell[c] = cell[c] + ex[k + c]
+                        li = logsumexp(cell, CHH)
                         if li == -INFINITY:
                             for c in range(CHH):
                                 rp[k + c] = 0.0
@@ -503,7 +514,7 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 lf = outcome_logf(&L, i, dc, U + h * L.M, eta, dl, dfp, True)
                                 q = q + w * lf
                                 for p in range(L.P):
-                                    if isnan(L.Y[i * L.P + p]):
+                                    if L.FAM[p] < 0 or isnan(L.Y[i * L.P + p]):
                                         continue
                                     ch = L.OCH[p]
                                     for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
