@@ -459,6 +459,90 @@ class Engine:
         self.adapted = True
         return True
 
+    def _log_joint_at(self, arr, Z):
+        """log p(Y_j, z_j) (up to constants) at one point per cluster, Z (J, q)."""
+        d = self.design
+        J = d.n_clusters
+        zb = np.ascontiguousarray(Z[:, None, :])
+        lwg = np.ascontiguousarray(-0.5 * (Z * Z).sum(axis=1)[:, None])
+        ll = np.empty(J)
+        post = np.empty((J, self.D, 1))
+        rp = np.empty(d.n_rows * self.D * self.C * self.zh.shape[0])
+        args = list(self._kernel_args(arr, full=True))
+        args[5], args[6] = zb, lwg
+        with np.errstate(all="ignore"):
+            _estep.loglik_posterior(*args, arr["logpd"], ll, post, rp, self.num_threads)
+        return ll
+
+    def adapt_nodes_at_mode(self, free_work, max_iter=30, tol=1e-7):
+        """Centre and scale every cluster's nodes at its posterior mode and curvature.
+
+        Newton's method per cluster on log p(y_j, z), with derivatives by central
+        differences of the kernel at one point per cluster (as GLMMadaptive and
+        lme4 centre their rules).  Returns False when a cluster's curvature is
+        not negative definite (the caller falls back).
+        """
+        q = len(self.dims_b)
+        if q == 0:
+            return True
+        arr = self.arrays(free_work)
+        J = self.design.n_clusters
+        z = getattr(self, "_modes", None)
+        if z is None or z.shape != (J, q):
+            z = np.zeros((J, q))
+        h = 1e-3
+        eye = np.eye(q) * h
+
+        def derivatives(z):
+            f0 = self._log_joint_at(arr, z)
+            grad = np.empty((J, q))
+            hess = np.empty((J, q, q))
+            fp = [self._log_joint_at(arr, z + eye[a]) for a in range(q)]
+            fm = [self._log_joint_at(arr, z - eye[a]) for a in range(q)]
+            for a in range(q):
+                grad[:, a] = (fp[a] - fm[a]) / (2 * h)
+                hess[:, a, a] = (fp[a] - 2 * f0 + fm[a]) / h ** 2
+                for b in range(a):
+                    fpp = self._log_joint_at(arr, z + eye[a] + eye[b])
+                    fmm = self._log_joint_at(arr, z - eye[a] - eye[b])
+                    hess[:, a, b] = hess[:, b, a] = (
+                        fpp - fp[a] - fp[b] + 2 * f0 - fm[a] - fm[b] + fmm) / (2 * h ** 2)
+            return f0, grad, hess
+
+        for _ in range(max_iter):
+            f0, grad, hess = derivatives(z)
+            try:
+                step = -np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                return False
+            ok = np.linalg.eigvalsh(hess).max(axis=1) < 0
+            step = np.where(ok[:, None], step, 0.1 * grad)
+            for _half in range(20):  # step halving per cluster
+                f1 = self._log_joint_at(arr, z + step)
+                worse = ~(f1 >= f0 - 1e-12)
+                if not worse.any():
+                    break
+                step[worse] *= 0.5
+            z = z + step
+            if np.abs(step).max() < tol:
+                break
+        _, _, hess = derivatives(z)
+        try:
+            cov = np.linalg.inv(-hess)
+            chol = np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            return False
+        try:
+            zb, lwg = quadrature.adapt(self.rule_b, z, chol)
+        except ValueError:
+            return False
+        if not (np.isfinite(zb).all() and np.isfinite(lwg).all()):
+            return False
+        self._modes = z
+        self.zb, self.lwg = np.ascontiguousarray(zb), np.ascontiguousarray(lwg)
+        self.adapted = True
+        return True
+
     # -- parameters -> arrays -----------------------------------------------------------
     def arrays(self, free_work):
         """Kernel inputs (A, FP, logpd) at the free working vector."""

@@ -117,16 +117,16 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     work, ll, n_qn, conv = quasi_newton(engine, work, maxiter, gtol)
     if engine.adaptive and engine.dims_b:
         for _ in range(adaptive_rounds):
+            before = engine.loglike(work)
             if not settle_nodes(engine, work):
                 warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
                               "nodes", EstimationWarning, stacklevel=2)
                 engine.reset_nodes()
                 work, ll, k, conv = quasi_newton(engine, work, maxiter, gtol)
                 break
-            before = engine.loglike(work)
             work, ll, k, conv = quasi_newton(engine, work, maxiter, gtol)
             n_qn += k
-            if abs(ll - before) < 1e-9 * (1 + abs(ll)):
+            if abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
                 break
         if engine.adapted:
             settle_nodes(engine, work)
@@ -134,17 +134,19 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
 
 
-def settle_nodes(engine, work, max_rounds=100, tol=1e-11):
-    """Re-centre adaptive nodes at ``work`` until the log-likelihood is stable.
+def settle_nodes(engine, work):
+    """Re-centre adaptive nodes at ``work``: posterior mode and curvature per cluster.
 
-    Each round moves every cluster's nodes to the posterior mean and
-    covariance computed on the previous nodes (Naylor & Smith 1982); the fixed
-    point puts the rule where the integrand lives.  Returns False on failure.
+    Falls back to the posterior mean and covariance on the current nodes,
+    iterated to a fixed point (Naylor & Smith 1982), when the mode search
+    fails.  Returns False when both fail.
     """
+    if engine.adapt_nodes_at_mode(work):
+        return True
     last = None
-    for _ in range(max_rounds):
+    for _ in range(100):
         es = engine.estep(work)
-        if last is not None and abs(es.loglike - last) < tol * (1 + abs(last)):
+        if last is not None and abs(es.loglike - last) < 1e-11 * (1 + abs(last)):
             return True
         if not np.isfinite(es.loglike) or not engine.adapt_nodes(es):
             return False

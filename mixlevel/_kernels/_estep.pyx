@@ -408,13 +408,17 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
                         if ex != NULL:
                             for c in range(CHH):
                                 cell[c] = cell[c] + ex[k + c]
-                        li = logsumexp(cell, CHH)
-                        if li == -INFINITY:
-                            for c in range(CHH):
-                                rp[k + c] = 0.0
+                        if CHH == 1:  # no within classes or row nodes: nothing to mix
+                            li = cell[0]
+                            rp[k] = 0.0 if li == -INFINITY else 1.0
                         else:
-                            for c in range(CHH):
-                                rp[k + c] = exp(cell[c] - li)
+                            li = logsumexp(cell, CHH)
+                            if li == -INFINITY:
+                                for c in range(CHH):
+                                    rp[k + c] = 0.0
+                            else:
+                                for c in range(CHH):
+                                    rp[k + c] = exp(cell[c] - li)
                         acc[d * L.G + g] += L.RW[i] * li
             ll = logsumexp(acc, DG)
             ll_out[j] = ll
