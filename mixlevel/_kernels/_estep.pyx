@@ -26,6 +26,8 @@ from libc.math cimport exp, log, log1p, expm1, erfc, sqrt, isnan, INFINITY, M_PI
 from libc.stdlib cimport malloc, free
 from libc.stdint cimport int64_t
 
+import numpy as np
+
 cdef enum:
     NORMAL = 0
     LOGIT = 1
@@ -138,6 +140,8 @@ cdef struct Layout:
     const int64_t* CHV
     const int64_t* CPAT
     const int64_t* INDPTR
+    const int64_t* ACT       # outcomes computed here (family code >= 0)
+    Py_ssize_t NACT
 
 
 cdef inline void fill_monomials(Layout* L, Py_ssize_t jj, Py_ssize_t g, double* lv,
@@ -194,10 +198,12 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
     cdef bint probit
     cdef const double* arow = L.A + i * L.a_rs
     cdef const double* fp
-    for p in range(L.P):
+    cdef Py_ssize_t ia
+    for ia in range(L.NACT):  # outcomes with a negative code are tabulated by the caller
+        p = L.ACT[ia]
         y = L.Y[i * L.P + p]
         f = L.FAM[p]
-        if f < 0 or isnan(y):  # missing (FIML) or tabulated by the caller
+        if isnan(y):  # missing: drops out (FIML)
             continue
         ch = L.OCH[p]
         fp = L.FP + (p * L.DC + dc) * L.KF
@@ -285,7 +291,8 @@ cdef Layout make_layout(const double[:, :, :, :] A, const double[:, ::1] Y,
                         const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
                         const int64_t[::1] NCAT, const int64_t[:, ::1] MONO, const int64_t[::1] KV,
                         const int64_t[::1] CHV, const int64_t[:, ::1] CPAT,
-                        const int64_t[::1] INDPTR, Py_ssize_t D) except *:
+                        const int64_t[::1] INDPTR, Py_ssize_t D,
+                        const int64_t[::1] ACT) except *:
     cdef Layout L
     L.N = Y.shape[0]
     L.P = Y.shape[1]
@@ -340,6 +347,8 @@ cdef Layout make_layout(const double[:, :, :, :] A, const double[:, ::1] Y,
     L.CHV = &CHV[0] if L.V > 0 else NULL
     L.CPAT = &CPAT[0, 0] if L.V > 0 else NULL
     L.INDPTR = &INDPTR[0]
+    L.NACT = ACT.shape[0]
+    L.ACT = &ACT[0] if L.NACT > 0 else NULL
     return L
 
 
@@ -366,8 +375,9 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
     cell's log-density: the caller's tabulated outcomes (those given a negative
     family code) and class prior.  Returns nothing.
     """
+    cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
-                                KV, CHV, CPAT, INDPTR, LOGPD.shape[1])
+                                KV, CHV, CPAT, INDPTR, LOGPD.shape[1], ACT)
     cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, DG = L.D * L.G, CHH = L.C * L.H
     cdef double* lv
     cdef double* U
@@ -464,9 +474,10 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
     At the parameters of pass 1 the sums over rows of S and GFP are the exact
     gradient of the marginal log-likelihood (Fisher's identity).
     """
+    cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
-                                KV, CHV, CPAT, INDPTR, post_dg.shape[1])
-    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, m, p, ch, CHH = L.C * L.H
+                                KV, CHV, CPAT, INDPTR, post_dg.shape[1], ACT)
+    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, m, p, ia, ch, CHH = L.C * L.H
     cdef Py_ssize_t NOCH = L.CH
     cdef double* lv
     cdef double* U
@@ -517,8 +528,9 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                     continue
                                 lf = outcome_logf(&L, i, dc, U + h * L.M, eta, dl, dfp, True)
                                 q = q + w * lf
-                                for p in range(L.P):
-                                    if L.FAM[p] < 0 or isnan(L.Y[i * L.P + p]):
+                                for ia in range(L.NACT):
+                                    p = L.ACT[ia]
+                                    if isnan(L.Y[i * L.P + p]):
                                         continue
                                     ch = L.OCH[p]
                                     for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
