@@ -12,6 +12,7 @@ Optimisation runs on the free *working* vector (see :mod:`mixlevel.params`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -445,6 +446,20 @@ class Engine:
         self.zh = np.ascontiguousarray(rw.nodes, float).reshape(rw.size, len(self.dims_w))
         self.lwh = np.ascontiguousarray(rw.logw, float)
         self.adapted = False
+
+    @contextlib.contextmanager
+    def at_zero_nodes(self):
+        """Temporarily one node at z = 0 for every latent variable (start values)."""
+        saved = (self.zb, self.lwg, self.zh, self.lwh, self.adapted)
+        self.zb = np.zeros((1, 1, len(self.dims_b)))
+        self.lwg = np.zeros((1, 1))
+        self.zh = np.zeros((1, len(self.dims_w)))
+        self.lwh = np.zeros(1)
+        self.adapted = False
+        try:
+            yield
+        finally:
+            self.zb, self.lwg, self.zh, self.lwh, self.adapted = saved
 
     def adapt_nodes(self, estep):
         """Centre and scale the cluster nodes at each cluster's posterior of z.
