@@ -8,8 +8,10 @@ likelihood model.  See the README for an example.
 __version__ = "0.1.0.dev0"
 
 from . import families
+from .compare import compare, lrt
 from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .model import MixtureModel
+from .results import MixtureResults
 from .spec import ModelSpec
 
 __all__ = [
@@ -17,6 +19,9 @@ __all__ = [
     "families",
     "ModelSpec",
     "MixtureModel",
+    "MixtureResults",
+    "compare",
+    "lrt",
     "MixlevelError",
     "SpecificationError",
     "EstimationWarning",

@@ -179,12 +179,14 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
 
 
 def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
-               n_jobs=1, **maximize_kw):
+               n_jobs=1, callback=None, **maximize_kw):
     """Random starts as in the paper (sec. 10) and Mplus STARTS = n_initial n_final.
 
     Every initial set gets ``initial_iter`` EM iterations; the best
     ``n_final`` are optimised completely.  Returns (best FitOutcome, table rows).
     The unperturbed start ``base`` is always one of the initial sets.
+    ``callback(stage, k, loglike)``, if given, is called after every start
+    ("initial" or "final"), possibly from worker threads (progress bars).
     """
     seeds = np.random.SeedSequence(seed).generate_state(n_initial)
 
@@ -195,6 +197,8 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
         else:
             w0 = random_posterior_start(eng, base, np.random.default_rng(seeds[k]))
         w, ll, it, _ = em(eng, w0, maxiter=initial_iter)
+        if callback is not None:
+            callback("initial", k, ll)
         return k, w, ll
 
     runs = Parallel(n_jobs=n_jobs, prefer="threads")(
@@ -204,16 +208,28 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
     def final(k, w):
         out = maximize(engine_factory(), w, **maximize_kw)
         out.seed = int(seeds[k])
+        if callback is not None:
+            callback("final", k, out.loglike)
         return k, out
 
     finals = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(final)(k, w) for k, w, _ in runs[:n_final])
-    table = []
+    table = []  # every start: final-stage ones first, then those stopped after stage one
     initial_ll = {k: ll for k, _, ll in runs}
     for k, out in finals:
-        table.append({"start": k, "seed": int(seeds[k]), "initial_loglike": initial_ll[k],
-                      "loglike": out.loglike, "converged": out.converged,
-                      "iterations": out.n_em + out.n_qn})
+        eng = engine_factory()  # smallest joint class share, to spot empty classes
+        w_row = eng.design.row_weight * eng.design.cluster_weight[eng.cluster_of_row]
+        share = w_row @ pattern_posterior(eng, eng.estep(out.work)).reshape(len(w_row), -1)
+        table.append({"start": k, "seed": int(seeds[k]), "stage": "final",
+                      "initial_loglike": initial_ll[k], "loglike": out.loglike,
+                      "converged": out.converged, "iterations": out.n_em + out.n_qn,
+                      "smallest_class": float(share.min() / max(share.sum(), 1e-300))})
+    done = {k for k, _ in finals}
+    for k, _, ll in runs:
+        if k not in done:
+            table.append({"start": k, "seed": int(seeds[k]), "stage": "initial",
+                          "initial_loglike": ll, "loglike": np.nan, "converged": False,
+                          "iterations": initial_iter, "smallest_class": np.nan})
     best = max((o for _, o in finals), key=lambda o: o.loglike if np.isfinite(o.loglike)
                else -np.inf)
     if not best.converged:

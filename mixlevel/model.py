@@ -90,6 +90,21 @@ class MixtureModel(GenericLikelihoodModel):
                 "simplify the model or add data"
             )
 
+    @classmethod
+    def from_formula(cls, formula, data, *args, eval_env=0, context=None, **kwargs):
+        """Build the model from a formula; arguments as :func:`mixlevel.api.mixture`.
+
+        ``eval_env`` (frames above the caller) or ``context`` (a mapping) gives
+        the namespace of functions used in the formula.
+        """
+        from formulaic.utils.context import capture_context
+
+        from .api import build_model
+
+        if context is None:
+            context = capture_context(eval_env + 1)
+        return build_model(cls, formula, data, *args, context=context, **kwargs)
+
     # -- names and starts --------------------------------------------------------------
     @property
     def param_names(self):
@@ -117,15 +132,11 @@ class MixtureModel(GenericLikelihoodModel):
         eng = engine or self.engine
         tab = self.table
         w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
-        es = eng.estep(w0)
-        wg = np.exp(eng.lwg - eng.lwg.max(axis=1, keepdims=True))
-        wg = wg / wg.sum(axis=1, keepdims=True)
-        es.post_dg[:] = np.broadcast_to(wg[:, None, :] / eng.D, es.post_dg.shape)
-        wh = np.exp(eng.lwh) / np.exp(eng.lwh).sum()
-        rp = np.broadcast_to(wh[None, None, None, None, :] / eng.C,
-                             (self.design.n_rows, eng.D, es.post_dg.shape[2], eng.C, len(wh)))
-        es.rowpost[:] = rp.reshape(-1)
-        w = estimation.m_step(eng, w0, es, maxiter=100)
+        with eng.at_zero_nodes():  # latent variables at their mean: a GLM per equation
+            es = eng.estep(w0)
+            es.post_dg[:] = 1.0 / eng.D
+            es.rowpost[:] = 1.0 / eng.C
+            w = estimation.m_step(eng, w0, es, maxiter=100)
         free_pos = {full: k for k, full in enumerate(tab.free_index)}
         for _t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
             if latent is None or latent[0].covariance != "identity":
@@ -213,9 +224,27 @@ class MixtureModel(GenericLikelihoodModel):
         return [self.table.groups[int(np.searchsorted(self.table.offsets, i, "right") - 1)].kind
                 for i in self.table.free_index]
 
+    # -- new data ---------------------------------------------------------------------
+    def design_columns(self, data):
+        """Design columns of new data, ``{column name: array}``, for prediction.
+
+        The hook through which :meth:`MixtureResults.predict` turns new rows
+        into the columns the terms use.  This default takes each column of
+        ``spec.columns()`` from ``data`` by name; a formula layer overrides it
+        to re-apply its stored transforms (centring, dummy codes, ...).
+        """
+        out = {}
+        for name in self.spec.columns():
+            if name not in data.columns:
+                raise SpecificationError(
+                    f"column {name!r} is needed to predict but is not in the new data")
+            out[name] = pd.to_numeric(data[name], errors="coerce").to_numpy(float)
+        return out
+
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-6,
-            cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, **kwargs):
+            cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
+            **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -235,6 +264,8 @@ class MixtureModel(GenericLikelihoodModel):
             Parallel starts through joblib.
         canonical : bool
             Order classes by decreasing size so results do not depend on labels.
+        progress : bool, optional
+            Progress bar over the random starts; default: only on a terminal.
 
         Returns
         -------
@@ -246,10 +277,10 @@ class MixtureModel(GenericLikelihoodModel):
         # its own OpenMP threads.
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
-                             n_jobs, initial_iter, canonical)
+                             n_jobs, initial_iter, canonical, progress)
 
     def _fit(self, start_params, starts, em_iter, maxiter, gtol, cov_type, seed, n_jobs,
-             initial_iter, canonical):
+             initial_iter, canonical, progress=None):
         from .results import MixtureResults, MixtureResultsWrapper
 
         has_classes = bool(self.spec.classes) and any(
@@ -263,10 +294,14 @@ class MixtureModel(GenericLikelihoodModel):
         elif has_classes and (starts is None or starts[0] > 1):
             n_init, n_final = starts or (20, 4)
             base = self._base_start()
-            best, start_table = estimation.run_starts(
-                self.new_engine, base, n_init, min(n_final, n_init), seed,
-                initial_iter=initial_iter, n_jobs=n_jobs, em_iter=em_iter, maxiter=maxiter,
-                gtol=gtol)
+            from .progress import progress_bar
+
+            with progress_bar(n_init + min(n_final, n_init), "random starts",
+                              progress) as bar:
+                best, start_table = estimation.run_starts(
+                    self.new_engine, base, n_init, min(n_final, n_init), seed,
+                    initial_iter=initial_iter, n_jobs=n_jobs, em_iter=em_iter,
+                    maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1))
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best
         else:

@@ -109,7 +109,7 @@ def table(code, eta, fp, n_cat):
     if code == NOMINAL:
         full = np.concatenate([eta, np.zeros((1,) + eta.shape[1:])])
         return full - special.logsumexp(full, axis=0, keepdims=True)
-    logp, _, _ = _ordinal_cells(eta[0][None], fp[: n_cat - 1], probit)
+    logp, _, _ = _ordinal_cells(eta[0], fp[: n_cat - 1], probit)
     return logp
 
 
@@ -136,7 +136,7 @@ def table_gradient(code, eta, fp, n_cat, E):
         total = E.sum(axis=0)
         return E[:-1] - total * prob[:-1], np.zeros((0,) + eta.shape[1:])
     tau = fp[: n_cat - 1]
-    logp, upper, lower = _ordinal_cells(eta[0][None], tau, probit)
+    logp, upper, lower = _ordinal_cells(eta[0], tau, probit)
     logp = logp.reshape(upper.shape)
     with np.errstate(invalid="ignore", over="ignore"):
         ra = np.where(np.isfinite(upper), np.exp(_log_pdf(upper, probit) - logp), 0.0)
