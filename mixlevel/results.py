@@ -243,17 +243,11 @@ class MixtureResults(GenericLikelihoodModelResults):
         -------
         MixtureResults
         """
-        H = model.hessian(params)
-        ok = model._check_information(H)
-        scores = model.score_obs(params)
-        cov_mlr, cov_ml = sandwich(H, scores)
-        if cov_type.upper() == "MLR":
-            cov = cov_mlr
-        elif cov_type.upper() == "ML":
-            cov = cov_ml
-        else:
+        if cov_type.upper() not in ("MLR", "ML"):
             raise ValueError("cov_type must be 'MLR' or 'ML'")
-        mlefit = LikelihoodModelResults(model, params, normalized_cov_params=cov, scale=1.0)
+        # the covariance is computed on first use (see normalized_cov_params): the
+        # observed information costs 2k score evaluations, more than many fits
+        mlefit = LikelihoodModelResults(model, params, normalized_cov_params=None, scale=1.0)
         mlefit.mle_retvals = {"converged": outcome.converged, "iterations":
                               outcome.n_em + outcome.n_qn, "em_iterations": outcome.n_em}
         mlefit.mle_settings = {"optimizer": "EM + BFGS"}
@@ -263,9 +257,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         res.nobs = model.nobs
         res.n_clusters = model.n_clusters
         res.cov_type = cov_type.upper()
-        res.cov_params_ml = cov_ml
-        res.cov_params_mlr = cov_mlr
-        res.hessian_ok = ok
+        res._information = None
         res.converged = bool(outcome.converged)
         res.iterations = int(outcome.n_em + outcome.n_qn)
         res.em_iterations = int(outcome.n_em)
@@ -293,6 +285,43 @@ class MixtureResults(GenericLikelihoodModelResults):
                 "maximum; use more random starts (starts=(n_initial, n_final))",
                 EstimationWarning, stacklevel=3)
         return res
+
+    # -- covariance of the estimates (computed on first use) ------------------------------
+    def _compute_information(self):
+        if self.__dict__.get("_information") is None:
+            model = self.model
+            params = np.asarray(self.__dict__["params"], float)
+            H = model.hessian(params)
+            ok = model._check_information(H)
+            cov_mlr, cov_ml = sandwich(H, model.score_obs(params))
+            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
+        return self.__dict__["_information"]
+
+    @property
+    def normalized_cov_params(self):
+        """MLR (default) or ML covariance of the estimates; computed on first use."""
+        info = self._compute_information()
+        return info["mlr"] if self.cov_type == "MLR" else info["ml"]
+
+    @normalized_cov_params.setter
+    def normalized_cov_params(self, value):
+        if value is not None:
+            self.__dict__["_information"] = {"ml": value, "mlr": value, "ok": True}
+
+    @property
+    def cov_params_ml(self):
+        """Inverse observed information (ML standard errors)."""
+        return self._compute_information()["ml"]
+
+    @property
+    def cov_params_mlr(self):
+        """Sandwich with per-cluster scores (MLR standard errors, White 1980)."""
+        return self._compute_information()["mlr"]
+
+    @property
+    def hessian_ok(self):
+        """False when the information matrix is singular or not positive definite."""
+        return self._compute_information()["ok"]
 
     def __getstate__(self):
         state = self.__dict__.copy()
