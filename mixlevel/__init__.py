@@ -1,15 +1,18 @@
 """mixlevel: multilevel mixture models (Asparouhov & Muthen) for Python.
 
-The model is described by a :class:`ModelSpec` (outcomes, class variables,
-latent blocks, terms) and fitted by :class:`MixtureModel`, a statsmodels
-likelihood model.  See the README for an example.
+A model is written in the formula language (:func:`mixture`) or as a
+:class:`ModelSpec` (outcomes, class variables, latent blocks, terms), and
+fitted by :class:`MixtureModel`, a statsmodels likelihood model.  See the
+README for an example.
 """
 
 __version__ = "0.1.0.dev0"
 
 from . import families
+from .api import Between, Within, mixture, parameter_table
 from .compare import compare, lrt
 from .errors import EstimationWarning, MixlevelError, SpecificationError
+from .formula import FormulaError
 from .model import MixtureModel
 from .results import MixtureResults
 from .spec import ModelSpec
@@ -17,6 +20,11 @@ from .spec import ModelSpec
 __all__ = [
     "__version__",
     "families",
+    "mixture",
+    "Between",
+    "Within",
+    "parameter_table",
+    "FormulaError",
     "ModelSpec",
     "MixtureModel",
     "MixtureResults",

@@ -379,11 +379,14 @@ class Engine:
             return None
         return plan_items, plan_classes
 
-    def closed_form_m_step(self, free_work, estep):
-        """EM update of a latent class model in closed form (None if not applicable)."""
+    def has_closed_form_m_step(self):
         if not hasattr(self, "_cf_plan"):
             self._cf_plan = self._layout_closed_form()
-        if self._cf_plan is None:
+        return self._cf_plan is not None
+
+    def closed_form_m_step(self, free_work, estep):
+        """EM update of a latent class model in closed form (None if not applicable)."""
+        if not self.has_closed_form_m_step():
             return None
         from scipy.special import logit, ndtri
 

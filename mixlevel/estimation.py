@@ -36,7 +36,7 @@ class FitOutcome:
     message: str = ""
 
 
-def m_step(engine, work, estep, maxiter=25):
+def m_step(engine, work, estep, maxiter=6):
     """Maximise the Q-function at fixed posterior weights (one EM M-step).
 
     The equations separate (each a weighted GLM on the expanded rows); they
@@ -62,7 +62,7 @@ def m_step(engine, work, estep, maxiter=25):
     return work
 
 
-def em(engine, work, maxiter=50, tol=1e-7, m_iter=25, history=None):
+def em(engine, work, maxiter=50, tol=1e-7, m_iter=6, history=None):
     """EM iterations from ``work``; returns (work, loglike, n_iter, converged).
 
     Stops when the log-likelihood gains less than ``tol`` (relative).  With
@@ -179,12 +179,16 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
 
 
 def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
-               n_jobs=1, callback=None, **maximize_kw):
+               n_jobs=1, callback=None, perturb_scale=None, **maximize_kw):
     """Random starts as in the paper (sec. 10) and Mplus STARTS = n_initial n_final.
 
-    Every initial set gets ``initial_iter`` EM iterations; the best
+    Every initial set gets ``initial_iter`` EM iterations (latent class models
+    with closed-form M-steps) or quasi-Newton iterations (others); the best
     ``n_final`` are optimised completely.  Returns (best FitOutcome, table rows).
-    The unperturbed start ``base`` is always one of the initial sets.
+    The unperturbed start ``base`` is always one of the initial sets; the others
+    add normal noise with standard deviations ``perturb_scale`` to ``base`` (as
+    Mplus perturbs its default starts), or, without scales, come from random
+    soft class assignments.
     ``callback(stage, k, loglike)``, if given, is called after every start
     ("initial" or "final"), possibly from worker threads (progress bars).
     """
@@ -195,8 +199,15 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
         if k == 0:
             w0 = base
         else:
-            w0 = random_posterior_start(eng, base, np.random.default_rng(seeds[k]))
-        w, ll, it, _ = em(eng, w0, maxiter=initial_iter)
+            rng = np.random.default_rng(seeds[k])
+            if perturb_scale is not None and np.any(perturb_scale > 0):
+                w0 = base + rng.normal(size=len(base)) * perturb_scale
+            else:
+                w0 = random_posterior_start(eng, base, rng)
+        if eng.has_closed_form_m_step():  # cheap EM iterations
+            w, ll, it, _ = em(eng, w0, maxiter=initial_iter)
+        else:  # partial optimisation by quasi-Newton: more progress per E-step
+            w, ll, it, _ = quasi_newton(eng, w0, maxiter=initial_iter)
         if callback is not None:
             callback("initial", k, ll)
         return k, w, ll
@@ -274,7 +285,6 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     rp = es.rowpost.reshape(N, engine.D, G, engine.C, H)
     es.rowpost[:] = rp[:, d_map][:, :, :, c_map].reshape(-1)
     new = m_step(engine, work, es, maxiter=500)
-    new, _, _, _ = em(engine, new, maxiter=20)
     new, ll_new, _, _ = quasi_newton(engine, new, maxiter, gtol)
     ll_old = engine.loglike(work)
     if ll_new >= ll_old - 1e-6 * (1 + abs(ll_old)):

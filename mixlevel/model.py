@@ -157,6 +157,36 @@ class MixtureModel(GenericLikelihoodModel):
             pos += g.size
         return w
 
+    def start_perturbation(self):
+        """Standard deviations of the random-start perturbation (working scale).
+
+        Class-specific coefficients and class logits are perturbed: by 1.5 on
+        the logit scale, by the outcome's standard deviation (per unit of the
+        covariate) for normal outcomes; other parameters keep the base start.
+        """
+        tab = self.table
+        free_pos = {full: k for k, full in enumerate(tab.free_index)}
+        scale = np.zeros(tab.n_free)
+        names = self.spec.outcome_names
+        for t, _, latent, slots in self.spec.term_slots:
+            is_class = t.target in self.spec.class_names
+            if latent is not None or not (t.by or is_class):
+                continue
+            sd = 1.5
+            if not is_class:
+                o = self.spec.outcomes[names.index(t.target)]
+                if o.family.name == "normal":
+                    y = self.design.y[:, names.index(t.target)]
+                    x = self.design.columns[t.column]
+                    sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
+                    sd = np.nanstd(y) / sdx
+            for slot in slots:
+                if isinstance(slot, tuple) and slot[0] != "chol":
+                    pos = free_pos.get(tab.offsets[slot[0]] + slot[1])
+                    if pos is not None:
+                        scale[pos] = sd
+        return scale
+
     def _block_effects(self, group):
         for blk in self.spec.blocks:
             if group.names[0].startswith(f"Var({blk.effects[0]})"):
@@ -233,6 +263,9 @@ class MixtureModel(GenericLikelihoodModel):
         ``spec.columns()`` from ``data`` by name; a formula layer overrides it
         to re-apply its stored transforms (centring, dummy codes, ...).
         """
+        compiled = getattr(self, "formula", None)
+        if compiled is not None:
+            return compiled.design_columns(data)
         out = {}
         for name in self.spec.columns():
             if name not in data.columns:
@@ -254,8 +287,9 @@ class MixtureModel(GenericLikelihoodModel):
         starts : (int, int), optional
             (initial sets, final optimisations) as Mplus STARTS; default (20, 4)
             when the model has class variables, none otherwise.
-        em_iter, maxiter, gtol : EM iterations (default 50 with class variables, 0
-            without: there BFGS alone is faster), BFGS iterations, BFGS tolerance.
+        em_iter, maxiter, gtol : EM iterations (default 50 for latent class models
+            with closed-form M-steps, else 0: there quasi-Newton iterations make more
+            progress per E-step), BFGS iterations, BFGS tolerance.
         cov_type : {"MLR", "ML"}
             Sandwich (default, as Mplus) or inverse observed information.
         seed : int
@@ -285,8 +319,8 @@ class MixtureModel(GenericLikelihoodModel):
 
         has_classes = bool(self.spec.classes) and any(
             c.n_classes > 1 for c in self.spec.classes)
-        if em_iter is None:
-            em_iter = 50 if has_classes else 0
+        if em_iter is None:  # EM is cheap with closed-form M-steps; else BFGS does more
+            em_iter = 50 if has_classes and self.engine.has_closed_form_m_step() else 0
         if start_params is not None:
             work = self._work(start_params)
             best = estimation.maximize(self.engine, work, em_iter, maxiter, gtol)
@@ -300,7 +334,8 @@ class MixtureModel(GenericLikelihoodModel):
                               progress) as bar:
                 best, start_table = estimation.run_starts(
                     self.new_engine, base, n_init, min(n_final, n_init), seed,
-                    initial_iter=initial_iter, n_jobs=n_jobs, em_iter=em_iter,
+                    initial_iter=initial_iter, n_jobs=n_jobs,
+                    perturb_scale=self.start_perturbation(), em_iter=em_iter,
                     maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1))
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best

@@ -1,0 +1,187 @@
+"""Public entry points: :func:`mixture` and the class declarations.
+
+::
+
+    import mixlevel as ml
+    model = ml.mixture("u1 + u2 + u3 + u4 ~ c", data=df, classes={"c": 2},
+                       family="binary")
+    res = model.fit()
+
+``MixtureModel.from_formula`` does the same.  See docs/formula.rst for the
+formula language.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .errors import SpecificationError
+from .formula.compile import Between, CompiledFormula, Within, compile_formula
+from .formula.parse import FormulaError
+
+__all__ = ["mixture", "Between", "Within", "parameter_table", "FormulaError"]
+
+
+def _capture(context, depth):
+    """The caller's namespace for formulaic (user functions and transforms)."""
+    from formulaic.utils.context import capture_context
+
+    if context is None:
+        return capture_context(depth + 1)
+    if isinstance(context, int):
+        return capture_context(context + depth + 1)
+    return context
+
+
+def _literal_brackets(pattern):
+    """Glob pattern with ``[`` and ``]`` literal (parameter names contain them)."""
+    return re.sub(r"[\[\]]", lambda m: f"[{m.group()}]", pattern)
+
+
+def _translate_fix(fix):
+    if fix is None:
+        return {}
+    if not isinstance(fix, dict):
+        raise FormulaError("fix= must be a dict {parameter name or pattern: value}")
+    out = {}
+    for k, v in fix.items():
+        if not isinstance(k, str):
+            raise FormulaError(f"fix= keys must be parameter names, not {k!r}")
+        out[_literal_brackets(k)] = v
+    return out
+
+
+def _translate_equal(equal):
+    if equal is None:
+        return None
+    if isinstance(equal, tuple) and all(isinstance(e, str) for e in equal):
+        equal = [equal]
+    out = []
+    for group in equal:
+        if isinstance(group, str) or len(group) < 2:
+            raise FormulaError("equal= takes tuples of two or more names or patterns, "
+                               "e.g. equal=[('u1~1[c1=1]', 'u1~1[c2=1]')]")
+        out.append(tuple(_literal_brackets(g) for g in group))
+    return out
+
+
+def _check_equal_lengths(model, equal):
+    """Patterns set equal pairwise must match the same number of parameters."""
+    for group in equal or []:
+        sizes = [len(model.table._groups_matching(p)) for p in group]
+        if len(set(sizes)) > 1:
+            detail = ", ".join(f"{p!r}: {s}" for p, s in zip(group, sizes, strict=True))
+            raise FormulaError(f"equal= patterns match different numbers of parameters "
+                               f"({detail}); they are paired in order, so they must match "
+                               "as many")
+
+
+def build_model(model_class, formula, data, classes=None, family="normal", cluster=None,
+                weights=None, fix=None, equal=None, trials=None, re_cov="statement",
+                context=None, **kwargs):
+    """Compile ``formula`` and build a ``model_class`` (a MixtureModel) from it.
+
+    ``context`` must already be captured (a mapping); the public entry points
+    do that.  Remaining keyword arguments go to the model (integration,
+    n_points, adaptive, seed, num_threads, ...).
+    """
+    compiled = compile_formula(formula, data, classes=classes, family=family,
+                               cluster=cluster, weights=weights, trials=trials,
+                               re_cov=re_cov, context=context)
+    user_fix = _translate_fix(fix)
+    all_fix = dict(compiled.fix)
+    all_fix.update(user_fix)
+    eq = _translate_equal(equal)
+    model = model_class(compiled.spec, compiled.data, cluster=compiled.cluster,
+                        weights=compiled.weights, columns=compiled.columns,
+                        fix=all_fix or None, equal=eq, **kwargs)
+    _check_equal_lengths(model, eq)
+    model.formula = compiled
+    return model
+
+
+def mixture(formula, data, classes=None, family="normal", cluster=None, weights=None,
+            fix=None, equal=None, trials=None, re_cov="statement", context=None,
+            **kwargs):
+    """A multilevel mixture model from a formula.
+
+    Parameters
+    ----------
+    formula : str
+        Statements, one per line or separated by ``;`` (docs: "The formula
+        language"): ``y ~ c * x + (1 | school)``, ``u1 + u2 ~ c``,
+        ``f =~ u1 + u2 + u3``, ``c ~ w + (1 | school)``, ``var(y) ~ c``.
+    data : pandas.DataFrame
+    classes : dict, optional
+        Class variables: ``{"c": 2}`` (within), ``{"d": Between(2)}``.
+    family : str, Family or dict
+        "normal" (default), "binary", "probit", "binomial", "ordinal",
+        "nominal", "poisson", a :mod:`mixlevel.families` object, or a dict
+        ``{outcome or glob pattern: family}`` (unlisted outcomes are normal).
+    cluster : str, optional
+        Cluster id column; inferred from the random terms' grouping column.
+        Needed only for a two-level model without random terms (e.g. a between
+        class in a latent class analysis).
+    weights : str or array, optional
+        Frequency weights.
+    fix : dict, optional
+        ``{parameter name or glob: value}`` (natural scale); ``*`` and ``?``
+        are wildcards, brackets are literal.
+    equal : list of tuples, optional
+        Names or globs set equal; globs are paired in order of the parameters.
+    trials : str or dict, optional
+        Trials column of binomial outcomes (``"n"`` or ``{"y": "n"}``).
+    re_cov : {"statement", "full"}
+        "statement" (default): the effects of one random term are correlated,
+        different random terms independent (lme4).  "full": all random effects
+        (all statements) correlated.
+    context : int or mapping, optional
+        Namespace for functions in the formula; default: the caller's.
+    **kwargs
+        Passed to :class:`~mixlevel.model.MixtureModel` (``integration``,
+        ``n_points``, ``adaptive``, ``seed``, ``num_threads``, ...).
+
+    Returns
+    -------
+    MixtureModel
+        With ``.formula``, the :class:`~mixlevel.formula.compile.CompiledFormula`
+        (its ``design_columns(new_data)`` reuses the training transforms).
+    """
+    from .model import MixtureModel
+
+    ctx = _capture(context, 1)
+    return build_model(MixtureModel, formula, data, classes=classes, family=family,
+                       cluster=cluster, weights=weights, fix=fix, equal=equal,
+                       trials=trials, re_cov=re_cov, context=ctx, **kwargs)
+
+
+def parameter_table(model, start_values=True):
+    """The parameter table of a model: name, kind, status, value, start.
+
+    ``status`` is "free", "fixed" or "= other name" (equality constraints);
+    ``value`` the fixed value (or the default for free parameters); ``start``
+    the start value the fit would use (when ``start_values``).
+    """
+    table = model.parameter_table()
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame(table)
+    if start_values:
+        start = dict(zip(model.param_names, np.asarray(model.start_params, float),
+                         strict=True))
+        col = []
+        for name, status, value in zip(table["name"], table["status"], table["value"],
+                                       strict=True):
+            if name in start:
+                col.append(start[name])
+            elif status.startswith("= "):
+                col.append(start.get(status[2:], np.nan))
+            else:
+                col.append(value)
+        table = table.assign(start=col)
+    return table
+
+
+__all__ += ["CompiledFormula", "SpecificationError", "build_model"]
