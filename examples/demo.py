@@ -25,41 +25,24 @@ def banner(text):
 
 def lca_carcinoma():
     df = pd.read_csv(DATA / "carcinoma.csv") - 1  # items coded 1/2 -> 0/1
-    spec = ml.ModelSpec()
-    spec.add_class("c", 2)
-    for item in df.columns:
-        spec.add_outcome(item, "binary")
-        spec.add_term(item, by=["c"])  # class-specific item thresholds
-    spec.add_term("c")  # class proportions (logit)
-    return ml.MixtureModel(spec, df).fit(starts=(10, 3))
+    model = ml.mixture("A + B + C + D + E + F + G ~ c", data=df, classes={"c": 2},
+                       family="binary")
+    return model.fit(starts=(10, 3))
 
 
 def multilevel_lca():
     df = pd.read_csv(DATA / "datatoy.csv")
-    items = [f"Y_{k}" for k in range(1, 11)]
-    spec = ml.ModelSpec()
-    spec.add_class("d", 2, level="between")
-    spec.add_class("c", 3)
-    for item in items:
-        spec.add_outcome(item, "binary")
-        spec.add_term(item, by=["c"])
-    spec.add_term("c", by=["d"])  # eq. 24: P(C | D)
-    spec.add_term("d")  # eq. 26
-    return ml.MixtureModel(spec, df, cluster="id_high").fit(starts=(6, 2))
+    model = ml.mixture("Y_1 + ... + Y_10 ~ c\nc ~ d", data=df,
+                       classes={"d": ml.Between(2), "c": 3}, family="binary",
+                       cluster="id_high")  # eq. 24: P(C | D); eq. 26: P(D)
+    return model.fit(starts=(6, 2))
 
 
 def random_intercept_binomial():
     df = pd.read_csv(DATA / "cbpp.csv")
-    spec = ml.ModelSpec()
-    spec.add_outcome("incidence", "binomial", trials="size")
-    spec.add_term("incidence")
-    for k in (2, 3, 4):
-        df[f"period{k}"] = (df["period"] == k).astype(float)
-        spec.add_term("incidence", f"period{k}")
-    spec.add_block("herd", ["1|herd"])
-    spec.add_term("incidence", latent="1|herd")
-    model = ml.MixtureModel(spec, df, cluster="herd", integration="gauss-hermite",
-                            n_points=11, adaptive=True)
+    model = ml.mixture("incidence ~ C(period) + (1 | herd)", data=df, family="binomial",
+                       trials="size", integration="gauss-hermite", n_points=11,
+                       adaptive=True)
     return model.fit()
 
 
@@ -71,11 +54,9 @@ def main():
     banner("1. Latent class analysis, 2 classes (carcinoma; poLCA/StepMix LL -317.2568)")
     res = lca_carcinoma()
     print(res.summary())
-    print(res.class_proportions.to_string())
     banner("2. Within classes C on between classes D (paper sec. 6; datatoy, LL -17019.8016)")
     res = multilevel_lca()
     print(res.summary())
-    print(res.class_proportions.to_string())
     banner("3. Random-intercept binomial regression, adaptive GH 11 (cbpp; LL -91.98337)")
     print(random_intercept_binomial().summary())
 

@@ -17,7 +17,6 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
 from . import quadrature, tabulate
 from ._kernels import _estep
@@ -25,6 +24,14 @@ from .families import Ordinal
 from .params import working_jacobian
 
 __all__ = ["Engine", "EStep"]
+
+
+def logsumexp(x, axis, keepdims=False):
+    """Log-sum-exp with the max trick (numpy only: scipy's adds overhead on small arrays)."""
+    mx = np.max(x, axis=axis, keepdims=True)
+    mx = np.where(np.isfinite(mx), mx, 0.0)
+    out = np.log(np.sum(np.exp(x - mx), axis=axis, keepdims=True)) + mx
+    return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def default_threads():
@@ -270,20 +277,25 @@ class Engine:
             probs.append(np.exp(lp))
         return logprior, probs
 
-    def _tab_expected(self, arr, estep, g):
-        """Q and gradient of the tabulated parts from the expected statistics."""
-        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+    def expected_statistics(self, estep):
+        """Expected statistics E (S, cells) and pattern counts (D, G, C), cached."""
         if estep.tab_stats is None:
+            D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
             d = self.design
             N = d.n_rows
+            w = d.row_weight * d.cluster_weight[self.cluster_of_row]
             P = (estep.post_dg[self.cluster_of_row][:, :, :, None, None]
-                 * estep.rowpost.reshape(N, D, G, C, H)
-                 * d.cluster_weight[self.cluster_of_row][:, None, None, None, None])
-            P = P.reshape(N, -1) * d.row_weight[:, None]
+                 * estep.rowpost.reshape(N, D, G, C, H) * w[:, None, None, None, None])
+            P = P.reshape(N, -1)
             E = (P.T @ self.stats).T  # this order: OpenBLAS is 50x slower on stats.T @ P
             counts = P.sum(axis=0).reshape(D, G, C, H).sum(axis=3)
             estep.tab_stats = (E, counts)
-        E, counts = estep.tab_stats
+        return estep.tab_stats
+
+    def _tab_expected(self, arr, estep, g):
+        """Q and gradient of the tabulated parts from the expected statistics."""
+        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+        E, counts = self.expected_statistics(estep)
         tab = arr["tab"]
         U = tab["U"]
         q = float((E * tab["T"]).sum()) if len(E) else 0.0
@@ -394,8 +406,7 @@ class Engine:
 
         plan_items, plan_classes = self._cf_plan
         arr = estep.arrays
-        self._tab_expected(arr, estep, np.zeros(len(self.table.names)))
-        E, counts = estep.tab_stats
+        E, counts = self.expected_statistics(estep)
         D, C = self.D, self.C
         work = arr["work"].copy()
         for k, (p, idx) in enumerate(plan_items):

@@ -275,7 +275,7 @@ class MixtureModel(GenericLikelihoodModel):
         return out
 
     # -- fitting ----------------------------------------------------------------------
-    def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-6,
+    def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
             **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
