@@ -148,6 +148,13 @@ class ParamTable:
             np.arange(self.offsets[self.alias[gi]], self.offsets[self.alias[gi] + 1])
             for gi in range(len(groups))] or [np.zeros(0, int)]).astype(int)
 
+        self._transformed = [gi for gi, g in enumerate(groups) if g.kind != "coef"]
+        self._free_transformed, pos = [], 0
+        for gi in self.free_groups:
+            n = groups[gi].size
+            if groups[gi].kind != "coef":
+                self._free_transformed.append((gi, slice(pos, pos + n)))
+            pos += n
         self._aggregate = np.zeros((len(self.names), len(self.free_index)))
         pos = {full: k for k, full in enumerate(self.free_index)}
         for k, src in enumerate(self.source):
@@ -203,29 +210,24 @@ class ParamTable:
         return full[self.source]
 
     def working_full(self, full_nat):
-        out = np.empty_like(full_nat)
-        for gi, g in enumerate(self.groups):
+        """All groups' working values from their natural values."""
+        out = np.array(full_nat, float, copy=True)  # coefficients: identity
+        for gi in self._transformed:
             s = slice(self.offsets[gi], self.offsets[gi + 1])
-            out[s] = to_working(g.kind, full_nat[s])
+            out[s] = to_working(self.groups[gi].kind, full_nat[s])
+        return out
+
+    def _map_free(self, vec, transform):
+        out = np.array(vec, float, copy=True)  # coefficients: identity
+        for gi, s in self._free_transformed:
+            out[s] = transform(self.groups[gi].kind, vec[s])
         return out
 
     def free_natural_from_working(self, free_work):
-        out = np.empty_like(free_work)
-        pos = 0
-        for gi in self.free_groups:
-            n = self.groups[gi].size
-            out[pos:pos + n] = to_natural(self.groups[gi].kind, free_work[pos:pos + n])
-            pos += n
-        return out
+        return self._map_free(free_work, to_natural)
 
     def free_working_from_natural(self, free_nat):
-        out = np.empty_like(free_nat)
-        pos = 0
-        for gi in self.free_groups:
-            n = self.groups[gi].size
-            out[pos:pos + n] = to_working(self.groups[gi].kind, free_nat[pos:pos + n])
-            pos += n
-        return out
+        return self._map_free(free_nat, to_working)
 
     def full_working_from_free_working(self, free_work):
         return self.working_full(self.expand_natural(self.free_natural_from_working(free_work)))
