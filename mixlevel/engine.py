@@ -654,12 +654,13 @@ class Engine:
     def loglike(self, free_work):
         return self.estep(free_work).loglike
 
-    def expected(self, free_work, estep, per_cluster=False):
+    def expected(self, free_work, estep, per_cluster=False, kernel_out=None):
         """Q-function value and its gradient on the free working vector.
 
         With ``estep`` computed at ``free_work`` this is the log-likelihood's
         exact gradient (Fisher's identity).  ``per_cluster=True`` returns the
-        (J, n_free) matrix of cluster scores instead of the sum.
+        (J, n_free) matrix of cluster scores instead of the sum.  ``kernel_out``
+        passes the kernel's (S, GFP, q) when a fused sweep computed them.
         """
         same = np.array_equal(free_work, estep.arrays["free_work"])
         arr = estep.arrays if same else self.arrays(free_work)
@@ -676,11 +677,15 @@ class Engine:
         if fast and not need_kernel:
             qb, gb = self._between_scores(arr, estep, per_cluster)
             return float(q_tab + qb), self._to_free(g + gb, arr)
-        S = np.zeros((N, self.CH, self.DC, self.M))
-        GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
-        with np.errstate(all="ignore"):
-            _estep.expected_scores(*self._kernel_args(arr, full=not fast), d.cluster_weight,
-                                   estep.post_dg, estep.rowpost, S, GF, q, self.num_threads)
+        if kernel_out is not None:  # from the fused sweep at these parameters
+            S, GF, q = kernel_out
+        else:
+            S = np.zeros((N, self.CH, self.DC, self.M))
+            GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
+            with np.errstate(all="ignore"):
+                _estep.expected_scores(*self._kernel_args(arr, full=not fast),
+                                       d.cluster_weight, estep.post_dg, estep.rowpost, S, GF,
+                                       q, self.num_threads)
         skip = set(self.tab_channels()) if fast else set()
         for ch, m, col, idx, _ in self.entries:
             if ch in skip:
@@ -744,9 +749,33 @@ class Engine:
                 g[..., s] = g[..., s] @ jac
         return tab.reduce_gradient(g)
 
+    def _needs_kernel_scores(self):
+        return not self.fast or self.adapted or self.remaining_outcomes or (
+            len(self.kv) > 0 and not self.tab_classes)
+
     def loglike_and_score(self, free_work):
-        es = self.estep(free_work)
-        _, g = self.expected(free_work, es)
+        """Log-likelihood, its exact gradient and the E-step, in one kernel sweep."""
+        if not self._needs_kernel_scores():
+            es = self.estep(free_work)
+            _, g = self.expected(free_work, es)
+            return es.loglike, g, es
+        arr = self.arrays(free_work)
+        d = self.design
+        J, G, N = d.n_clusters, self.zb.shape[1], d.n_rows
+        ll = np.empty(J)
+        post_dg = np.empty((J, self.D, G))
+        rowpost = np.empty(N * self.D * G * self.C * self.zh.shape[0])
+        S = np.zeros((N, self.CH, self.DC, self.M))
+        GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
+        q = np.zeros(J)
+        with np.errstate(all="ignore"):
+            _estep.loglik_and_scores(*self._kernel_args(arr), arr["logpd"], d.cluster_weight,
+                                     ll, post_dg, rowpost, S, GF, q, self.num_threads,
+                                     EXTRA=self._extra(arr) if "tab" in arr else None)
+        arr["free_work"] = np.array(free_work, float, copy=True)
+        es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost,
+                   arr["logpd"], arr)
+        _, g = self.expected(free_work, es, kernel_out=(S, GF, q))
         return es.loglike, g, es
 
     def score_obs(self, free_work, estep=None):

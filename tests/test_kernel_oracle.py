@@ -356,3 +356,29 @@ def test_oracle_fisher_identity(seed, cfg):
         fd = (total(prob["A"] + eps * dA, prob["FP"] + eps * dFP)
               - total(prob["A"] - eps * dA, prob["FP"] - eps * dFP)) / (2 * eps)
         np.testing.assert_allclose(analytic, fd, rtol=1e-6, atol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# the fused sweep (loglik_and_scores) == pass 1 then pass 2
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=[str(i) for i in range(len(CONFIGS))])
+def test_fused_sweep_equals_two_passes(cfg):
+    prob = make_problem(500 + CONFIGS.index(cfg), **cfg)
+    ll, post, rowpost = pass1(_estep, prob)
+    S, GF, q = pass2(_estep, prob, post, rowpost)
+    N, J, D = prob["Y"].shape[0], len(prob["INDPTR"]) - 1, prob["LOGPD"].shape[1]
+    G, H, C = prob["ZB"].shape[1], prob["ZH"].shape[0], prob["A"].shape[2] // D
+    fll, fpost = np.full(J, np.nan), np.full((J, D, G), np.nan)
+    frp = np.full(N * D * G * C * H, np.nan)
+    fS = np.zeros((N,) + prob["A"].shape[1:])
+    fG = np.zeros((N,) + prob["FP"].shape)
+    fq = np.full(J, np.nan)
+    _estep.loglik_and_scores(*args(prob), prob["LOGPD"], prob["CW"], fll, fpost, frp, fS,
+                             fG, fq, 2)
+    close(fll, ll, "ll_out")
+    close(fpost, post, "post_dg_out")
+    close(frp, rowpost, "rowpost_out")
+    close(fq, q, "q_out")
+    close(fS, S, "S_out")
+    close(fG, GF, "GFP_out")

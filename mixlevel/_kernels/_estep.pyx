@@ -22,7 +22,7 @@ or parameter names: it receives arrays only.
 """
 
 from cython.parallel cimport prange, parallel
-from libc.math cimport exp, log, log1p, expm1, erfc, sqrt, isnan, INFINITY, M_PI
+from libc.math cimport exp, log, log1p, expm1, erfc, sqrt, fabs, isnan, INFINITY, M_PI
 from libc.stdlib cimport malloc, free
 from libc.stdint cimport int64_t
 
@@ -194,7 +194,7 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
     ordinal: thresholds).
     """
     cdef Py_ssize_t p, k, K, ch, f
-    cdef double y, e, s = 0.0, lf, r, lv, iv, a, b, lpa, lpb, lse, n
+    cdef double y, e, s = 0.0, lf, r, lv, iv, a, b, lpa, lpb, lse, n, t
     cdef bint probit
     cdef const double* arow = L.A + i * L.a_rs
     cdef const double* fp
@@ -227,13 +227,15 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
             if want_grad:
                 dl[ch] = r * iv
                 dfp[p * L.KF] = -0.5 + 0.5 * r * r * iv
-        elif f == LOGIT:
+        elif f == LOGIT:  # one exp serves the log-density and the derivative
+            t = exp(-fabs(e))
+            lf = log1p(t)  # softplus(e) = max(e, 0) + lf
             if y > 0.5:
-                s += -softplus(-e)
+                s += -(lf + (-e if e < 0.0 else 0.0))
             else:
-                s += -softplus(e)
+                s += -(lf + (e if e > 0.0 else 0.0))
             if want_grad:
-                dl[ch] = y - 1.0 / (1.0 + exp(-e))
+                dl[ch] = y - (1.0 / (1.0 + t) if e >= 0.0 else t / (1.0 + t))
         elif f == PROBIT:
             if y > 0.5:
                 lf = log_ndtr(e)
@@ -247,9 +249,10 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
                     dl[ch] = -exp(-0.5 * e * e - LOG_SQRT_2PI - lf)
         elif f == BINOMIAL_LOGIT:
             n = L.T[i * L.P + p]
-            s += y * e - n * softplus(e)
+            t = exp(-fabs(e))
+            s += y * e - n * (log1p(t) + (e if e > 0.0 else 0.0))
             if want_grad:
-                dl[ch] = y - n / (1.0 + exp(-e))
+                dl[ch] = y - n * (1.0 / (1.0 + t) if e >= 0.0 else t / (1.0 + t))
         elif f == BINOMIAL_PROBIT:
             n = L.T[i * L.P + p]
             lpa = log_ndtr(e)
@@ -548,3 +551,171 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         free(dl)
         free(dfp)
         free(dcls)
+
+
+# ----------------------------------------------------------------------------
+# passes 1 and 2 fused: log-likelihood, posteriors and scores in one sweep
+# ----------------------------------------------------------------------------
+
+def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
+                      const double[:, ::1] T, const double[:, :, ::1] FP,
+                      const double[::1] RW, const double[:, :, ::1] ZB,
+                      const double[:, ::1] LWG, const double[:, ::1] ZH,
+                      const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
+                      const int64_t[::1] NCAT, const int64_t[:, ::1] MONO,
+                      const int64_t[::1] KV, const int64_t[::1] CHV,
+                      const int64_t[:, ::1] CPAT, const int64_t[::1] INDPTR,
+                      const double[:, ::1] LOGPD, const double[::1] CW,
+                      double[::1] ll_out, double[:, :, ::1] post_dg_out,
+                      double[::1] rowpost_out, double[:, :, :, ::1] S_out,
+                      double[:, :, :, ::1] GFP_out, double[::1] q_out,
+                      int num_threads=1, const double[::1] EXTRA=None):
+    """:func:`loglik_posterior` and :func:`expected_scores` at the same parameters.
+
+    The cell log-densities and their derivatives are computed once per cluster
+    and kept in a buffer until the cluster's posterior is known, instead of
+    being recomputed by a second pass.  Outputs as the two functions.
+    """
+    cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
+    cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
+                                KV, CHV, CPAT, INDPTR, LOGPD.shape[1], ACT)
+    cdef Py_ssize_t j, i, r, jj, d, g, c, h, dc, k, m, p, ia, ch, nrow
+    cdef Py_ssize_t DG = L.D * L.G, CHH = L.C * L.H, NC = DG * CHH
+    cdef Py_ssize_t NOUT = L.CHV[0] if L.V > 0 else L.CH
+    cdef Py_ssize_t RO = 1 + NOUT + L.P * L.KF        # per cell: lf, d/deta, d/dfp
+    cdef Py_ssize_t RC = 1 + (L.CH - NOUT)            # per (d, g, c): lpc, class scores
+    cdef Py_ssize_t nmax = 1
+    for j in range(L.J):
+        if INDPTR[j + 1] - INDPTR[j] > nmax:
+            nmax = INDPTR[j + 1] - INDPTR[j]
+    cdef double* rp = &rowpost_out[0]
+    cdef const double* ex = NULL
+    if EXTRA is not None:
+        ex = &EXTRA[0]
+    cdef double* lv
+    cdef double* U
+    cdef double* eta
+    cdef double* dl
+    cdef double* dfp
+    cdef double* dcls
+    cdef double* cell
+    cdef double* acc
+    cdef double* ob
+    cdef double* cb
+    cdef double* rec
+    cdef double* S
+    cdef double* GF
+    cdef double lpc, li, ll, w, wdg, wc, q
+    with nogil, parallel(num_threads=num_threads):
+        lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
+        U = <double*> malloc(L.H * L.M * sizeof(double))
+        eta = <double*> malloc(L.KMAX * sizeof(double))
+        dl = <double*> malloc((L.CH + 1) * sizeof(double))
+        dfp = <double*> malloc((L.P * L.KF + 1) * sizeof(double))
+        dcls = <double*> malloc((L.CH + 1) * sizeof(double))
+        cell = <double*> malloc(CHH * sizeof(double))
+        acc = <double*> malloc(DG * sizeof(double))
+        ob = <double*> malloc(nmax * NC * RO * sizeof(double))
+        cb = <double*> malloc(nmax * DG * L.C * RC * sizeof(double))
+        for j in prange(L.J, schedule="dynamic"):
+            jj = j
+            nrow = L.INDPTR[j + 1] - L.INDPTR[j]
+            for d in range(L.D):
+                for g in range(L.G):
+                    acc[d * L.G + g] = LOGPD[j, d] + L.LWG[jj * L.lwg_js + g]
+            # sweep 1: densities and derivatives of every cell, kept in ob / cb
+            for r in range(nrow):
+                i = L.INDPTR[j] + r
+                for g in range(L.G):
+                    fill_monomials(&L, jj, g, lv, U)
+                    for d in range(L.D):
+                        for c in range(L.C):
+                            dc = d * L.C + c
+                            rec = cb + (((r * L.D + d) * L.G + g) * L.C + c) * RC
+                            lpc = class_logprior(&L, i, dc, c, U, eta, dcls, True)
+                            rec[0] = lpc
+                            for ch in range(NOUT, L.CH):
+                                rec[1 + ch - NOUT] = dcls[ch]
+                            for h in range(L.H):
+                                rec = ob + ((((r * L.D + d) * L.G + g) * L.C + c) * L.H + h) * RO
+                                rec[0] = outcome_logf(&L, i, dc, U + h * L.M, eta, dl, dfp,
+                                                      True)
+                                for ch in range(NOUT):
+                                    rec[1 + ch] = dl[ch]
+                                for k in range(L.P * L.KF):
+                                    rec[1 + NOUT + k] = dfp[k]
+                                cell[c * L.H + h] = lpc + L.LWH[h] + rec[0]
+                        k = ((i * L.D + d) * L.G + g) * CHH
+                        if ex != NULL:
+                            for c in range(CHH):
+                                cell[c] = cell[c] + ex[k + c]
+                        if CHH == 1:
+                            li = cell[0]
+                            rp[k] = 0.0 if li == -INFINITY else 1.0
+                        else:
+                            li = logsumexp(cell, CHH)
+                            for c in range(CHH):
+                                rp[k + c] = 0.0 if li == -INFINITY else exp(cell[c] - li)
+                        acc[d * L.G + g] += L.RW[i] * li
+            ll = logsumexp(acc, DG)
+            ll_out[j] = ll
+            for d in range(L.D):
+                for g in range(L.G):
+                    post_dg_out[j, d, g] = 0.0 if ll == -INFINITY else \
+                        exp(acc[d * L.G + g] - ll)
+            # sweep 2: posterior-weighted scores from the kept derivatives
+            q = 0.0
+            for r in range(nrow):
+                i = L.INDPTR[j] + r
+                S = &S_out[i, 0, 0, 0]
+                GF = &GFP_out[i, 0, 0, 0]
+                for g in range(L.G):
+                    fill_monomials(&L, jj, g, lv, U)
+                    for d in range(L.D):
+                        wdg = CW[j] * L.RW[i] * post_dg_out[j, d, g]
+                        if wdg < 1e-300:
+                            continue
+                        k = ((i * L.D + d) * L.G + g) * CHH
+                        for c in range(L.C):
+                            dc = d * L.C + c
+                            wc = 0.0
+                            for h in range(L.H):
+                                wc = wc + rp[k + c * L.H + h]
+                            wc = wc * wdg
+                            if wc < 1e-300:
+                                continue
+                            rec = cb + (((r * L.D + d) * L.G + g) * L.C + c) * RC
+                            q = q + wc * rec[0]
+                            for ch in range(NOUT, L.CH):
+                                for m in range(L.M):
+                                    S[(ch * L.DC + dc) * L.M + m] += wc * rec[1 + ch - NOUT] * U[m]
+                            for h in range(L.H):
+                                w = wdg * rp[k + c * L.H + h]
+                                if w < 1e-300:
+                                    continue
+                                rec = ob + ((((r * L.D + d) * L.G + g) * L.C + c) * L.H + h) * RO
+                                q = q + w * rec[0]
+                                for ia in range(L.NACT):
+                                    p = L.ACT[ia]
+                                    if isnan(L.Y[i * L.P + p]):
+                                        continue
+                                    ch = L.OCH[p]
+                                    for ch in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
+                                        for m in range(L.M):
+                                            S[(ch * L.DC + dc) * L.M + m] += w * rec[1 + ch] * U[h * L.M + m]
+                                    if L.FAM[p] == NORMAL:
+                                        GF[(p * L.DC + dc) * L.KF] += w * rec[1 + NOUT + p * L.KF]
+                                    elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
+                                        for m in range(L.NCAT[p] - 1):
+                                            GF[(p * L.DC + dc) * L.KF + m] += w * rec[1 + NOUT + p * L.KF + m]
+            q_out[j] = q
+        free(lv)
+        free(U)
+        free(eta)
+        free(dl)
+        free(dfp)
+        free(dcls)
+        free(cell)
+        free(acc)
+        free(ob)
+        free(cb)
