@@ -32,7 +32,6 @@ from .families import (
     LOGIT,
     NOMINAL,
     NORMAL,
-    ORDINAL_LOGIT,
     ORDINAL_PROBIT,
     POISSON,
     PROBIT,

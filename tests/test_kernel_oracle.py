@@ -321,7 +321,7 @@ def test_threads_agree():
 def test_oracle_posteriors_normalised():
     prob = make_problem(700)
     ll, post, rp = pass1(ref, prob)
-    N, J, D = prob["Y"].shape[0], len(ll), prob["LOGPD"].shape[1]
+    N, D = prob["Y"].shape[0], prob["LOGPD"].shape[1]
     G, H, C = prob["ZB"].shape[1], prob["ZH"].shape[0], prob["A"].shape[2] // D
     np.testing.assert_allclose(post.sum(axis=(1, 2)), 1.0, rtol=1e-13)
     np.testing.assert_allclose(rp.reshape(N, D, G, C * H).sum(-1), 1.0, rtol=1e-13)
