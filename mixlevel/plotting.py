@@ -13,7 +13,10 @@ Every function takes a fitted result (or two) and returns the
 * :func:`plot_transitions` -- a diagram of the transition probabilities
   between the classes of two class variables;
 * :func:`plot_caterpillar` -- empirical Bayes random effects per cluster,
-  sorted, with intervals.
+  sorted, with intervals;
+* :func:`conditional_class_probability` -- ``P(C_ij = 1 | alpha_1)`` of a
+  within-between class variable against the standardised random logit
+  intercept (the paper's Figures 2 and 3).
 
 Install matplotlib with ``pip install mixlevel[plot]``.
 """
@@ -36,6 +39,7 @@ __all__ = [
     "plot_posterior",
     "plot_transitions",
     "plot_caterpillar",
+    "conditional_class_probability",
 ]
 
 
@@ -394,4 +398,66 @@ def plot_caterpillar(res, effect=None, level=0.95, ax=None, figsize=None, max_cl
     ax.set_ylabel(re.index.name or "cluster")
     ax.set_title(f"Random effect {effect} by cluster", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def conditional_class_probability(var_alpha, mean=0.0, z_range=(-3.0, 3.0), n=601, ax=None,
+                                  figsize=(6, 4), title=None):
+    """``P(C_ij = 1 | alpha_1)`` against standardised ``alpha_1`` (Figures 2 and 3).
+
+    A within-between class variable has the random logit intercept
+    ``alpha_1j ~ N(mean, Var(alpha_1))`` (Table 4): given it, the class
+    probability is ``1 / (1 + exp(-alpha_1j))``.  Plotted against
+    ``(alpha_1j - mean) / SD(alpha_1)``, a large variance makes the curve a
+    step: the class is then fixed by the cluster, so the variable is a between
+    class variable (eq. 21).
+
+    Parameters
+    ----------
+    var_alpha : float, sequence of float, or fitted results
+        Var(alpha_1), one curve per value (the paper: 100 in Figure 2, 10000
+        in Figure 3).  A fitted result with random class-logit intercepts
+        gives its estimated variance(s) and mean(s).
+    mean : float
+        Mean of alpha_1 (the class logit intercept; 0 in the paper).
+    z_range : (float, float)
+        Range of standardised alpha_1.
+    n : int
+        Points per curve.
+    ax : matplotlib Axes, optional
+    figsize : tuple
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    curves = []
+    if hasattr(var_alpha, "params") and hasattr(var_alpha, "model"):
+        from .derived import random_logit_variances
+
+        r = _res(var_alpha)
+        params = dict(zip(r.model.param_names, np.asarray(r.params, float), strict=True))
+        for variable, logit, name in random_logit_variances(r):
+            m = params.get(f"{variable}#{logit}~1", 0.0)
+            curves.append((params[name], m, f"{name} = {params[name]:.4g}"))
+        if not curves:
+            raise ValueError("the model has no random class-logit intercepts")
+    else:
+        for v in np.atleast_1d(np.asarray(var_alpha, float)):
+            if not np.isfinite(v) or v <= 0:
+                raise ValueError(f"Var(alpha_1) must be positive, got {v}")
+            curves.append((float(v), float(mean), f"Var(alpha_1) = {v:g}"))
+    fig, ax = _figure_of(ax, figsize)
+    z = np.linspace(z_range[0], z_range[1], n)
+    for v, m, label in curves:
+        p = 1.0 / (1.0 + np.exp(-(m + np.sqrt(v) * z)))
+        ax.plot(z, p, lw=1.8, label=label)
+    ax.set_xlabel("standardised alpha_1")
+    ax.set_ylabel("P(C = 1 | alpha_1)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    if len(curves) > 1 or title is None:
+        ax.legend(frameon=False, fontsize=9)
+    ax.set_title(title or "Conditional latent class probability", fontsize=10)
     return fig
