@@ -6,6 +6,8 @@
    Vermunt (2003), on multilevLCA's toy data (30 clusters x 100 rows).
 3. Section 2: a two-level regression with a cluster random intercept integrated
    by adaptive Gauss-Hermite quadrature (cbpp, binomial counts).
+4. Section 5, Table 3: the same data analysed with a between-level class
+   variable (Model 5) and a within-between one (Model 6).
 """
 
 import warnings
@@ -59,6 +61,10 @@ def main():
     print(res.summary())
     banner("3. Random-intercept binomial regression, adaptive GH 11 (cbpp; LL -91.98337)")
     print(random_intercept_binomial().summary())
+    banner("4. Between (Model 5) vs within-between (Model 6) classes: the paper's Table 3")
+    import section5_between_classes  # examples/ is on sys.path when run as a script
+
+    section5_between_classes.main(["--no-check"])
 
 
 if __name__ == "__main__":

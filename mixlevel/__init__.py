@@ -11,10 +11,13 @@ __version__ = "0.1.0.dev0"
 from . import families
 from .api import Between, Within, mixture, parameter_table
 from .compare import compare, lrt
+from .derived import icc, r_squared
 from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .formula import FormulaError
 from .model import MixtureModel
+from .montecarlo import montecarlo
 from .results import MixtureResults
+from .simulate import simulate
 from .spec import ModelSpec
 
 __all__ = [
@@ -30,6 +33,10 @@ __all__ = [
     "MixtureResults",
     "compare",
     "lrt",
+    "icc",
+    "r_squared",
+    "simulate",
+    "montecarlo",
     "MixlevelError",
     "SpecificationError",
     "EstimationWarning",
