@@ -247,9 +247,14 @@ class ParamTable:
             g = self.groups[gi]
             s = slice(pos, pos + g.size)
             jac = working_jacobian(g.kind, free_work[s])  # d nat / d work
-            # g_work = jac' g_nat  =>  g_nat = solve(jac', g_work)
-            out[..., s] = np.linalg.solve(jac.T, g_free_work[..., s].T).T \
-                if g_free_work.ndim > 1 else np.linalg.solve(jac.T, g_free_work[s])
+            # g_work = jac' g_nat  =>  g_nat = jac'^-1 g_work; at a variance of zero the
+            # Cholesky Jacobian is singular: the least-squares solution is used there
+            rhs = g_free_work[..., s].T
+            try:
+                sol = np.linalg.solve(jac.T, rhs)
+            except np.linalg.LinAlgError:
+                sol = np.linalg.lstsq(jac.T, rhs, rcond=None)[0]
+            out[..., s] = sol.T
             pos += g.size
         return out
 
