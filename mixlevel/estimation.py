@@ -106,7 +106,10 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6):
                                 options={"maxiter": maxiter, "gtol": gtol})
     ll = -res.fun * scale
     grad = np.abs(res.jac).max() if res.jac is not None and len(res.jac) else 0.0
-    converged = bool(res.success or grad < 10 * gtol)
+    # BFGS also stops when the line search can no longer improve the objective in
+    # floating point ("precision loss"): that is the numerical optimum when the
+    # gradient per cluster is small as well
+    converged = bool(res.success or grad < max(10 * gtol, 1e-5))
     return res.x, ll, int(res.nit), converged
 
 
