@@ -376,76 +376,13 @@ def loglik_posterior(const double[:, :, :, :] A, const double[:, ::1] Y,
     = P(d, g | Y_j) and ``rowpost_out`` laid out as [i, d, g, c, h] = P(c, h |
     d, g, y_i).  ``EXTRA`` (optional, laid out as rowpost) is added to every
     cell's log-density: the caller's tabulated outcomes (those given a negative
-    family code) and class prior.  Returns nothing.
+    family code) and class prior.  Returns nothing.  This is the first sweep
+    of :func:`loglik_and_scores` without the scores.
     """
-    cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
-    cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
-                                KV, CHV, CPAT, INDPTR, LOGPD.shape[1], ACT)
-    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, DG = L.D * L.G, CHH = L.C * L.H
-    cdef double* lv
-    cdef double* U
-    cdef double* eta
-    cdef double* cell
-    cdef double* acc
-    cdef double lpc, li, ll
-    cdef double* rp = &rowpost_out[0]
-    cdef const double* ex = NULL
-    if rowpost_out.shape[0] != L.N * DG * CHH:
-        raise ValueError("rowpost_out has the wrong size")
-    if EXTRA is not None:
-        if EXTRA.shape[0] != L.N * DG * CHH:
-            raise ValueError("EXTRA has the wrong size")
-        ex = &EXTRA[0]
-    with nogil, parallel(num_threads=num_threads):
-        lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
-        U = <double*> malloc(L.H * L.M * sizeof(double))
-        eta = <double*> malloc(L.KMAX * sizeof(double))
-        cell = <double*> malloc(CHH * sizeof(double))
-        acc = <double*> malloc(DG * sizeof(double))
-        for j in prange(L.J, schedule="dynamic"):
-            jj = j
-            for d in range(L.D):
-                for g in range(L.G):
-                    acc[d * L.G + g] = LOGPD[j, d] + L.LWG[jj * L.lwg_js + g]
-            for i in range(L.INDPTR[j], L.INDPTR[j + 1]):
-                for g in range(L.G):
-                    fill_monomials(&L, jj, g, lv, U)
-                    for d in range(L.D):
-                        for c in range(L.C):
-                            dc = d * L.C + c
-                            lpc = class_logprior(&L, i, dc, c, U, eta, NULL, False)
-                            for h in range(L.H):
-                                cell[c * L.H + h] = lpc + L.LWH[h] + outcome_logf(
-                                    &L, i, dc, U + h * L.M, eta, NULL, NULL, False)
-                        k = ((i * L.D + d) * L.G + g) * CHH
-                        if ex != NULL:
-                            for c in range(CHH):
-                                cell[c] = cell[c] + ex[k + c]
-                        if CHH == 1:  # no within classes or row nodes: nothing to mix
-                            li = cell[0]
-                            rp[k] = 0.0 if li == -INFINITY else 1.0
-                        else:
-                            li = logsumexp(cell, CHH)
-                            if li == -INFINITY:
-                                for c in range(CHH):
-                                    rp[k + c] = 0.0
-                            else:
-                                for c in range(CHH):
-                                    rp[k + c] = exp(cell[c] - li)
-                        acc[d * L.G + g] += L.RW[i] * li
-            ll = logsumexp(acc, DG)
-            ll_out[j] = ll
-            for d in range(L.D):
-                for g in range(L.G):
-                    if ll == -INFINITY:
-                        post_dg_out[j, d, g] = 0.0
-                    else:
-                        post_dg_out[j, d, g] = exp(acc[d * L.G + g] - ll)
-        free(lv)
-        free(U)
-        free(eta)
-        free(cell)
-        free(acc)
+    cdef double[:, :, :, ::1] no_s = np.zeros((0, 1, 1, 1))
+    loglik_and_scores(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO, KV, CHV, CPAT,
+                      INDPTR, LOGPD, np.ones(INDPTR.shape[0] - 1), ll_out, post_dg_out,
+                      rowpost_out, no_s, no_s, np.zeros(0), num_threads, EXTRA, False)
 
 
 # ----------------------------------------------------------------------------
@@ -569,12 +506,14 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                       double[::1] ll_out, double[:, :, ::1] post_dg_out,
                       double[::1] rowpost_out, double[:, :, :, ::1] S_out,
                       double[:, :, :, ::1] GFP_out, double[::1] q_out,
-                      int num_threads=1, const double[::1] EXTRA=None):
+                      int num_threads=1, const double[::1] EXTRA=None,
+                      bint want_scores=True):
     """:func:`loglik_posterior` and :func:`expected_scores` at the same parameters.
 
     The cell log-densities and their derivatives are computed once per cluster
     and kept in a buffer until the cluster's posterior is known, instead of
-    being recomputed by a second pass.  Outputs as the two functions.
+    being recomputed by a second pass.  Outputs as the two functions; with
+    ``want_scores=False`` only the first sweep runs (S, GFP and q untouched).
     """
     cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
@@ -590,8 +529,13 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
             nmax = INDPTR[j + 1] - INDPTR[j]
     cdef double* rp = &rowpost_out[0]
     cdef const double* ex = NULL
+    if rowpost_out.shape[0] != L.N * NC:
+        raise ValueError("rowpost_out has the wrong size")
     if EXTRA is not None:
+        if EXTRA.shape[0] != L.N * NC:
+            raise ValueError("EXTRA has the wrong size")
         ex = &EXTRA[0]
+    cdef Py_ssize_t nbuf = nmax if want_scores else 0
     cdef double* lv
     cdef double* U
     cdef double* eta
@@ -615,8 +559,8 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         dcls = <double*> malloc((L.CH + 1) * sizeof(double))
         cell = <double*> malloc(CHH * sizeof(double))
         acc = <double*> malloc(DG * sizeof(double))
-        ob = <double*> malloc(nmax * NC * RO * sizeof(double))
-        cb = <double*> malloc(nmax * DG * L.C * RC * sizeof(double))
+        ob = <double*> malloc((nbuf * NC * RO + 1) * sizeof(double))
+        cb = <double*> malloc((nbuf * DG * L.C * RC + 1) * sizeof(double))
         for j in prange(L.J, schedule="dynamic"):
             jj = j
             nrow = L.INDPTR[j + 1] - L.INDPTR[j]
@@ -631,6 +575,12 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                     for d in range(L.D):
                         for c in range(L.C):
                             dc = d * L.C + c
+                            if not want_scores:
+                                lpc = class_logprior(&L, i, dc, c, U, eta, NULL, False)
+                                for h in range(L.H):
+                                    cell[c * L.H + h] = lpc + L.LWH[h] + outcome_logf(
+                                        &L, i, dc, U + h * L.M, eta, NULL, NULL, False)
+                                continue
                             rec = cb + (((r * L.D + d) * L.G + g) * L.C + c) * RC
                             lpc = class_logprior(&L, i, dc, c, U, eta, dcls, True)
                             rec[0] = lpc
@@ -664,6 +614,8 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                     post_dg_out[j, d, g] = 0.0 if ll == -INFINITY else \
                         exp(acc[d * L.G + g] - ll)
             # sweep 2: posterior-weighted scores from the kept derivatives
+            if not want_scores:
+                continue
             q = 0.0
             for r in range(nrow):
                 i = L.INDPTR[j] + r
