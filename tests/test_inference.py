@@ -11,21 +11,9 @@ from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 from mixlevel.errors import EstimationWarning
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
+from tests.peer_models import cbpp_model, lsat7_model, sleepstudy_model
 
 DATA = Path(__file__).parent / "data"
-
-
-def cbpp_model():
-    df = pd.read_csv(DATA / "cbpp.csv")
-    spec = ModelSpec()
-    spec.add_outcome("incidence", "binomial", trials="size")
-    spec.add_term("incidence")
-    for k in (2, 3, 4):
-        df[f"period{k}"] = (df["period"] == k).astype(float)
-        spec.add_term("incidence", f"period{k}")
-    spec.add_block("herd", ["1|herd"])
-    spec.add_term("incidence", latent="1|herd")
-    return MixtureModel(spec, df, cluster="herd", integration="gauss-hermite", n_points=15)
 
 
 def mixture_regression_model():
@@ -42,30 +30,6 @@ def mixture_regression_model():
     spec.add_term("y", "x", by=["c"])
     spec.add_term("c")
     return MixtureModel(spec, df)
-
-
-def sleepstudy_model():
-    df = pd.read_csv(DATA / "sleepstudy.csv")
-    spec = ModelSpec()
-    spec.add_outcome("Reaction", "normal")
-    spec.add_term("Reaction")
-    spec.add_term("Reaction", "Days")
-    spec.add_block("Subject", ["1|Subject", "Days|Subject"])
-    spec.add_term("Reaction", latent="1|Subject")
-    spec.add_term("Reaction", "Days", latent="Days|Subject")
-    return MixtureModel(spec, df, cluster="Subject", integration="gauss-hermite", n_points=5,
-                        adaptive=True)
-
-
-def lsat7_model():
-    df = pd.read_csv(DATA / "lsat7.csv")
-    spec = ModelSpec()
-    spec.add_block("theta", ["theta"], covariance="identity")
-    for it in df.columns:
-        spec.add_outcome(it, "binary")
-        spec.add_term(it)
-        spec.add_term(it, latent="theta")
-    return MixtureModel(spec, df, integration="gauss-hermite", n_points=21)
 
 
 def two_level_lca_model():
@@ -87,8 +51,20 @@ def two_level_lca_model():
     return MixtureModel(spec, df, cluster="g")
 
 
-@pytest.mark.parametrize("make", [cbpp_model, mixture_regression_model, sleepstudy_model,
-                                  lsat7_model, two_level_lca_model])
+def cbpp_gh15():
+    return cbpp_model(integration="gauss-hermite", n_points=15)
+
+
+def sleepstudy_agq5():
+    return sleepstudy_model(integration="gauss-hermite", n_points=5, adaptive=True)
+
+
+def lsat7_gh21():
+    return lsat7_model(integration="gauss-hermite", n_points=21)
+
+
+@pytest.mark.parametrize("make", [cbpp_gh15, mixture_regression_model, sleepstudy_agq5,
+                                  lsat7_gh21, two_level_lca_model])
 def test_mlr_equals_independent_sandwich(make):
     model = make()
     with warnings.catch_warnings():

@@ -5,7 +5,6 @@ language compiles into the same object.
 """
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ from scipy.special import expit
 from mixlevel.errors import EstimationWarning
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
+from tests.peer_models import DATA, cbpp_model, lca_spec, lsat7_model, sleepstudy_model
 from tests.results import (
     results_glmm_cbpp,
     results_glmm_sleepstudy,
@@ -22,18 +22,6 @@ from tests.results import (
     results_lca_carcinoma,
     results_mlca_datatoy,
 )
-
-DATA = Path(__file__).parent / "data"
-
-
-def lca_spec(items, k, family="binary"):
-    spec = ModelSpec()
-    spec.add_class("c", k)
-    for it in items:
-        spec.add_outcome(it, family)
-        spec.add_term(it, by=["c"])
-    spec.add_term("c")
-    return spec
 
 
 def fit_quiet(model, **kw):
@@ -61,16 +49,7 @@ def test_lca_carcinoma(k, ref):
 
 def test_sleepstudy_random_slope():
     ref = results_glmm_sleepstudy.ml
-    df = pd.read_csv(DATA / "sleepstudy.csv")
-    spec = ModelSpec()
-    spec.add_outcome("Reaction", "normal")
-    spec.add_term("Reaction")
-    spec.add_term("Reaction", "Days")
-    spec.add_block("Subject", ["1|Subject", "Days|Subject"])
-    spec.add_term("Reaction", latent="1|Subject")
-    spec.add_term("Reaction", "Days", latent="Days|Subject")
-    model = MixtureModel(spec, df, cluster="Subject", integration="gauss-hermite",
-                         n_points=5, adaptive=True)
+    model = sleepstudy_model(integration="gauss-hermite", n_points=5, adaptive=True)
     res = fit_quiet(model, gtol=1e-8)
     assert abs(res.llf - ref["loglike"]) < 1e-4
     p = ref["params"]
@@ -82,17 +61,7 @@ def test_sleepstudy_random_slope():
 
 def test_cbpp_binomial_adaptive_gh():
     ref = results_glmm_cbpp.agq11
-    df = pd.read_csv(DATA / "cbpp.csv")
-    spec = ModelSpec()
-    spec.add_outcome("incidence", "binomial", trials="size")
-    spec.add_term("incidence")
-    for k in (2, 3, 4):
-        df[f"period{k}"] = (df["period"] == k).astype(float)
-        spec.add_term("incidence", f"period{k}")
-    spec.add_block("herd", ["1|herd"])
-    spec.add_term("incidence", latent="1|herd")
-    model = MixtureModel(spec, df, cluster="herd", integration="gauss-hermite", n_points=11,
-                         adaptive=True)
+    model = cbpp_model(integration="gauss-hermite", n_points=11, adaptive=True)
     res = fit_quiet(model)
     assert abs(res.llf - (-91.98337)) < 1e-3
     assert abs(res.llf - ref["loglike"]) < 1e-4
@@ -102,19 +71,13 @@ def test_cbpp_binomial_adaptive_gh():
 
 def test_lsat7_2pl():
     ref = results_irt_lsat7.twopl
-    df = pd.read_csv(DATA / "lsat7.csv")
-    spec = ModelSpec()
-    spec.add_block("theta", ["theta"], covariance="identity")
-    for it in df.columns:
-        spec.add_outcome(it, "binary")
-        spec.add_term(it)
-        spec.add_term(it, latent="theta")
-    res = fit_quiet(MixtureModel(spec, df, integration="gauss-hermite", n_points=61),
-                    gtol=1e-8)
+    model = lsat7_model(integration="gauss-hermite", n_points=61)
+    res = fit_quiet(model, gtol=1e-8)
+    items = model.spec.outcome_names
     assert abs(res.llf - (-2658.805)) < 1e-3
-    slopes = np.abs([res.params[f"{it}~1*theta"] for it in df.columns])
+    slopes = np.abs([res.params[f"{it}~1*theta"] for it in items])
     assert np.allclose(slopes, [ref["params"][f"a{k}"] for k in range(1, 6)], atol=2e-3)
-    intercepts = [res.params[f"{it}~1"] for it in df.columns]
+    intercepts = [res.params[f"{it}~1"] for it in items]
     assert np.allclose(intercepts, [ref["params"][f"d{k}"] for k in range(1, 6)], atol=2e-3)
 
 
