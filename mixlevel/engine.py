@@ -277,16 +277,21 @@ class Engine:
             probs.append(np.exp(lp))
         return logprior, probs
 
+    def _row_posterior(self, estep):
+        """Weighted posterior of every row over the cells (N, D*G*C*H)."""
+        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+        d = self.design
+        N = d.n_rows
+        w = d.row_weight * d.cluster_weight[self.cluster_of_row]
+        P = (estep.post_dg[self.cluster_of_row][:, :, :, None, None]
+             * estep.rowpost.reshape(N, D, G, C, H) * w[:, None, None, None, None])
+        return P.reshape(N, -1)
+
     def expected_statistics(self, estep):
         """Expected statistics E (S, cells) and pattern counts (D, G, C), cached."""
         if estep.tab_stats is None:
             D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
-            d = self.design
-            N = d.n_rows
-            w = d.row_weight * d.cluster_weight[self.cluster_of_row]
-            P = (estep.post_dg[self.cluster_of_row][:, :, :, None, None]
-                 * estep.rowpost.reshape(N, D, G, C, H) * w[:, None, None, None, None])
-            P = P.reshape(N, -1)
+            P = self._row_posterior(estep)
             E = (P.T @ self.stats).T  # this order: OpenBLAS is 50x slower on stats.T @ P
             counts = P.sum(axis=0).reshape(D, G, C, H).sum(axis=3)
             estep.tab_stats = (E, counts)
@@ -328,6 +333,55 @@ class Engine:
             if p in fam_grad:
                 g[off:off + n_par] += fam_grad[p][:n_par, dc // C, dc % C]
         return q
+
+    def _tab_row_scores(self, arr, estep):
+        """Per-row scores of the tabulated parts, in the kernel's layout.
+
+        Returns S (N, CH, DC, M) and GF (N, outcomes, DC, kf), the expected
+        complete-data scores of each row in the linear-predictor coefficients and
+        family parameters, and q (N,), each row's share of the Q-function.  Row
+        i's score in a coefficient of channel k is
+        sum_s stats[i, s] sum_cell P[i, cell] dT[s, cell]/deta_k U[cell, m],
+        one matrix product of the row posteriors P with the table derivatives.
+        """
+        D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
+        N = self.design.n_rows
+        tab = arr["tab"]
+        U = tab["U"]  # (G, H, M)
+        P = self._row_posterior(estep)
+        S = np.zeros((N, self.CH, D, C, self.M))
+        GF = np.zeros((N, max(len(self.spec.outcomes), 1), D, C, self.kf))
+        eye_d, eye_c = np.eye(D), np.eye(C)
+        for k, p in enumerate(self.tab_outcomes):
+            eta, fp = tab["etas"][k]
+            d_eta, d_fp = tabulate.stat_derivatives(self.fam[p], eta, fp, self.ncat[p])
+            n_s, nch = d_eta.shape[:2]
+            stats = self.stats[:, self.stat_slices[k]]
+            v = np.einsum("skdgch,ghm,de,cf->dgchskefm",
+                          d_eta.reshape(n_s, nch, D, G, C, H), U, eye_d, eye_c)
+            r = (P @ v.reshape(P.shape[1], -1)).reshape(N, n_s, nch, D, C, self.M)
+            S[:, self.och[p]:self.och[p] + nch] = np.einsum("is,iskdcm->ikdcm", stats, r)
+            n_fp = d_fp.shape[1]
+            if n_fp:
+                v = np.einsum("sjdgch,de,cf->dgchsjef",
+                              d_fp.reshape(n_s, n_fp, D, G, C, H), eye_d, eye_c)
+                r = (P @ v.reshape(P.shape[1], -1)).reshape(N, n_s, n_fp, D, C)
+                GF[:, p, :, :, :n_fp] = np.einsum("is,isjdc->idcj", stats, r)
+        cell_ll = self.stats @ tab["T"] if len(tab["T"]) else np.zeros_like(P)
+        if self.tab_classes:
+            cell_ll = cell_ll + np.broadcast_to(tab["logprior"][:, :, :, None],
+                                                (D, G, C, H)).reshape(1, -1)
+            for v_, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
+                prob = arr["class_probs"][v_]  # (K, D, G, C)
+                ind = (self.cpat[:, v_][None, :] == np.arange(K)[:, None])  # (K, C)
+                resid = (ind[:, None, None, :] - prob)[:K - 1]
+                v = np.einsum("kdgc,gm,h,de,cf->dgchkefm", resid, U[:, 0, :], np.ones(H),
+                              eye_d, eye_c)
+                S[:, ch0:ch0 + K - 1] = (P @ v.reshape(P.shape[1], -1)).reshape(
+                    N, K - 1, D, C, self.M)
+        q = np.einsum("ij,ij->i", P, cell_ll)
+        return (S.reshape(N, self.CH, self.DC, self.M),
+                GF.reshape(N, GF.shape[1], self.DC, self.kf), q)
 
     # -- closed-form M-step (latent class models) --------------------------------------------
     def _layout_closed_form(self):
@@ -599,7 +653,8 @@ class Engine:
         for p, dc, off, n_par, ordinal in self.family_entries:
             FP[p, dc, :n_par] = nat[off:off + n_par] if ordinal else work[off:off + n_par]
         logpd, pd_prob = self._between_logprior(work)
-        arr = {"A": A, "FP": FP, "logpd": logpd, "pd_prob": pd_prob, "work": work, "nat": nat}
+        arr = {"A": A, "FP": FP, "logpd": logpd, "pd_prob": pd_prob, "work": work, "nat": nat,
+               "signs": tab.working_signs(free_work)}
         if self.fast and not self.adapted:
             self._tabulate(arr)
         return arr
@@ -670,11 +725,11 @@ class Engine:
         J = d.n_clusters
         starts = d.indptr[:-1]
         g = np.zeros((J, n_full)) if per_cluster else np.zeros(n_full)
-        fast = "tab" in arr and not per_cluster
-        q_tab = self._tab_expected(arr, estep, g) if fast else 0.0
-        q = np.zeros(d.n_clusters)
+        fast = "tab" in arr
+        summed = fast and not per_cluster  # tabulated parts from expected statistics
+        q_tab = self._tab_expected(arr, estep, g) if summed else 0.0
         need_kernel = self.remaining_outcomes or (len(self.kv) > 0 and not self.tab_classes)
-        if fast and not need_kernel:
+        if summed and not need_kernel:
             qb, gb = self._between_scores(arr, estep, per_cluster)
             return float(q_tab + qb), self._to_free(g + gb, arr)
         if kernel_out is not None:  # from the fused sweep at these parameters
@@ -682,11 +737,18 @@ class Engine:
         else:
             S = np.zeros((N, self.CH, self.DC, self.M))
             GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
-            with np.errstate(all="ignore"):
-                _estep.expected_scores(*self._kernel_args(arr, full=not fast),
-                                       d.cluster_weight, estep.post_dg, estep.rowpost, S, GF,
-                                       q, self.num_threads)
-        skip = set(self.tab_channels()) if fast else set()
+            q = np.zeros(J)
+            if need_kernel or not fast:
+                with np.errstate(all="ignore"):
+                    _estep.expected_scores(*self._kernel_args(arr, full=not fast),
+                                           d.cluster_weight, estep.post_dg, estep.rowpost,
+                                           S, GF, q, self.num_threads)
+        if fast and per_cluster:  # tabulated parts row by row
+            S_tab, GF_tab, q_rows = self._tab_row_scores(arr, estep)
+            S, GF = S + S_tab, GF + GF_tab
+            if N:
+                q = q + np.add.reduceat(q_rows, starts)
+        skip = set(self.tab_channels()) if summed else set()
         for ch, m, col, idx, _ in self.entries:
             if ch in skip:
                 continue
@@ -702,7 +764,7 @@ class Engine:
             else:
                 np.add.at(g, idx[ok], contrib.sum(axis=0)[ok])
         for p, dc, off, n_par, _ in self.family_entries:
-            if fast and p in self.tab_outcomes:
+            if summed and p in self.tab_outcomes:
                 continue
             contrib = GF[:, p, dc, :n_par]
             if per_cluster:
@@ -747,17 +809,21 @@ class Engine:
                 s = slice(tab.offsets[gi], tab.offsets[gi + 1])
                 jac = working_jacobian("thresholds", work[s])
                 g[..., s] = g[..., s] @ jac
-        return tab.reduce_gradient(g)
+        return tab.reduce_gradient(g) * arr["signs"]
 
     def _needs_kernel_scores(self):
         return not self.fast or self.adapted or self.remaining_outcomes or (
             len(self.kv) > 0 and not self.tab_classes)
 
-    def loglike_and_score(self, free_work):
-        """Log-likelihood, its exact gradient and the E-step, in one kernel sweep."""
+    def loglike_and_score(self, free_work, per_cluster=False):
+        """Log-likelihood, its exact gradient and the E-step, in one kernel sweep.
+
+        ``per_cluster=True`` gives the (J, n_free) cluster scores instead of
+        their sum (Fisher's identity per cluster).
+        """
         if not self._needs_kernel_scores():
             es = self.estep(free_work)
-            _, g = self.expected(free_work, es)
+            _, g = self.expected(free_work, es, per_cluster=per_cluster)
             return es.loglike, g, es
         arr = self.arrays(free_work)
         d = self.design
@@ -775,7 +841,7 @@ class Engine:
         arr["free_work"] = np.array(free_work, float, copy=True)
         es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost,
                    arr["logpd"], arr)
-        _, g = self.expected(free_work, es, kernel_out=(S, GF, q))
+        _, g = self.expected(free_work, es, per_cluster=per_cluster, kernel_out=(S, GF, q))
         return es.loglike, g, es
 
     def score_obs(self, free_work, estep=None):

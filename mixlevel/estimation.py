@@ -84,56 +84,154 @@ def em(engine, work, maxiter=50, tol=1e-7, m_iter=6, history=None):
     return work, ll, maxiter, False
 
 
-def quasi_newton(engine, work, maxiter=500, gtol=1e-6):
+def _positive_definite(A, floor=1e-8, invert=False):
+    """Symmetric A (or its inverse) with eigenvalues raised to ``floor`` x the largest."""
+    ev, V = np.linalg.eigh(0.5 * (A + A.T))
+    top = ev.max() if len(ev) and ev.max() > 0 else 1.0
+    ev = np.maximum(ev, floor * top)
+    out = (V / ev) @ V.T if invert else (V * ev) @ V.T
+    return 0.5 * (out + out.T)
+
+
+def outer_product_inverse(scores, scale):
+    """Inverse of the scaled outer product of cluster scores (BHHH), positive definite.
+
+    ``sum_j s_j s_j' / scale`` approximates the Hessian of the scaled negative
+    log-likelihood (Berndt, Hall, Hall & Hausman 1974).  With J clusters and k
+    parameters it is an estimate from J outer products, so its diagonal is
+    added with weight min(1, k / J), a shrinkage that keeps the inverse well
+    conditioned when the clusters are few (J < k leaves it rank deficient).
+    """
+    J, k = scores.shape
+    B = scores.T @ scores / scale
+    B[np.diag_indices(k)] *= 1.0 + min(1.0, k / max(J, 1))
+    return _positive_definite(B, invert=True)
+
+
+def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10):
     """BFGS on the marginal log-likelihood with the exact gradient.
 
-    The objective is scaled by the number of clusters; ``gtol`` applies to
-    that scaled gradient (max norm).  Returns (work, loglike, n_iter, converged).
+    The objective is the negative log-likelihood over the number of clusters.
+    The initial inverse Hessian is ``hess_inv`` (from an earlier run, e.g.
+    before the adaptive nodes moved) or else the inverse outer product of the
+    cluster scores at ``work``, which the first evaluation yields at no extra
+    cost: the first steps then have the right size and direction instead of
+    learning the curvature from the identity (LSAT7 2PL: 49 evaluations with
+    the identity, 12 with the outer product).
+
+    Converged when the scaled gradient's max norm is below ``gtol``, or when
+    the log-likelihood gain the next quasi-Newton step predicts, g'Hg / 2, is
+    below ``gain_tol`` (then the step is about sqrt(2 gain_tol), under 2e-5
+    standard errors, away from the maximum).  When the line search cannot see
+    a decrease in floating point, the point counts as converged if the
+    gradient or the predicted gain is small.
+    Returns (work, loglike, steps taken, converged, hess_inv).
     """
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
-    cache = {}
+    last = {}
 
-    def f(w):
+    def fun(w):
+        if "x" in last and np.array_equal(w, last["x"]):
+            return last["f"], last["g"]
         ll, g, _ = engine.loglike_and_score(w)
-        cache["last"] = (ll, g)
-        if not np.isfinite(ll):
-            return np.inf, np.zeros_like(w)
-        return -ll / scale, -g / scale
+        f, g = (-ll / scale, -g / scale) if np.isfinite(ll) else (np.inf, np.zeros_like(w))
+        last.update(x=np.array(w, copy=True), f=f, g=g)
+        return f, g
 
+    x = np.array(work, float, copy=True)
+    if not len(x) or maxiter <= 0:
+        ll = engine.loglike(x)
+        return x, ll, 0, True, hess_inv
+    if hess_inv is None:
+        ll0, scores, _ = engine.loglike_and_score(x, per_cluster=True)
+        if np.isfinite(ll0) and np.all(np.isfinite(scores)):
+            hess_inv = outer_product_inverse(scores, scale)
+            last.update(x=x.copy(), f=-ll0 / scale, g=-scores.sum(axis=0) / scale)
+    H = _positive_definite(np.asarray(hess_inv, float)) if hess_inv is not None \
+        else np.eye(len(x))
+    f, g = fun(x)
+    converged, steps = False, 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = optimize.minimize(f, work, jac=True, method="BFGS",
-                                options={"maxiter": maxiter, "gtol": gtol})
-    ll = -res.fun * scale
-    grad = np.abs(res.jac).max() if res.jac is not None and len(res.jac) else 0.0
-    # BFGS also stops when the line search can no longer improve the objective in
-    # floating point ("precision loss"): that is the numerical optimum when the
-    # gradient per cluster is small as well
-    converged = bool(res.success or grad < max(10 * gtol, 1e-5))
-    return res.x, ll, int(res.nit), converged
+        for _ in range(maxiter + 1):
+            if not np.isfinite(f) or np.abs(g).max() <= gtol:
+                converged = bool(np.isfinite(f))
+                break
+            p = -H @ g
+            slope = float(g @ p)
+            if slope >= 0:  # curvature lost: restart from a scaled identity
+                H = np.eye(len(x)) / max(np.abs(g).max(), 1.0)
+                p, slope = -H @ g, float(-g @ H @ g)
+            if -0.5 * slope * scale < gain_tol:
+                converged = True
+                break
+            if steps == maxiter:
+                break
+            step = _line_search(fun, x, f, g, p, slope)
+            if step is None:  # no decrease visible in floating point
+                converged = bool(np.abs(g).max() < max(10 * gtol, 1e-5)
+                                 or -0.5 * slope * scale < 1e3 * gain_tol)
+                break
+            x_new = x + step * p
+            f_new, g_new = fun(x_new)
+            s, y = x_new - x, g_new - g
+            sy = float(s @ y)
+            if sy > 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
+                Hy = H @ y
+                H = H + ((sy + y @ Hy) / sy ** 2) * np.outer(s, s) \
+                    - (np.outer(Hy, s) + np.outer(s, Hy)) / sy
+            x, f, g = x_new, f_new, g_new
+            steps += 1
+    return x, -f * scale, steps, converged, H
 
 
-def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6):
-    """EM warm-up then BFGS; with adaptive nodes, re-centre and repeat until stable."""
+def _line_search(fun, x, f, g, p, slope):
+    """Step length along ``p``: strong Wolfe (scipy), else backtracking (Armijo)."""
+    alpha = optimize.line_search(lambda z: fun(z)[0], lambda z: fun(z)[1], x, p, gfk=g,
+                                 old_fval=f, c2=0.9, maxiter=20)[0]
+    if alpha is not None and alpha > 0:
+        return alpha
+    alpha = 1.0
+    for _ in range(40):
+        f_try, _ = fun(x + alpha * p)
+        if np.isfinite(f_try) and f_try <= f + 1e-4 * alpha * slope:
+            return alpha
+        alpha *= 0.5 if np.isfinite(f_try) else 0.1
+    return None
+
+
+FIRST_ROUND = 10
+
+
+def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6,
+             first_round=FIRST_ROUND):
+    """EM warm-up then BFGS; with adaptive nodes, re-centre and repeat until stable.
+
+    Adaptive nodes are placed at the start values before the first BFGS run,
+    which stops after ``first_round`` iterations (the nodes will move); each
+    later run starts from the curvature the previous one learnt.
+    """
     history = []
     work, ll, n_em, _ = em(engine, work, maxiter=em_iter, history=history)
-    work, ll, n_qn, conv = quasi_newton(engine, work, maxiter, gtol)
-    if engine.adaptive and engine.dims_b:
-        for _ in range(adaptive_rounds):
-            before = engine.loglike(work)
-            if not settle_nodes(engine, work):
-                warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
-                              "nodes", EstimationWarning, stacklevel=2)
-                engine.reset_nodes()
-                work, ll, k, conv = quasi_newton(engine, work, maxiter, gtol)
-                break
-            work, ll, k, conv = quasi_newton(engine, work, maxiter, gtol)
+    adaptive = bool(engine.adaptive and engine.dims_b)
+    hinv, n_qn, conv = None, 0, False
+    for r in range(adaptive_rounds + 1 if adaptive else 1):
+        before = engine.loglike(work) if adaptive else None
+        if adaptive and not settle_nodes(engine, work):
+            warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
+                          "nodes", EstimationWarning, stacklevel=2)
+            engine.reset_nodes()
+            work, ll, k, conv, _ = quasi_newton(engine, work, maxiter, gtol)
             n_qn += k
-            if abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
-                break
-        if engine.adapted:
-            settle_nodes(engine, work)
-            ll = engine.loglike(work)
+            break
+        limit = min(maxiter, first_round) if adaptive and r == 0 else maxiter
+        work, ll, k, conv, hinv = quasi_newton(engine, work, limit, gtol, hinv)
+        n_qn += k
+        if adaptive and r > 0 and abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
+            break
+    if engine.adapted:
+        settle_nodes(engine, work)
+        ll = engine.loglike(work)
     return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
 
 
@@ -210,7 +308,7 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
         if eng.has_closed_form_m_step():  # cheap EM iterations
             w, ll, it, _ = em(eng, w0, maxiter=initial_iter)
         else:  # partial optimisation by quasi-Newton: more progress per E-step
-            w, ll, it, _ = quasi_newton(eng, w0, maxiter=initial_iter)
+            w, ll, it, _, _ = quasi_newton(eng, w0, maxiter=initial_iter)
         if callback is not None:
             callback("initial", k, ll)
         return k, w, ll
@@ -288,7 +386,7 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     rp = es.rowpost.reshape(N, engine.D, G, engine.C, H)
     es.rowpost[:] = rp[:, d_map][:, :, :, c_map].reshape(-1)
     new = m_step(engine, work, es, maxiter=500)
-    new, ll_new, _, _ = quasi_newton(engine, new, maxiter, gtol)
+    new, ll_new, _, _, _ = quasi_newton(engine, new, maxiter, gtol)
     ll_old = engine.loglike(work)
     if ll_new >= ll_old - 1e-6 * (1 + abs(ll_old)):
         return new

@@ -232,6 +232,24 @@ class ParamTable:
     def full_working_from_free_working(self, free_work):
         return self.working_full(self.expand_natural(self.free_natural_from_working(free_work)))
 
+    def working_signs(self, free_work):
+        """Signs that carry a gradient on the canonical working scale to ``free_work``.
+
+        The natural values, and from them the kernel's working values, do not
+        depend on the sign of a column of a Cholesky factor; the kernel's L has
+        a positive diagonal.  Where the optimiser's L has a negative diagonal
+        element, the gradient in that column changes sign.
+        """
+        signs = np.ones(len(free_work))
+        for gi, s in self._free_transformed:
+            if self.groups[gi].kind != "covariance":
+                continue
+            q = self._q(self.groups[gi])
+            rows, cols = np.tril_indices(q)
+            diag = np.asarray(free_work[s], float)[rows == cols]
+            signs[s] = np.where(diag[cols] < 0, -1.0, 1.0)
+        return signs
+
     def reduce_gradient(self, g_full):
         """Gradient on the full working vector -> gradient on the free working vector.
 

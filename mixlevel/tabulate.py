@@ -37,7 +37,7 @@ from .families import (
     PROBIT,
 )
 
-__all__ = ["row_statistics", "table", "table_gradient", "n_statistics"]
+__all__ = ["row_statistics", "table", "table_gradient", "stat_derivatives", "n_statistics"]
 
 _PROBIT = {PROBIT, BINOMIAL_PROBIT, ORDINAL_PROBIT}
 
@@ -145,3 +145,24 @@ def table_gradient(code, eta, fp, n_cat, E):
     g_eta = (E * (rb - ra)).sum(axis=0)
     g_tau = E[:-1] * ra[:-1] - E[1:] * rb[1:]
     return g_eta[None], g_tau
+
+
+def stat_derivatives(code, eta, fp, n_cat):
+    """dT[s, cell] / d(eta, fp): (S, channels, cells) and (S, n_params, cells).
+
+    Q = sum(E * T) is linear in E, so the derivative of row ``s`` of the table
+    is :func:`table_gradient` at the unit statistic ``E = e_s``.  Cells where a
+    table entry is -inf (a category of probability zero) get 0: their posterior
+    weight is zero.
+    """
+    n_stat = n_statistics(code, n_cat)
+    d_eta, d_fp = [], []
+    for s in range(n_stat):
+        unit = np.zeros((n_stat,) + eta.shape[1:])
+        unit[s] = 1.0
+        g_eta, g_fp = table_gradient(code, eta, fp, n_cat, unit)
+        d_eta.append(g_eta)
+        d_fp.append(g_fp)
+    d_eta, d_fp = np.stack(d_eta), np.stack(d_fp)
+    return (np.where(np.isfinite(d_eta), d_eta, 0.0),
+            np.where(np.isfinite(d_fp), d_fp, 0.0))
