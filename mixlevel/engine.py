@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import quadrature, tabulate
@@ -41,16 +39,29 @@ def default_threads():
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-@dataclass
 class EStep:
-    """Result of one E-step at given parameters."""
+    """Result of one E-step at given parameters.
 
-    ll_cluster: np.ndarray   # (J,) weighted log-likelihood contribution per cluster
-    post_dg: np.ndarray      # (J, D, G) P(d, g | Y_j)
-    rowpost: np.ndarray      # (N, D, G, C, H) P(c, h | d, g, y_i)
-    logpd: np.ndarray        # (J, D) log P(d | x_j)
-    arrays: dict             # kernel inputs at these parameters
-    tab_stats: tuple | None = None  # expected statistics of tabulated outcomes (cached)
+    ``rowpost`` (N, D, G, C, H), P(c, h | d, g, y_i), is all ones when rows
+    have no classes or nodes of their own (C = H = 1: single-level IRT, random
+    effect models); then the kernel does not write it and it is made only if
+    asked for.
+    """
+
+    def __init__(self, ll_cluster, post_dg, rowpost, logpd, arrays, n_rowpost=0):
+        self.ll_cluster = ll_cluster  # (J,) weighted log-likelihood per cluster
+        self.post_dg = post_dg        # (J, D, G) P(d, g | Y_j)
+        self._rowpost = rowpost       # None: all ones, n_rowpost of them
+        self._n_rowpost = n_rowpost
+        self.logpd = logpd            # (J, D) log P(d | x_j)
+        self.arrays = arrays          # kernel inputs at these parameters
+        self.tab_stats = None         # expected statistics of tabulated outcomes (cached)
+
+    @property
+    def rowpost(self):
+        if self._rowpost is None:
+            self._rowpost = np.ones(self._n_rowpost)
+        return self._rowpost
 
     @property
     def loglike(self):
@@ -283,8 +294,11 @@ class Engine:
         d = self.design
         N = d.n_rows
         w = d.row_weight * d.cluster_weight[self.cluster_of_row]
-        P = (estep.post_dg[self.cluster_of_row][:, :, :, None, None]
-             * estep.rowpost.reshape(N, D, G, C, H) * w[:, None, None, None, None])
+        post = estep.post_dg if d.single_level else estep.post_dg[self.cluster_of_row]
+        if C * H == 1:  # P(c, h | d, g, y_i) = 1 wherever P(d, g | Y_j) > 0
+            return post.reshape(N, -1) * w[:, None]
+        P = post[:, :, :, None, None] * estep.rowpost.reshape(N, D, G, C, H) \
+            * w[:, None, None, None, None]
         return P.reshape(N, -1)
 
     def expected_statistics(self, estep):
@@ -697,14 +711,17 @@ class Engine:
         J, G = d.n_clusters, self.zb.shape[1]
         ll = np.empty(J)
         post_dg = np.empty((J, self.D, G))
-        rowpost = np.empty(d.n_rows * self.D * G * self.C * self.zh.shape[0])
+        n_rowpost = d.n_rows * self.D * G * self.C * self.zh.shape[0]
+        trivial = self.C * self.zh.shape[0] == 1
+        rowpost = np.empty(0 if trivial else n_rowpost)
         with np.errstate(all="ignore"):
             _estep.loglik_posterior(*self._kernel_args(arr), arr["logpd"], ll, post_dg,
                                     rowpost, self.num_threads,
                                     EXTRA=self._extra(arr) if "tab" in arr else None)
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
         arr["free_work"] = np.array(free_work, float, copy=True)
-        return EStep(ll_cluster, post_dg, rowpost, arr["logpd"], arr)
+        return EStep(ll_cluster, post_dg, None if trivial else rowpost, arr["logpd"], arr,
+                     n_rowpost)
 
     def loglike(self, free_work):
         return self.estep(free_work).loglike

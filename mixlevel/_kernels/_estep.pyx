@@ -107,6 +107,29 @@ cdef inline double logsumexp(double* x, Py_ssize_t n) noexcept nogil:
     return mx + log(s)
 
 
+cdef inline double lse_normalize(const double* x, Py_ssize_t n, double* w) noexcept nogil:
+    """log sum exp(x), writing the normalised weights exp(x - lse) to w (zeros if -inf).
+
+    One exp per element, where logsumexp and then exp(x - lse) would take two.
+    """
+    cdef Py_ssize_t k
+    cdef double mx = -INFINITY, s = 0.0, inv
+    for k in range(n):
+        if x[k] > mx:
+            mx = x[k]
+    if mx == -INFINITY:
+        for k in range(n):
+            w[k] = 0.0
+        return -INFINITY
+    for k in range(n):
+        w[k] = exp(x[k] - mx)
+        s += w[k]
+    inv = 1.0 / s
+    for k in range(n):
+        w[k] *= inv
+    return mx + log(s)
+
+
 cdef inline double dot(const double* a, const double* u, Py_ssize_t m) noexcept nogil:
     cdef Py_ssize_t k
     cdef double s = 0.0
@@ -527,15 +550,22 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
     for j in range(L.J):
         if INDPTR[j + 1] - INDPTR[j] > nmax:
             nmax = INDPTR[j + 1] - INDPTR[j]
-    cdef double* rp = &rowpost_out[0]
+    cdef double rp_dummy = 0.0
+    cdef double* rp = &rowpost_out[0] if rowpost_out.shape[0] > 0 else &rp_dummy
     cdef const double* ex = NULL
-    if rowpost_out.shape[0] != L.N * NC:
+    # an empty rowpost_out: rows have one cell per (d, g), P = 1 there, not written
+    cdef bint store_rp = rowpost_out.shape[0] > 0
+    if store_rp and rowpost_out.shape[0] != L.N * NC:
         raise ValueError("rowpost_out has the wrong size")
+    if not store_rp and (CHH != 1 or want_scores):
+        raise ValueError("rowpost_out may be empty only for rows with one cell per "
+                         "(d, g) and without scores")
     if EXTRA is not None:
         if EXTRA.shape[0] != L.N * NC:
             raise ValueError("EXTRA has the wrong size")
         ex = &EXTRA[0]
     cdef Py_ssize_t nbuf = nmax if want_scores else 0
+    cdef bint prior_only = (not want_scores and ex != NULL and L.NACT == 0 and L.V == 0)
     cdef double* lv
     cdef double* U
     cdef double* eta
@@ -544,6 +574,7 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
     cdef double* dcls
     cdef double* cell
     cdef double* acc
+    cdef double* pw
     cdef double* ob
     cdef double* cb
     cdef double* rec
@@ -559,6 +590,7 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         dcls = <double*> malloc((L.CH + 1) * sizeof(double))
         cell = <double*> malloc(CHH * sizeof(double))
         acc = <double*> malloc(DG * sizeof(double))
+        pw = <double*> malloc(DG * sizeof(double))
         ob = <double*> malloc((nbuf * NC * RO + 1) * sizeof(double))
         cb = <double*> malloc((nbuf * DG * L.C * RC + 1) * sizeof(double))
         for j in prange(L.J, schedule="dynamic"):
@@ -571,6 +603,19 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
             for r in range(nrow):
                 i = L.INDPTR[j] + r
                 for g in range(L.G):
+                    if prior_only:  # all outcomes and class priors come in EXTRA
+                        for d in range(L.D):
+                            k = ((i * L.D + d) * L.G + g) * CHH
+                            for c in range(CHH):
+                                cell[c] = L.LWH[c % L.H] + ex[k + c]
+                            if CHH == 1:
+                                li = cell[0]
+                                if store_rp:
+                                    rp[k] = 0.0 if li == -INFINITY else 1.0
+                            else:
+                                li = lse_normalize(cell, CHH, rp + k)
+                            acc[d * L.G + g] += L.RW[i] * li
+                        continue
                     fill_monomials(&L, jj, g, lv, U)
                     for d in range(L.D):
                         for c in range(L.C):
@@ -601,18 +646,16 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 cell[c] = cell[c] + ex[k + c]
                         if CHH == 1:
                             li = cell[0]
-                            rp[k] = 0.0 if li == -INFINITY else 1.0
+                            if store_rp:
+                                rp[k] = 0.0 if li == -INFINITY else 1.0
                         else:
-                            li = logsumexp(cell, CHH)
-                            for c in range(CHH):
-                                rp[k + c] = 0.0 if li == -INFINITY else exp(cell[c] - li)
+                            li = lse_normalize(cell, CHH, rp + k)
                         acc[d * L.G + g] += L.RW[i] * li
-            ll = logsumexp(acc, DG)
+            ll = lse_normalize(acc, DG, pw)
             ll_out[j] = ll
             for d in range(L.D):
                 for g in range(L.G):
-                    post_dg_out[j, d, g] = 0.0 if ll == -INFINITY else \
-                        exp(acc[d * L.G + g] - ll)
+                    post_dg_out[j, d, g] = pw[d * L.G + g]
             # sweep 2: posterior-weighted scores from the kept derivatives
             if not want_scores:
                 continue
@@ -669,5 +712,6 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         free(dcls)
         free(cell)
         free(acc)
+        free(pw)
         free(ob)
         free(cb)
