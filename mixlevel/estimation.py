@@ -93,17 +93,32 @@ def _positive_definite(A, floor=1e-8, invert=False):
     return 0.5 * (out + out.T)
 
 
-def outer_product_inverse(scores, scale):
+def outer_product(scores, weights=None):
+    """sum_j w_j s_j s_j' from the clusters' weighted scores w_j s_j.
+
+    A cluster with frequency weight w_j stands for w_j independent clusters
+    (collapsed response patterns), so its weighted score enters once divided
+    by w_j, not squared.
+    """
+    if weights is None:
+        return scores.T @ scores
+    w = np.asarray(weights, float)
+    unweighted = np.divide(scores, w[:, None], out=np.zeros_like(scores), where=w[:, None] > 0)
+    return unweighted.T @ scores
+
+
+def outer_product_inverse(scores, scale, weights=None):
     """Inverse of the scaled outer product of cluster scores (BHHH), positive definite.
 
-    ``sum_j s_j s_j' / scale`` approximates the Hessian of the scaled negative
-    log-likelihood (Berndt, Hall, Hall & Hausman 1974).  With J clusters and k
-    parameters it is an estimate from J outer products, so its diagonal is
-    added with weight min(1, k / J), a shrinkage that keeps the inverse well
-    conditioned when the clusters are few (J < k leaves it rank deficient).
+    ``sum_j w_j s_j s_j' / scale`` approximates the Hessian of the scaled
+    negative log-likelihood (Berndt, Hall, Hall & Hausman 1974).  With J
+    clusters and k parameters it is an estimate from J outer products, so its
+    diagonal is added with weight min(1, k / J), a shrinkage that keeps the
+    inverse well conditioned when the clusters are few (J < k leaves it rank
+    deficient).
     """
     J, k = scores.shape
-    B = scores.T @ scores / scale
+    B = outer_product(scores, weights) / scale
     B[np.diag_indices(k)] *= 1.0 + min(1.0, k / max(J, 1))
     return _positive_definite(B, invert=True)
 
@@ -145,7 +160,7 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     if hess_inv is None:
         ll0, scores, _ = engine.loglike_and_score(x, per_cluster=True)
         if np.isfinite(ll0) and np.all(np.isfinite(scores)):
-            hess_inv = outer_product_inverse(scores, scale)
+            hess_inv = outer_product_inverse(scores, scale, engine.design.cluster_weight)
             last.update(x=x.copy(), f=-ll0 / scale, g=-scores.sum(axis=0) / scale)
     H = _positive_definite(np.asarray(hess_inv, float)) if hess_inv is not None \
         else np.eye(len(x))

@@ -50,6 +50,7 @@ from statsmodels.iolib.table import SimpleTable
 from statsmodels.iolib.tableformatting import fmt_params
 
 from .errors import EstimationWarning
+from .estimation import outer_product
 from .families import Ordinal
 from .params import to_working, working_jacobian
 from .spec import class_suffix
@@ -60,14 +61,19 @@ __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 SUMMARY_WIDTH = 100
 
 
-def sandwich(hessian, scores):
-    """MLR covariance H^-1 (sum_j s_j s_j') H^-1 (White 1980) and the ML one."""
+def sandwich(hessian, scores, weights=None):
+    """MLR covariance H^-1 (sum_j s_j s_j') H^-1 (White 1980) and the ML one.
+
+    ``scores`` are the clusters' weighted contributions w_j s_j; a cluster with
+    frequency weight w_j stands for w_j independent clusters, so the meat is
+    sum_j w_j s_j s_j' = sum_j (w_j s_j)(w_j s_j)' / w_j.
+    """
     info = -hessian
     try:
         inv = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         inv = np.linalg.pinv(info)
-    meat = scores.T @ scores
+    meat = outer_product(scores, weights)
     return inv @ meat @ inv, inv
 
 
@@ -293,7 +299,8 @@ class MixtureResults(GenericLikelihoodModelResults):
             params = np.asarray(self.__dict__["params"], float)
             H = model.hessian(params)
             ok = model._check_information(H)
-            cov_mlr, cov_ml = sandwich(H, model.score_obs(params))
+            cov_mlr, cov_ml = sandwich(H, model.score_obs(params),
+                                       model.engine.design.cluster_weight)
             self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
         return self.__dict__["_information"]
 

@@ -52,12 +52,15 @@ def sleepstudy_model(**kw):
     return MixtureModel(spec, df, cluster="Subject", **kw)
 
 
-def lsat7_model(**kw):
-    """2PL IRT on LSAT7: one standard-normal factor, free loadings and intercepts."""
-    df = pd.read_csv(DATA / "lsat7.csv")
+def lsat7_model(data=None, **kw):
+    """2PL IRT on LSAT7: one standard-normal factor, free loadings and intercepts.
+
+    ``data`` replaces the raw rows (e.g. by response patterns with counts).
+    """
+    df = pd.read_csv(DATA / "lsat7.csv") if data is None else data
     spec = ModelSpec()
     spec.add_block("theta", ["theta"], covariance="identity")
-    for it in df.columns:
+    for it in [c for c in df.columns if c.startswith("item")]:
         spec.add_outcome(it, "binary")
         spec.add_term(it)
         spec.add_term(it, latent="theta")

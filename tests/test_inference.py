@@ -11,7 +11,7 @@ from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 from mixlevel.errors import EstimationWarning
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
-from tests.peer_models import cbpp_model, lsat7_model, sleepstudy_model
+from tests.peer_models import DATA, cbpp_model, lsat7_model, sleepstudy_model
 
 DATA = Path(__file__).parent / "data"
 
@@ -84,3 +84,24 @@ def test_mlr_equals_independent_sandwich(make):
     # the score is zero at the optimum and sums the cluster scores
     assert np.abs(model.score(p)).max() < 1e-3
     assert np.allclose(model.score_obs(p).sum(0), model.score(p), atol=1e-8)
+
+
+def test_mlr_with_frequency_weights_equals_expanded_data():
+    """Collapsed response patterns with counts give the MLR errors of the raw rows.
+
+    A pattern seen w times is w independent clusters: its weighted score w s
+    enters the sandwich's meat as w s s', not (w s)(w s)'.  (LSAT7 2PL: 1000
+    rows, 30 patterns.)
+    """
+    raw = pd.read_csv(DATA / "lsat7.csv")
+    patterns = raw.value_counts().rename("n").reset_index()
+    assert len(patterns) < len(raw) / 10
+    fits = [lsat7_model(data, integration="gauss-hermite", n_points=21, **kw).fit(gtol=1e-9)
+            for data, kw in ((raw, {}), (patterns, {"weights": "n"}))]
+    raw_fit, collapsed = fits
+    assert collapsed.model.engine.design.n_clusters == len(patterns)
+    assert abs(raw_fit.llf - collapsed.llf) < 1e-8
+    np.testing.assert_allclose(collapsed.params, raw_fit.params, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(collapsed.bse, raw_fit.bse, rtol=1e-5)
+    np.testing.assert_allclose(collapsed.cov_params_ml, raw_fit.cov_params_ml, rtol=1e-4,
+                               atol=1e-7)
