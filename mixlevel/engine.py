@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+
 import numpy as np
 
 from . import quadrature, tabulate

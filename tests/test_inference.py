@@ -11,7 +11,7 @@ from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 from mixlevel.errors import EstimationWarning
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
-from tests.peer_models import DATA, cbpp_model, lsat7_model, sleepstudy_model
+from tests.peer_models import cbpp_model, lsat7_model, sleepstudy_model
 
 DATA = Path(__file__).parent / "data"
 
