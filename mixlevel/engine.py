@@ -829,6 +829,10 @@ class Engine:
                 g[..., s] = g[..., s] @ jac
         return tab.reduce_gradient(g) * arr["signs"]
 
+    def has_tabulated_q(self):
+        """True when the EM Q-function and its gradient need no kernel sweep."""
+        return not self._needs_kernel_scores()
+
     def _needs_kernel_scores(self):
         return not self.fast or self.adapted or self.remaining_outcomes or (
             len(self.kv) > 0 and not self.tab_classes)

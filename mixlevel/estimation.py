@@ -123,6 +123,27 @@ def outer_product_inverse(scores, scale, weights=None):
     return _positive_definite(B, invert=True)
 
 
+def complete_information_inverse(engine, work, estep, scale):
+    """Inverse of the complete-data information -d2Q/dw2 at ``work``, positive definite.
+
+    The Hessian of the EM Q-function at the posterior weights of ``estep``
+    (computed at ``work``), by forward differences of its exact gradient: the
+    curvature EM sees.  Where little information is missing it is close to the
+    observed information, so BFGS started from it behaves like an accelerated
+    EM (Jamshidian & Jennrich 1997).  Each column costs one Q-gradient, cheap
+    only when the tabulated outcomes give Q without the kernel.
+    """
+    _, g0 = engine.expected(work, estep)
+    k = len(work)
+    H = np.empty((k, k))
+    for j in range(k):
+        h = 1e-5 * max(1.0, abs(work[j]))
+        w = np.array(work, float, copy=True)
+        w[j] += h
+        H[:, j] = (engine.expected(w, estep)[1] - g0) / h
+    return _positive_definite(-0.5 * (H + H.T) / scale, invert=True)
+
+
 def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10):
     """BFGS on the marginal log-likelihood with the exact gradient.
 
@@ -132,7 +153,11 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     cluster scores at ``work``, which the first evaluation yields at no extra
     cost: the first steps then have the right size and direction instead of
     learning the curvature from the identity (LSAT7 2PL: 49 evaluations with
-    the identity, 12 with the outer product).
+    the identity, 12 with the outer product).  With fewer clusters than
+    parameters that outer product is rank deficient; for tabulated models the
+    complete-data information is used instead (ICCS 2-level LCA, 22 countries
+    and 55 parameters: 230 BFGS iterations per start with the outer product,
+    28 with it).
 
     Converged when the scaled gradient's max norm is below ``gtol``, or when
     the log-likelihood gain the next quasi-Newton step predicts, g'Hg / 2, is
@@ -158,9 +183,13 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
         ll = engine.loglike(x)
         return x, ll, 0, True, hess_inv
     if hess_inv is None:
-        ll0, scores, _ = engine.loglike_and_score(x, per_cluster=True)
+        ll0, scores, es = engine.loglike_and_score(x, per_cluster=True)
         if np.isfinite(ll0) and np.all(np.isfinite(scores)):
-            hess_inv = outer_product_inverse(scores, scale, engine.design.cluster_weight)
+            if scores.shape[0] < len(x) and engine.has_tabulated_q():
+                # fewer clusters than parameters: their outer product is rank deficient
+                hess_inv = complete_information_inverse(engine, x, es, scale)
+            else:
+                hess_inv = outer_product_inverse(scores, scale, engine.design.cluster_weight)
             last.update(x=x.copy(), f=-ll0 / scale, g=-scores.sum(axis=0) / scale)
     H = _positive_definite(np.asarray(hess_inv, float)) if hess_inv is not None \
         else np.eye(len(x))
