@@ -19,6 +19,7 @@ import numpy as np
 
 from . import quadrature, tabulate
 from ._kernels import _estep
+from .errors import SpecificationError
 from .families import Ordinal
 from .params import working_jacobian
 
@@ -31,6 +32,9 @@ def logsumexp(x, axis, keepdims=False):
     mx = np.where(np.isfinite(mx), mx, 0.0)
     out = np.log(np.sum(np.exp(x - mx), axis=axis, keepdims=True)) + mx
     return out if keepdims else np.squeeze(out, axis=axis)
+
+
+MAX_CELL_BYTES = 4 * 2**30  # posterior arrays (rows x classes x nodes) beyond 4 GB
 
 
 def default_threads():
@@ -98,6 +102,7 @@ class Engine:
         self._layout_latent(design.single_level)
         self._layout_terms()
         self.integration, self.n_points, self.adaptive = integration, n_points, adaptive
+        self._check_grid_size(integration, n_points, n_points_within, design.n_rows)
         self.rule_b = quadrature.make_rule(integration, n_points, len(self.dims_b), seed=seed)
         self.rule_w = quadrature.make_rule(integration, n_points_within or n_points,
                                            len(self.dims_w), seed=seed)
@@ -111,6 +116,24 @@ class Engine:
             if d.n_rows else np.zeros(0)
         self.cluster_of_row = d.cluster_of_row
         self._layout_tabulation()
+
+    def _check_grid_size(self, integration, n_points, n_points_within, n_rows):
+        """Refuse integration grids whose posterior arrays would not fit in memory."""
+        product = quadrature.canonical_kind(integration) in ("trapezoid", "gauss-hermite")
+        qb, qw = len(self.dims_b), len(self.dims_w)
+        G = n_points ** qb if product else (n_points if qb else 1)
+        nw = n_points_within or n_points
+        H = nw ** qw if product else (nw if qw else 1)
+        cells = float(n_rows) * self.DC * G * H
+        if cells * 8 > MAX_CELL_BYTES:
+            dims = f"{qb} cluster-level and {qw} row-level" if qw else f"{qb}"
+            raise SpecificationError(
+                f"the integration grid is too large: {dims} random effects with "
+                f"{integration} rules of {n_points} points per dimension give "
+                f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} rows "
+                f"({cells * 8 / 2**30:.1f} GB).  Use fewer points per dimension "
+                "(n_points=...), or integration='quasi-monte-carlo' (or 'monte-carlo') "
+                "with a total number of points (n_points=500), or fewer random effects.")
 
     # -- layout -----------------------------------------------------------------------
     def _layout_channels(self):

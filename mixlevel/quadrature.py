@@ -56,6 +56,7 @@ __all__ = [
     "COV_JITTER",
     "EIG_FLOOR",
     "make_rule",
+    "canonical_kind",
     "adapt",
     "posterior_moments",
 ]
@@ -142,7 +143,8 @@ class Rule:
         )
 
 
-def _canonical_kind(kind) -> str:
+def canonical_kind(kind) -> str:
+    """The rule's canonical name from any accepted spelling ("gh" -> "gauss-hermite")."""
     if not isinstance(kind, str):
         raise ValueError(f"kind must be a string, one of {KINDS}; got {kind!r}")
     key = kind.strip().lower().replace("_", "-")
@@ -229,7 +231,7 @@ def make_rule(kind="trapezoid", n_points=15, dim=1, *, seed=None, bound=None) ->
         Unknown ``kind``, ``n_points < 1``, ``dim < 0``, non-integer counts
         or a non-positive/non-finite ``bound``.
     """
-    kind = _canonical_kind(kind)
+    kind = canonical_kind(kind)
     n = _positive_int(n_points, "n_points", 1)
     q = _positive_int(dim, "dim", 0)
     if bound is None:

@@ -529,3 +529,30 @@ def test_rule_constructor_validates():
         Rule(np.zeros(3), np.zeros(3), "gauss-hermite", 3)
     with pytest.raises(ValueError):
         Rule(np.zeros((3, 1)), np.zeros(2), "gauss-hermite", 3)
+
+
+def test_engine_refuses_a_grid_too_large_for_memory():
+    """Four random effects with 41-point product rules on 20,000 rows: a clear error."""
+    import pandas as pd
+
+    from mixlevel.errors import SpecificationError
+    from mixlevel.model import MixtureModel
+    from mixlevel.spec import ModelSpec
+
+    rng = np.random.default_rng(0)
+    n = 20_000
+    df = pd.DataFrame({"y": rng.normal(size=n), "g": np.repeat(np.arange(n // 10), 10)})
+    for k in range(3):
+        df[f"x{k}"] = rng.normal(size=n)
+    spec = ModelSpec()
+    spec.add_outcome("y", "normal")
+    spec.add_term("y")
+    spec.add_block("g", ["1|g"] + [f"x{k}|g" for k in range(3)])
+    spec.add_term("y", latent="1|g")
+    for k in range(3):
+        spec.add_term("y", f"x{k}", latent=f"x{k}|g")
+    with pytest.raises(SpecificationError, match=r"too large.*quasi-monte-carlo"):
+        MixtureModel(spec, df, cluster="g", n_points=41)
+    # the advice works: 500 quasi-Monte Carlo points build at once
+    model = MixtureModel(spec, df, cluster="g", integration="quasi-monte-carlo", n_points=500)
+    assert model.engine.rule_b.nodes.shape == (500, 4)
