@@ -242,18 +242,20 @@ class Engine:
         self.remaining_outcomes = len(self.tab_outcomes) < len(spec.outcomes)
         if not self.fast:
             return
-        d = self.design
-        blocks, self.stat_slices = [], []
-        start = 0
-        for p in self.tab_outcomes:
-            st = tabulate.row_statistics(self.fam[p], d.y[:, p], d.trials[:, p], self.ncat[p])
-            blocks.append(st)
-            self.stat_slices.append(slice(start, start + st.shape[1]))
-            start += st.shape[1]
-        self.stats = np.ascontiguousarray(np.column_stack(blocks)) if blocks else \
-            np.zeros((d.n_rows, 0))
+        d, spec = self.design, self.spec
+        self.tables = tabulate.OutcomeTables(
+            self.tab_outcomes, self.fam, self.ncat, self.och,
+            [spec.n_channels_of(o) for o in spec.outcomes],
+            [o.family.n_params(o.n_categories) for o in spec.outcomes], d.y, d.trials)
+        self.stats = self.tables.stats
         self.fam_fast = np.asarray(self.fam, np.int64).copy()
         self.fam_fast[self.tab_outcomes] = -1
+        # where each tabulated coefficient's gradient goes: (channel, dc, m) -> parameter
+        tab_chans = set(self.tab_channels())
+        rows = [(ch, dc, m, idx[dc]) for ch, m, _, idx, _ in self.entries if ch in tab_chans
+                for dc in range(self.DC) if idx[dc] >= 0]
+        self._tab_map = tuple(np.array(c, np.int64).reshape(-1) for c in zip(*rows)) \
+            if rows else None
 
     def _node_monomials(self):
         """U[g, h, m] at the shared nodes."""
@@ -269,22 +271,12 @@ class Engine:
         D, C, G, H = self.D, self.C, self.zb.shape[1], self.zh.shape[0]
         U = self._node_monomials()
         A0 = arr["A"][0].reshape(self.CH, D, C, self.M)
-        tables, etas = [], []
-        for p in self.tab_outcomes:
-            o = self.spec.outcomes[p]
-            nch = self.spec.n_channels_of(o)
-            eta = np.einsum("kdcm,ghm->kdgch", A0[self.och[p]:self.och[p] + nch], U)
-            fp = arr["FP"][p].reshape(D, C, -1).transpose(2, 0, 1)[:, :, None, :, None]
-            fp = np.broadcast_to(fp, (fp.shape[0], D, G, C, H)).reshape(fp.shape[0], -1)
-            eta = eta.reshape(nch, -1)
-            etas.append((eta, fp))
-            tables.append(tabulate.table(self.fam[p], eta, fp, self.ncat[p]))
-        T = np.concatenate(tables) if tables else np.zeros((0, D * G * C * H))
+        T, cache = self.tables.tables(A0, U, arr["FP"], (D, G, C, H))
         logprior = None
         if self.tab_classes:
             logprior, probs = self._class_logprior(A0, U)
             arr["class_probs"] = probs
-        arr["tab"] = {"T": T, "etas": etas, "U": U, "logprior": logprior}
+        arr["tab"] = {"T": T, "cache": cache, "U": U, "logprior": logprior}
 
     def _extra(self, arr):
         """Cell log-densities of the tabulated parts per row: stats @ T + log prior."""
@@ -343,16 +335,7 @@ class Engine:
         U = tab["U"]
         q = float((E * tab["T"]).sum()) if len(E) else 0.0
         dA = np.zeros((self.CH, D, C, self.M))
-        fam_grad = {}
-        for k, p in enumerate(self.tab_outcomes):
-            eta, fp = tab["etas"][k]
-            g_eta, g_fp = tabulate.table_gradient(self.fam[p], eta, fp, self.ncat[p],
-                                                  E[self.stat_slices[k]])
-            nch = g_eta.shape[0]
-            dA[self.och[p]:self.och[p] + nch] = np.einsum(
-                "kdgch,ghm->kdcm", g_eta.reshape(nch, D, G, C, H), U)
-            if g_fp.shape[0]:
-                fam_grad[p] = g_fp.reshape(-1, D, G, C, H).sum(axis=(2, 4))  # (k, D, C)
+        fam_grad = self.tables.gradient(E, tab["cache"], U, (D, G, C, H), dA)
         if self.tab_classes:
             q += float((counts * tab["logprior"]).sum())
             for v, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
@@ -362,11 +345,9 @@ class Engine:
                 dA[ch0:ch0 + K - 1] = np.einsum("kdgc,gm->kdcm",
                                                 (counts[None] * resid)[:K - 1], U[:, 0, :])
         dA = dA.reshape(self.CH, self.DC, self.M)
-        tab_channels = set(self.tab_channels())
-        for ch, m, _, idx, _ in self.entries:
-            ok = idx >= 0
-            if ch in tab_channels and ok.any():
-                np.add.at(g, idx[ok], dA[ch, :, m][ok])
+        if self._tab_map is not None:
+            ch, dc, m, idx = self._tab_map
+            g += np.bincount(idx, weights=dA[ch, dc, m], minlength=len(g))
         for p, dc, off, n_par, _ in self.family_entries:
             if p in fam_grad:
                 g[off:off + n_par] += fam_grad[p][:n_par, dc // C, dc % C]
@@ -389,22 +370,8 @@ class Engine:
         P = self._row_posterior(estep)
         S = np.zeros((N, self.CH, D, C, self.M))
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), D, C, self.kf))
+        self.tables.row_scores(P, tab["cache"], U, (D, G, C, H), S, GF)
         eye_d, eye_c = np.eye(D), np.eye(C)
-        for k, p in enumerate(self.tab_outcomes):
-            eta, fp = tab["etas"][k]
-            d_eta, d_fp = tabulate.stat_derivatives(self.fam[p], eta, fp, self.ncat[p])
-            n_s, nch = d_eta.shape[:2]
-            stats = self.stats[:, self.stat_slices[k]]
-            v = np.einsum("skdgch,ghm,de,cf->dgchskefm",
-                          d_eta.reshape(n_s, nch, D, G, C, H), U, eye_d, eye_c)
-            r = (P @ v.reshape(P.shape[1], -1)).reshape(N, n_s, nch, D, C, self.M)
-            S[:, self.och[p]:self.och[p] + nch] = np.einsum("is,iskdcm->ikdcm", stats, r)
-            n_fp = d_fp.shape[1]
-            if n_fp:
-                v = np.einsum("sjdgch,de,cf->dgchsjef",
-                              d_fp.reshape(n_s, n_fp, D, G, C, H), eye_d, eye_c)
-                r = (P @ v.reshape(P.shape[1], -1)).reshape(N, n_s, n_fp, D, C)
-                GF[:, p, :, :, :n_fp] = np.einsum("is,isjdc->idcj", stats, r)
         cell_ll = self.stats @ tab["T"] if len(tab["T"]) else np.zeros_like(P)
         if self.tab_classes:
             cell_ll = cell_ll + np.broadcast_to(tab["logprior"][:, :, :, None],
@@ -501,8 +468,8 @@ class Engine:
         E, counts = self.expected_statistics(estep)
         D, C = self.D, self.C
         work = arr["work"].copy()
-        for k, (p, idx) in enumerate(plan_items):
-            e = E[self.stat_slices[k]].reshape(2, D, 1, C, 1)[:, :, 0, :, 0].reshape(2, -1)
+        for p, idx in plan_items:
+            e = E[self.tables.stat_slice[p]].reshape(2, D, 1, C, 1)[:, :, 0, :, 0].reshape(2, -1)
             for par in np.unique(idx[idx >= 0]):
                 sel = idx == par
                 n1, n0 = e[0, sel].sum(), e[1, sel].sum()

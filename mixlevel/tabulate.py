@@ -166,3 +166,121 @@ def stat_derivatives(code, eta, fp, n_cat):
     d_eta, d_fp = np.stack(d_eta), np.stack(d_fp)
     return (np.where(np.isfinite(d_eta), d_eta, 0.0),
             np.where(np.isfinite(d_fp), d_fp, 0.0))
+
+
+class _Group:
+    """Tabulated outcomes of one family, category count and parameter layout."""
+
+    def __init__(self, code, n_cat, n_channels, n_fp, outcomes, channels, rows):
+        self.code, self.n_cat, self.n_channels, self.n_fp = code, n_cat, n_channels, n_fp
+        self.outcomes = np.asarray(outcomes, np.int64)   # model outcome indexes
+        self.channels = np.asarray(channels, np.int64)   # (outcomes, channels) kernel channels
+        self.rows = rows                                  # slice of the statistics columns
+        self.n_stat = n_statistics(code, n_cat)
+
+
+class OutcomeTables:
+    """The tabulated outcomes of a model, grouped by family.
+
+    Outcomes of one family (and category count) share their table formulas,
+    so each group is one vectorised call with the outcomes stacked along the
+    cells.  ``stats`` (rows, statistics) holds the row statistics in group
+    order, the row order of the tables.
+
+    Parameters
+    ----------
+    outcomes : list of int
+        Model outcome indexes that are tabulated.
+    codes, n_cat, first_channel, n_channels, n_fp : sequences over all outcomes
+        Family code, categories, first kernel channel, number of channels and
+        of family parameters (residual log-variance, thresholds).
+    y, trials : (N, outcomes) arrays of the design.
+    """
+
+    def __init__(self, outcomes, codes, n_cat, first_channel, n_channels, n_fp, y, trials):
+        keyed = {}
+        for p in outcomes:
+            keyed.setdefault((codes[p], n_cat[p], n_channels[p], n_fp[p]), []).append(p)
+        self.groups, blocks, self.stat_slice = [], [], {}
+        start = 0
+        for (code, k_cat, nch, nfp), ps in keyed.items():
+            first = start
+            for p in ps:
+                st = row_statistics(code, y[:, p], trials[:, p], k_cat)
+                blocks.append(st)
+                self.stat_slice[p] = slice(start, start + st.shape[1])
+                start += st.shape[1]
+            chans = [[first_channel[p] + k for k in range(nch)] for p in ps]
+            self.groups.append(_Group(code, k_cat, nch, nfp, ps, chans, slice(first, start)))
+        self.stats = np.ascontiguousarray(np.column_stack(blocks)) if blocks else \
+            np.zeros((len(y), 0))
+
+    def tables(self, A0, U, FP, shape):
+        """Tables T (statistics, cells) and the per-group (eta, fp) they came from.
+
+        A0 (channels, D, C, M) are the coefficients, U (G, H, M) the node
+        monomials, FP (outcomes, D*C, kf) the family parameters; cells are laid
+        out as ``shape`` = (D, G, C, H).
+        """
+        D, G, C, H = shape
+        out, cache = [], []
+        for grp in self.groups:
+            n = len(grp.outcomes)
+            eta = np.einsum("okdcm,ghm->kodgch", A0[grp.channels], U).reshape(
+                grp.n_channels, -1)
+            fp = FP[grp.outcomes][:, :, :grp.n_fp].reshape(n, D, C, grp.n_fp)
+            fp = np.broadcast_to(fp.transpose(3, 0, 1, 2)[:, :, :, None, :, None],
+                                 (grp.n_fp, n, D, G, C, H)).reshape(grp.n_fp, eta.shape[1])
+            t = table(grp.code, eta, fp, grp.n_cat)
+            out.append(t.reshape(grp.n_stat, n, -1).transpose(1, 0, 2).reshape(
+                n * grp.n_stat, -1))
+            cache.append((eta, fp))
+        T = np.concatenate(out) if out else np.zeros((0, D * G * C * H))
+        return T, cache
+
+    def gradient(self, E, cache, U, shape, dA):
+        """Add dQ/dA of Q = sum(E * T) into dA (channels, D, C, M); dQ/dfp per outcome.
+
+        Returns {outcome: (n_fp, D, C)} for outcomes with family parameters.
+        """
+        D, G, C, H = shape
+        fam = {}
+        for grp, (eta, fp) in zip(self.groups, cache, strict=True):
+            n = len(grp.outcomes)
+            e = E[grp.rows].reshape(n, grp.n_stat, -1).transpose(1, 0, 2).reshape(
+                grp.n_stat, -1)
+            g_eta, g_fp = table_gradient(grp.code, eta, fp, grp.n_cat, e)
+            dA[grp.channels] = np.einsum("kodgch,ghm->okdcm",
+                                         g_eta.reshape(grp.n_channels, n, D, G, C, H), U)
+            if g_fp.shape[0]:
+                per = g_fp.reshape(-1, n, D, G, C, H).sum(axis=(3, 5))  # (n_fp, n, D, C)
+                for i, p in enumerate(grp.outcomes):
+                    fam[int(p)] = per[:, i]
+        return fam
+
+    def row_scores(self, P, cache, U, shape, S, GF):
+        """Add each row's expected scores into S (N, channels, D, C, M) and GF.
+
+        P (N, cells) are the rows' posterior weights; GF is (N, outcomes, D, C,
+        kf).  Row i's score in coefficient m of channel k is sum_s stats[i, s]
+        sum_cell P[i, cell] dT[s, cell]/deta_k U[cell, m]: one matrix product of
+        P with the table derivatives per group.
+        """
+        D, G, C, H = shape
+        N, cells = P.shape
+        M = U.shape[2]
+        eye_d, eye_c = np.eye(D), np.eye(C)
+        for grp, (eta, fp) in zip(self.groups, cache, strict=True):
+            n, ns, nch = len(grp.outcomes), grp.n_stat, grp.n_channels
+            d_eta, d_fp = stat_derivatives(grp.code, eta, fp, grp.n_cat)
+            stats = self.stats[:, grp.rows].reshape(N, n, ns)
+            v = np.einsum("skodgch,ghm,de,cf->dgchoskefm",
+                          d_eta.reshape(ns, nch, n, D, G, C, H), U, eye_d, eye_c)
+            r = (P @ v.reshape(cells, -1)).reshape(N, n, ns, nch, D, C, M)
+            S[:, grp.channels] = np.einsum("ios,ioskdcm->iokdcm", stats, r)
+            if grp.n_fp:
+                v = np.einsum("sjodgch,de,cf->dgchosjef",
+                              d_fp.reshape(ns, grp.n_fp, n, D, G, C, H), eye_d, eye_c)
+                r = (P @ v.reshape(cells, -1)).reshape(N, n, ns, grp.n_fp, D, C)
+                GF[:, grp.outcomes, :, :, :grp.n_fp] = np.einsum("ios,iosjdc->iodcj",
+                                                                 stats, r)
