@@ -254,8 +254,7 @@ class Engine:
         tab_chans = set(self.tab_channels())
         rows = [(ch, dc, m, idx[dc]) for ch, m, _, idx, _ in self.entries if ch in tab_chans
                 for dc in range(self.DC) if idx[dc] >= 0]
-        self._tab_map = tuple(np.array(c, np.int64).reshape(-1) for c in zip(*rows)) \
-            if rows else None
+        self._tab_map = tuple(np.array(rows, np.int64).T) if rows else None
 
     def _node_monomials(self):
         """U[g, h, m] at the shared nodes."""
