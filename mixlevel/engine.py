@@ -202,6 +202,15 @@ class Engine:
             m = 0 if latent is None else self.lv_pos[(latent[0].name, latent[1])]
             self.entries.append((self.channel_of[t.target] + chan, m, t.column, idx, val))
         self.row_varying = any(e[2] != "1" for e in self.entries)
+        # constant-column coefficients as one scatter: flat (ch, dc, m) position, slot
+        pos, idx, val = [], [], []
+        for ch, m, col, ix, vl in self.entries:
+            if col == "1":
+                pos.extend((ch * self.DC + np.arange(self.DC)) * self.M + m)
+                idx.extend(ix)
+                val.extend(vl)
+        self._const_entries = (np.asarray(pos, np.int64), np.asarray(idx, np.int64),
+                               np.asarray(val, float))
         self.family_entries = []
         for p, o in enumerate(spec.outcomes):
             for dc, slot in enumerate(spec.family_slots.get(o.name, [])):
@@ -257,7 +266,15 @@ class Engine:
         self._tab_map = tuple(np.array(rows, np.int64).T) if rows else None
 
     def _node_monomials(self):
-        """U[g, h, m] at the shared nodes."""
+        """U[g, h, m] at the shared nodes (cached while the nodes stay)."""
+        cached = getattr(self, "_monomials", None)  # holds the node arrays it was made of
+        if cached is not None and cached[0] is self.zb and cached[1] is self.zh:
+            return cached[2]
+        U = self._compute_monomials()
+        self._monomials = (self.zb, self.zh, U)
+        return U
+
+    def _compute_monomials(self):
         G, H = self.zb.shape[1], self.zh.shape[0]
         lv = np.concatenate([np.ones((G, H, 1)),
                              np.broadcast_to(self.zb[0][:, None, :], (G, H, self.zb.shape[2])),
@@ -452,7 +469,28 @@ class Engine:
     def has_closed_form_m_step(self):
         if not hasattr(self, "_cf_plan"):
             self._cf_plan = self._layout_closed_form()
+            if self._cf_plan is not None:
+                self._cf_items = self._item_pooling(self._cf_plan[0])
         return self._cf_plan is not None
+
+    def _item_pooling(self, plan_items):
+        """Flat arrays pooling item counts per parameter: (parameter, E row, cell) and
+        the parameters with whether they are probits."""
+        from .families import PROBIT
+
+        par, row, cell = [], [], []
+        for p, idx in plan_items:
+            first = self.tables.stat_slice[p].start  # statistics y, n - y
+            for dc in np.nonzero(idx >= 0)[0]:
+                par.append(idx[dc])
+                row.append(first)
+                cell.append(dc)  # no latent variables: cells are (d, c)
+        params, slot = np.unique(np.asarray(par, np.int64), return_inverse=True)
+        probit = np.zeros(len(params), bool)
+        for p, idx in plan_items:
+            if self.fam[p] == PROBIT:
+                probit[np.isin(params, idx[idx >= 0])] = True
+        return params, slot, np.asarray(row, np.int64), np.asarray(cell, np.int64), probit
 
     def closed_form_m_step(self, free_work, estep):
         """EM update of a latent class model in closed form (None if not applicable)."""
@@ -460,20 +498,17 @@ class Engine:
             return None
         from scipy.special import logit, ndtri
 
-        from .families import PROBIT
-
-        plan_items, plan_classes = self._cf_plan
+        _, plan_classes = self._cf_plan
         arr = estep.arrays
         E, counts = self.expected_statistics(estep)
         D, C = self.D, self.C
         work = arr["work"].copy()
-        for p, idx in plan_items:
-            e = E[self.tables.stat_slice[p]].reshape(2, D, 1, C, 1)[:, :, 0, :, 0].reshape(2, -1)
-            for par in np.unique(idx[idx >= 0]):
-                sel = idx == par
-                n1, n0 = e[0, sel].sum(), e[1, sel].sum()
-                prob = np.clip(n1 / max(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
-                work[par] = ndtri(prob) if self.fam[p] == PROBIT else logit(prob)
+        params, slot, row, cell, probit = self._cf_items
+        if len(params):  # pooled expected counts of y and n - y per item parameter
+            n1 = np.bincount(slot, weights=E[row, cell], minlength=len(params))
+            n0 = np.bincount(slot, weights=E[row + 1, cell], minlength=len(params))
+            prob = np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
+            work[params] = np.where(probit, ndtri(prob), logit(prob))
         cnt = counts.reshape(D, C)
         for v, configs in plan_classes:
             K = self.kv[v]
@@ -646,13 +681,15 @@ class Engine:
         work = tab.working_full(nat)
         d = self.design
         n_a = d.n_rows if self.row_varying else 1
-        A = np.zeros((n_a, self.CH, self.DC, self.M))
+        pos, idx, val = self._const_entries
+        coef = np.where(idx >= 0, work[idx], val)
+        A = np.bincount(pos, weights=coef, minlength=self.CH * self.DC * self.M).astype(float)
+        A = A.reshape(1, self.CH, self.DC, self.M)
+        if n_a > 1:
+            A = np.repeat(A, n_a, axis=0)
         for ch, m, col, idx, val in self.entries:
-            coef = np.where(idx >= 0, work[idx], val)
-            if col == "1":
-                A[:, ch, :, m] += coef
-            else:
-                A[:, ch, :, m] += d.columns[col][:, None] * coef
+            if col != "1":
+                A[:, ch, :, m] += d.columns[col][:, None] * np.where(idx >= 0, work[idx], val)
         FP = np.zeros((max(len(self.spec.outcomes), 1), self.DC, self.kf))
         for p, dc, off, n_par, ordinal in self.family_entries:
             FP[p, dc, :n_par] = nat[off:off + n_par] if ordinal else work[off:off + n_par]
