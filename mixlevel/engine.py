@@ -44,6 +44,17 @@ def default_threads():
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _add_columns(g, cols, values):
+    """g[:, cols] += values, adding up repeated columns (np.add.at is slow on 2-D)."""
+    uniq, inverse = np.unique(cols, return_inverse=True)
+    if len(uniq) == len(cols):
+        g[:, cols] += values
+    else:
+        onehot = np.zeros((len(cols), len(uniq)))
+        onehot[np.arange(len(cols)), inverse] = 1.0
+        g[:, uniq] += values @ onehot
+
+
 class EStep:
     """Result of one E-step at given parameters.
 
@@ -115,6 +126,7 @@ class Engine:
         self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
             if d.n_rows else np.zeros(0)
         self.cluster_of_row = d.cluster_of_row
+        self._unit_weights = bool(np.all(d.row_weight == 1) and np.all(d.cluster_weight == 1))
         self._layout_tabulation()
 
     def _check_grid_size(self, integration, n_points, n_points_within, n_rows):
@@ -328,7 +340,7 @@ class Engine:
         w = d.row_weight * d.cluster_weight[self.cluster_of_row]
         post = estep.post_dg if d.single_level else estep.post_dg[self.cluster_of_row]
         if C * H == 1:  # P(c, h | d, g, y_i) = 1 wherever P(d, g | Y_j) > 0
-            return post.reshape(N, -1) * w[:, None]
+            return post.reshape(N, -1) if self._unit_weights else post.reshape(N, -1) * w[:, None]
         P = post[:, :, :, None, None] * estep.rowpost.reshape(N, D, G, C, H) \
             * w[:, None, None, None, None]
         return P.reshape(N, -1)
@@ -767,7 +779,6 @@ class Engine:
         N = d.n_rows
         n_full = len(self.table.names)
         J = d.n_clusters
-        starts = d.indptr[:-1]
         g = np.zeros((J, n_full)) if per_cluster else np.zeros(n_full)
         fast = "tab" in arr
         summed = fast and not per_cluster  # tabulated parts from expected statistics
@@ -791,7 +802,7 @@ class Engine:
             S_tab, GF_tab, q_rows = self._tab_row_scores(arr, estep)
             S, GF = S + S_tab, GF + GF_tab
             if N:
-                q = q + np.add.reduceat(q_rows, starts)
+                q = q + self._by_cluster(q_rows)
         skip = set(self.tab_channels()) if summed else set()
         for ch, m, col, idx, _ in self.entries:
             if ch in skip:
@@ -803,8 +814,7 @@ class Engine:
             if col != "1":
                 contrib = contrib * d.columns[col][:, None]
             if per_cluster:
-                cs = np.add.reduceat(contrib, starts, axis=0)
-                np.add.at(g, (slice(None), idx[ok]), cs[:, ok])
+                _add_columns(g, idx[ok], self._by_cluster(contrib)[:, ok])
             else:
                 np.add.at(g, idx[ok], contrib.sum(axis=0)[ok])
         for p, dc, off, n_par, _ in self.family_entries:
@@ -812,13 +822,19 @@ class Engine:
                 continue
             contrib = GF[:, p, dc, :n_par]
             if per_cluster:
-                g[:, off:off + n_par] += np.add.reduceat(contrib, starts, axis=0)
+                g[:, off:off + n_par] += self._by_cluster(contrib)
             else:
                 g[off:off + n_par] += contrib.sum(axis=0)
         qb, gb = self._between_scores(arr, estep, per_cluster)
         g = g + gb
         q_total = q if per_cluster else float(q.sum() + qb + q_tab)
         return q_total, self._to_free(g, arr)
+
+    def _by_cluster(self, rows):
+        """Sums of row contributions per cluster (rows are cluster-sorted)."""
+        if self.design.single_level:
+            return rows
+        return np.add.reduceat(rows, self.design.indptr[:-1], axis=0)
 
     def _between_scores(self, arr, estep, per_cluster):
         d = self.design
