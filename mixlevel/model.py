@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from . import estimation
 from .design import build_design
 from .engine import Engine
-from .errors import EstimationWarning, SpecificationError
+from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .params import ParamTable, to_working
 
 __all__ = ["MixtureModel"]
@@ -342,6 +342,11 @@ class MixtureModel(GenericLikelihoodModel):
         else:
             best = estimation.maximize(self.engine, self._base_start(), em_iter, maxiter, gtol)
             start_table = []
+        if not best.converged and not start_table:  # run_starts warns for its own
+            warnings.warn("the fit did not converge: the optimiser stopped before its "
+                          "criteria were met; raise maxiter or check the model (a "
+                          "parameter may be drifting to a boundary)", ConvergenceWarning,
+                          stacklevel=3)
         work = best.work
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)

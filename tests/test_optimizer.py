@@ -86,3 +86,12 @@ def test_quasi_newton_stops_at_an_optimum_without_steps():
     assert abs(ll - res.llf) < 1e-9
     np.testing.assert_allclose(w, work, atol=1e-6)
     assert np.linalg.eigvalsh(H).min() > 0
+
+
+def test_a_fit_stopped_early_warns_and_says_so():
+    from mixlevel.errors import ConvergenceWarning
+
+    model = sleepstudy_model(integration="gauss-hermite", n_points=5)
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = model.fit(maxiter=3)
+    assert not res.converged
