@@ -310,6 +310,41 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
     return s
 
 
+cdef inline void add_outcome_scores(Layout* L, Py_ssize_t i, Py_ssize_t dc, double w,
+                                    const double* dl, const double* dfp, const double* Uh,
+                                    double* S, double* GF) noexcept nogil:
+    """S[ch, dc, m] += w dl[ch] Uh[m] and GF[p, dc, k] += w dfp[p * KF + k] (row i).
+
+    Over the outcomes computed here that row i observes; dl and dfp are laid out
+    as :func:`outcome_logf` writes them, Uh holds the monomials of one row node.
+    """
+    cdef Py_ssize_t ia, p, ch, k, m
+    for ia in range(L.NACT):
+        p = L.ACT[ia]
+        if isnan(L.Y[i * L.P + p]):
+            continue
+        ch = L.OCH[p]
+        for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
+            for m in range(L.M):
+                S[(k * L.DC + dc) * L.M + m] += w * dl[k] * Uh[m]
+        if L.FAM[p] == NORMAL:
+            GF[(p * L.DC + dc) * L.KF] += w * dfp[p * L.KF]
+        elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
+            for k in range(L.NCAT[p] - 1):
+                GF[(p * L.DC + dc) * L.KF + k] += w * dfp[p * L.KF + k]
+
+
+cdef inline void add_class_scores(Layout* L, Py_ssize_t dc, double w, const double* dcls,
+                                  Py_ssize_t first, const double* U, double* S) noexcept nogil:
+    """S[ch, dc, m] += w dcls[ch - first] U[m] over the class-logit channels."""
+    cdef Py_ssize_t ch, m
+    if L.V == 0:
+        return
+    for ch in range(L.CHV[0], L.CH):
+        for m in range(L.M):
+            S[(ch * L.DC + dc) * L.M + m] += w * dcls[ch - first] * U[m]
+
+
 cdef Layout make_layout(const double[:, :, :, :] A, const double[:, ::1] Y,
                         const double[:, ::1] T, const double[:, :, ::1] FP,
                         const double[::1] RW, const double[:, :, ::1] ZB,
@@ -440,7 +475,7 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
     cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
                                 KV, CHV, CPAT, INDPTR, post_dg.shape[1], ACT)
-    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, k, m, p, ia, ch, CHH = L.C * L.H
+    cdef Py_ssize_t j, i, jj, d, g, c, h, dc, CHH = L.C * L.H
     cdef Py_ssize_t NOCH = L.CH
     cdef double* lv
     cdef double* U
@@ -481,29 +516,14 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 continue
                             lpc = class_logprior(&L, i, dc, c, U, eta, dcls, True)
                             q = q + wc * lpc
-                            for k in range(L.V):
-                                for ch in range(L.CHV[k], L.CHV[k] + L.KV[k] - 1):
-                                    for m in range(L.M):
-                                        S[(ch * L.DC + dc) * L.M + m] += wc * dcls[ch] * U[m]
+                            add_class_scores(&L, dc, wc, dcls, 0, U, S)
                             for h in range(L.H):
                                 w = wdg * rp[((i * L.D + d) * L.G + g) * CHH + c * L.H + h]
                                 if w < 1e-300:
                                     continue
                                 lf = outcome_logf(&L, i, dc, U + h * L.M, eta, dl, dfp, True)
                                 q = q + w * lf
-                                for ia in range(L.NACT):
-                                    p = L.ACT[ia]
-                                    if isnan(L.Y[i * L.P + p]):
-                                        continue
-                                    ch = L.OCH[p]
-                                    for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
-                                        for m in range(L.M):
-                                            S[(k * L.DC + dc) * L.M + m] += w * dl[k] * U[h * L.M + m]
-                                    if L.FAM[p] == NORMAL:
-                                        GF[(p * L.DC + dc) * L.KF] += w * dfp[p * L.KF]
-                                    elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
-                                        for k in range(L.NCAT[p] - 1):
-                                            GF[(p * L.DC + dc) * L.KF + k] += w * dfp[p * L.KF + k]
+                                add_outcome_scores(&L, i, dc, w, dl, dfp, U + h * L.M, S, GF)
             q_out[j] = q
         free(lv)
         free(U)
@@ -541,7 +561,7 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
     cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
     cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
                                 KV, CHV, CPAT, INDPTR, LOGPD.shape[1], ACT)
-    cdef Py_ssize_t j, i, r, jj, d, g, c, h, dc, k, m, p, ia, ch, nrow
+    cdef Py_ssize_t j, i, r, jj, d, g, c, h, dc, k, ch, nrow
     cdef Py_ssize_t DG = L.D * L.G, CHH = L.C * L.H, NC = DG * CHH
     cdef Py_ssize_t NOUT = L.CHV[0] if L.V > 0 else L.CH
     cdef Py_ssize_t RO = 1 + NOUT + L.P * L.KF        # per cell: lf, d/deta, d/dfp
@@ -681,28 +701,15 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 continue
                             rec = cb + (((r * L.D + d) * L.G + g) * L.C + c) * RC
                             q = q + wc * rec[0]
-                            for ch in range(NOUT, L.CH):
-                                for m in range(L.M):
-                                    S[(ch * L.DC + dc) * L.M + m] += wc * rec[1 + ch - NOUT] * U[m]
+                            add_class_scores(&L, dc, wc, rec + 1, NOUT, U, S)
                             for h in range(L.H):
                                 w = wdg * rp[k + c * L.H + h]
                                 if w < 1e-300:
                                     continue
                                 rec = ob + ((((r * L.D + d) * L.G + g) * L.C + c) * L.H + h) * RO
                                 q = q + w * rec[0]
-                                for ia in range(L.NACT):
-                                    p = L.ACT[ia]
-                                    if isnan(L.Y[i * L.P + p]):
-                                        continue
-                                    ch = L.OCH[p]
-                                    for ch in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
-                                        for m in range(L.M):
-                                            S[(ch * L.DC + dc) * L.M + m] += w * rec[1 + ch] * U[h * L.M + m]
-                                    if L.FAM[p] == NORMAL:
-                                        GF[(p * L.DC + dc) * L.KF] += w * rec[1 + NOUT + p * L.KF]
-                                    elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
-                                        for m in range(L.NCAT[p] - 1):
-                                            GF[(p * L.DC + dc) * L.KF + m] += w * rec[1 + NOUT + p * L.KF + m]
+                                add_outcome_scores(&L, i, dc, w, rec + 1, rec + 1 + NOUT,
+                                                   U + h * L.M, S, GF)
             q_out[j] = q
         free(lv)
         free(U)
