@@ -50,19 +50,28 @@ def n_statistics(code, n_cat):
     return n_cat
 
 
-def row_statistics(code, y, trials, n_cat):
-    """(N, S) statistics of one outcome; missing values give zero rows."""
+def row_statistics(code, y, trials, n_cat, out=None):
+    """(N, S) statistics of one outcome; missing values give zero rows.
+
+    Written into ``out`` (an (N, S) view, e.g. columns of a larger array) when given.
+    """
     obs = ~np.isnan(y)
     yy = np.where(obs, y, 0.0)
+    if out is None:
+        out = np.zeros((len(y), n_statistics(code, n_cat)))
     if code in (LOGIT, PROBIT, BINOMIAL_LOGIT, BINOMIAL_PROBIT):
-        n = np.where(obs, trials, 0.0)
-        return np.column_stack([yy, n - yy])
-    if code == NORMAL:
-        return np.column_stack([obs.astype(float), yy, yy * yy])
-    if code == POISSON:
-        return np.column_stack([obs.astype(float), yy])
-    out = np.zeros((len(y), n_cat))
-    out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
+        out[:, 0] = yy
+        out[:, 1] = np.where(obs, trials, 0.0) - yy
+    elif code == NORMAL:
+        out[:, 0] = obs
+        out[:, 1] = yy
+        out[:, 2] = yy * yy
+    elif code == POISSON:
+        out[:, 0] = obs
+        out[:, 1] = yy
+    else:
+        out[:] = 0.0
+        out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
     return out
 
 
@@ -201,19 +210,20 @@ class OutcomeTables:
         keyed = {}
         for p in outcomes:
             keyed.setdefault((codes[p], n_cat[p], n_channels[p], n_fp[p]), []).append(p)
-        self.groups, blocks, self.stat_slice = [], [], {}
+        self.groups, self.stat_slice = [], {}
         start = 0
         for (code, k_cat, nch, nfp), ps in keyed.items():
             first = start
             for p in ps:
-                st = row_statistics(code, y[:, p], trials[:, p], k_cat)
-                blocks.append(st)
-                self.stat_slice[p] = slice(start, start + st.shape[1])
-                start += st.shape[1]
+                self.stat_slice[p] = slice(start, start + n_statistics(code, k_cat))
+                start = self.stat_slice[p].stop
             chans = [[first_channel[p] + k for k in range(nch)] for p in ps]
             self.groups.append(_Group(code, k_cat, nch, nfp, ps, chans, slice(first, start)))
-        self.stats = np.ascontiguousarray(np.column_stack(blocks)) if blocks else \
-            np.zeros((len(y), 0))
+        self.stats = np.zeros((len(y), start))
+        for grp in self.groups:
+            for p in grp.outcomes:
+                row_statistics(grp.code, y[:, p], trials[:, p], grp.n_cat,
+                               out=self.stats[:, self.stat_slice[int(p)]])
 
     def tables(self, A0, U, FP, shape):
         """Tables T (statistics, cells) and the per-group (eta, fp) they came from.
