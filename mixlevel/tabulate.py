@@ -37,7 +37,8 @@ from .families import (
     PROBIT,
 )
 
-__all__ = ["row_statistics", "table", "table_gradient", "stat_derivatives", "n_statistics"]
+__all__ = ["OutcomeTables", "row_statistics", "table", "table_gradient", "stat_derivatives",
+           "n_statistics"]
 
 _PROBIT = {PROBIT, BINOMIAL_PROBIT, ORDINAL_PROBIT}
 
