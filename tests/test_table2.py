@@ -38,8 +38,9 @@ def test_table2_mse_of_alpha1():
     # alone as well) to a solution whose class 1 is a single outlying cluster
     # (alpha_1 = -3.9); each adds 0.15 to the MSE.  On this study's seed 2 of 100 do:
     # MSE 0.77, 0.48 without them.  One is the global maximum (random starts reach it
-    # too), so this is the estimator's tail, not a failed optimisation.  Over seven independent sets of 100 replications
-    # the MSE of Model 4 ranged 0.39-0.76 (mean 0.59); the paper's 0.44 is inside.
+    # too), so this is the estimator's tail, not a failed optimisation.  Over seven
+    # independent sets of 100 replications the MSE of Model 4 ranged 0.39-0.76 (mean
+    # 0.59); the paper's 0.44 is inside.
     assert abs(table.loc["Model 4", "MSE*"] / 0.44 - 1) <= 0.40, table.loc["Model 4"]
     assert mse["Model 4"] <= 2 * 0.44
     for mc in studies.values():
