@@ -19,6 +19,7 @@ import numpy as np
 
 from . import quadrature, tabulate
 from ._kernels import _estep
+from .closed_form import ClosedFormMStep
 from .errors import SpecificationError
 from .families import Ordinal
 from .params import working_jacobian
@@ -416,135 +417,15 @@ class Engine:
         return (S.reshape(N, self.CH, self.DC, self.M),
                 GF.reshape(N, GF.shape[1], self.DC, self.kf), q)
 
-    # -- closed-form M-step (latent class models) --------------------------------------------
-    def _layout_closed_form(self):
-        """Plan a closed-form M-step when every free parameter allows one.
-
-        Covers latent class models: binary items whose class-specific logits
-        (or probits) are their only terms, within class logits and between class
-        logits that are intercepts by parent classes.  Each such parameter is a
-        logit of pooled expected counts.  Returns None when a parameter does not
-        fit (then the generic M-step runs).
-        """
-        if not self.fast or self.dims_b or self.dims_w:
-            return None
-        from .families import LOGIT, PROBIT
-
-        tab = self.table
-        n_full = len(tab.names)
-        free = np.zeros(n_full, bool)
-        free[tab.free_index] = True
-        if (np.asarray(tab.source) != np.arange(n_full)).any():
-            return None  # equality constraints: leave to the generic M-step
-        plan_items, plan_classes, covered = [], [], set()
-        by_channel = {}
-        for ch, m, col, idx, val in self.entries:
-            by_channel.setdefault(ch, []).append((m, col, idx, val))
-        for p in self.tab_outcomes:
-            if self.fam[p] not in (LOGIT, PROBIT):
-                return None
-            ents = by_channel.get(self.och[p], [])
-            if len(ents) != 1 or ents[0][0] != 0:
-                return None
-            idx = ents[0][2]
-            plan_items.append((p, idx))
-            covered.update(idx[idx >= 0].tolist())
-        for v, (K, ch0) in enumerate(zip(self.kv, self.chv, strict=True)):
-            idx = []
-            for k in range(K - 1):
-                ents = by_channel.get(ch0 + k, [])
-                if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
-                    return None
-                idx.append(ents[0][2])
-            idx = np.array(idx)  # (K-1, DC)
-            configs = {}
-            for dc in range(self.DC):
-                configs.setdefault(tuple(idx[:, dc]), []).append(dc)
-            used = [i for key in configs for i in key]
-            if len(used) != len(set(used)):
-                return None
-            plan_classes.append((v, list(configs.items())))
-            covered.update(used)
-        for w, cv in enumerate(self.spec.between_classes):
-            ents = [e for e in self.between_entries if e[0] == w]
-            if any(e[2] != "1" or (e[3] < 0).any() for e in ents) or \
-                    len(ents) != cv.n_classes - 1:
-                return None
-            covered.update(i for e in ents for i in e[3].tolist())
-        if not set(np.nonzero(free)[0].tolist()) <= covered | set(
-                i for e in self.between_entries for i in e[3].tolist()):
-            return None
-        if self.family_entries:
-            return None
-        return plan_items, plan_classes
-
+    # -- closed-form M-step (latent class models: mixlevel.closed_form) -----------------------
     def has_closed_form_m_step(self):
-        if not hasattr(self, "_cf_plan"):
-            self._cf_plan = self._layout_closed_form()
-            if self._cf_plan is not None:
-                self._cf_items = self._item_pooling(self._cf_plan[0])
-        return self._cf_plan is not None
-
-    def _item_pooling(self, plan_items):
-        """Flat arrays pooling item counts per parameter: (parameter, E row, cell) and
-        the parameters with whether they are probits."""
-        from .families import PROBIT
-
-        par, row, cell = [], [], []
-        for p, idx in plan_items:
-            first = self.tables.stat_slice[p].start  # statistics y, n - y
-            for dc in np.nonzero(idx >= 0)[0]:
-                par.append(idx[dc])
-                row.append(first)
-                cell.append(dc)  # no latent variables: cells are (d, c)
-        params, slot = np.unique(np.asarray(par, np.int64), return_inverse=True)
-        probit = np.zeros(len(params), bool)
-        for p, idx in plan_items:
-            if self.fam[p] == PROBIT:
-                probit[np.isin(params, idx[idx >= 0])] = True
-        return params, slot, np.asarray(row, np.int64), np.asarray(cell, np.int64), probit
+        if not hasattr(self, "_closed_form"):
+            self._closed_form = ClosedFormMStep.plan(self)
+        return self._closed_form is not None
 
     def closed_form_m_step(self, free_work, estep):
         """EM update of a latent class model in closed form (None if not applicable)."""
-        if not self.has_closed_form_m_step():
-            return None
-        from scipy.special import logit, ndtri
-
-        _, plan_classes = self._cf_plan
-        arr = estep.arrays
-        E, counts = self.expected_statistics(estep)
-        D, C = self.D, self.C
-        work = arr["work"].copy()
-        params, slot, row, cell, probit = self._cf_items
-        if len(params):  # pooled expected counts of y and n - y per item parameter
-            n1 = np.bincount(slot, weights=E[row, cell], minlength=len(params))
-            n0 = np.bincount(slot, weights=E[row + 1, cell], minlength=len(params))
-            prob = np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
-            work[params] = np.where(probit, ndtri(prob), logit(prob))
-        cnt = counts.reshape(D, C)
-        for v, configs in plan_classes:
-            K = self.kv[v]
-            for key, cells in configs:
-                n = np.array([sum(cnt[dc // C, dc % C] for dc in cells
-                                  if self.cpat[dc % C, v] == k) for k in range(K)])
-                n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
-                for k in range(K - 1):
-                    work[key[k]] = np.log(n[k] / n[K - 1])
-        if self.spec.between_classes:
-            post_d = (estep.post_dg.sum(axis=2) * self.design.cluster_weight[:, None]).sum(0)
-            for w, cv in enumerate(self.spec.between_classes):
-                ents = sorted((e for e in self.between_entries if e[0] == w),
-                              key=lambda e: e[1])
-                configs = {}
-                for dd in range(D):
-                    configs.setdefault(tuple(e[3][dd] for e in ents), []).append(dd)
-                for key, cells in configs.items():
-                    n = np.array([sum(post_d[dd] for dd in cells if self.dpat[dd, w] == k)
-                                  for k in range(cv.n_classes)])
-                    n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
-                    for k in range(cv.n_classes - 1):
-                        work[key[k]] = np.log(n[k] / n[-1])
-        return work[self.table.free_index]
+        return self._closed_form.update(estep) if self.has_closed_form_m_step() else None
 
     def tab_channels(self):
         chans = []
