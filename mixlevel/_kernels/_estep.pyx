@@ -130,6 +130,19 @@ cdef inline double lse_normalize(const double* x, Py_ssize_t n, double* w) noexc
     return mx + log(s)
 
 
+cdef inline double row_cells(double* cell, Py_ssize_t n, bint store, double* rp) noexcept nogil:
+    """log sum over a row's n (c, h) cells at one (d, g); P(c, h | d, g, y_i) into rp.
+
+    With one cell the weight is 1 (0 if the cell is impossible), written only
+    when ``store``.
+    """
+    if n == 1:
+        if store:
+            rp[0] = 0.0 if cell[0] == -INFINITY else 1.0
+        return cell[0]
+    return lse_normalize(cell, n, rp)
+
+
 cdef inline double dot(const double* a, const double* u, Py_ssize_t m) noexcept nogil:
     cdef Py_ssize_t k
     cdef double s = 0.0
@@ -628,12 +641,7 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                             k = ((i * L.D + d) * L.G + g) * CHH
                             for c in range(CHH):
                                 cell[c] = L.LWH[c % L.H] + ex[k + c]
-                            if CHH == 1:
-                                li = cell[0]
-                                if store_rp:
-                                    rp[k] = 0.0 if li == -INFINITY else 1.0
-                            else:
-                                li = lse_normalize(cell, CHH, rp + k)
+                            li = row_cells(cell, CHH, store_rp, rp + k)
                             acc[d * L.G + g] += L.RW[i] * li
                         continue
                     fill_monomials(&L, jj, g, lv, U)
@@ -664,12 +672,7 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                         if ex != NULL:
                             for c in range(CHH):
                                 cell[c] = cell[c] + ex[k + c]
-                        if CHH == 1:
-                            li = cell[0]
-                            if store_rp:
-                                rp[k] = 0.0 if li == -INFINITY else 1.0
-                        else:
-                            li = lse_normalize(cell, CHH, rp + k)
+                        li = row_cells(cell, CHH, store_rp, rp + k)
                         acc[d * L.G + g] += L.RW[i] * li
             ll = lse_normalize(acc, DG, pw)
             ll_out[j] = ll
