@@ -35,6 +35,7 @@ def logsumexp(x, axis, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
+SERIAL_BELOW_CELLS = 20_000  # smaller kernels run on one thread
 MAX_CELL_BYTES = 4 * 2**30  # posterior arrays (rows x classes x nodes) beyond 4 GB
 
 
@@ -122,7 +123,7 @@ class Engine:
         d = design
         cells = d.n_rows * max(len(spec.outcomes), 1) * self.DC * self.rule_b.size \
             * self.rule_w.size
-        if num_threads is None and cells < 200_000:
+        if num_threads is None and cells < SERIAL_BELOW_CELLS:
             self.num_threads = 1  # thread start-up costs more than it saves
         self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
             if d.n_rows else np.zeros(0)
