@@ -682,19 +682,19 @@ class Engine:
                                            S, GF, q, self.num_threads)
         if fast and per_cluster:  # tabulated parts row by row
             S_tab, GF_tab, q_rows = self._tab_row_scores(arr, estep)
-            S, GF = S + S_tab, GF + GF_tab
+            S, GF = (S + S_tab, GF + GF_tab) if need_kernel or kernel_out else (S_tab, GF_tab)
             if N:
                 q = q + self._by_cluster(q_rows)
+        # constant-column coefficients: one product with the (channel, dc, m) -> parameter map
+        coef_map = self._coefficient_map(skip_tabulated=summed)
+        flat = S.reshape(N, -1)
+        g += (self._by_cluster(flat) if per_cluster else flat.sum(axis=0)) @ coef_map
         skip = set(self.tab_channels()) if summed else set()
         for ch, m, col, idx, _ in self.entries:
-            if ch in skip:
-                continue
             ok = idx >= 0
-            if not ok.any():
+            if col == "1" or ch in skip or not ok.any():
                 continue
-            contrib = S[:, ch, :, m]
-            if col != "1":
-                contrib = contrib * d.columns[col][:, None]
+            contrib = S[:, ch, :, m] * d.columns[col][:, None]
             if per_cluster:
                 _add_columns(g, idx[ok], self._by_cluster(contrib)[:, ok])
             else:
@@ -711,6 +711,25 @@ class Engine:
         g = g + gb
         q_total = q if per_cluster else float(q.sum() + qb + q_tab)
         return q_total, self._to_free(g, arr)
+
+    def _coefficient_map(self, skip_tabulated):
+        """(CH * DC * M, parameters) 0/1 map of the constant-column coefficients.
+
+        Scores on the kernel's (channel, dc, monomial) layout times this map are
+        scores on the parameters.  ``skip_tabulated`` leaves out the tabulated
+        channels (their gradient comes from the expected statistics).
+        """
+        key = "_coef_map_skip" if skip_tabulated else "_coef_map_all"
+        if not hasattr(self, key):
+            skip = set(self.tab_channels()) if skip_tabulated else set()
+            cmap = np.zeros((self.CH * self.DC * self.M, len(self.table.names)))
+            for ch, m, col, idx, _ in self.entries:
+                if col != "1" or ch in skip:
+                    continue
+                for dc in np.nonzero(idx >= 0)[0]:
+                    cmap[(ch * self.DC + dc) * self.M + m, idx[dc]] += 1.0
+            setattr(self, key, cmap)
+        return getattr(self, key)
 
     def _by_cluster(self, rows):
         """Sums of row contributions per cluster (rows are cluster-sorted)."""

@@ -187,6 +187,11 @@ class _Group:
         self.channels = np.asarray(channels, np.int64)   # (outcomes, channels) kernel channels
         self.rows = rows                                  # slice of the statistics columns
         self.n_stat = n_statistics(code, n_cat)
+        # the channels as a slice when consecutive: slice assignment is 10x faster
+        flat = self.channels.reshape(-1)
+        consecutive = len(flat) and np.array_equal(flat, np.arange(flat[0], flat[0] + len(flat)))
+        self.channel_index = slice(int(flat[0]), int(flat[0]) + len(flat)) if consecutive \
+            else self.channels
 
 
 class OutcomeTables:
@@ -288,7 +293,10 @@ class OutcomeTables:
             v = np.einsum("skodgch,ghm,de,cf->dgchoskefm",
                           d_eta.reshape(ns, nch, n, D, G, C, H), U, eye_d, eye_c)
             r = (P @ v.reshape(cells, -1)).reshape(N, n, ns, nch, D, C, M)
-            S[:, grp.channels] = np.einsum("ios,ioskdcm->iokdcm", stats, r)
+            val = np.einsum("ios,ioskdcm->iokdcm", stats, r)
+            if isinstance(grp.channel_index, slice):  # (outcome, channel) flattened in order
+                val = val.reshape(N, n * nch, D, C, M)
+            S[:, grp.channel_index] = val
             if grp.n_fp:
                 v = np.einsum("sjodgch,de,cf->dgchosjef",
                               d_fp.reshape(ns, grp.n_fp, n, D, G, C, H), eye_d, eye_c)
