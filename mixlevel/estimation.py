@@ -159,7 +159,7 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     cluster scores at ``work``, which the first evaluation yields at no extra
     cost: the first steps then have the right size and direction instead of
     learning the curvature from the identity (LSAT7 2PL: 49 evaluations with
-    the identity, 12 with the outer product).  With fewer clusters than
+    the identity, 10 with the outer product).  With fewer clusters than
     parameters that outer product is rank deficient; for tabulated models the
     complete-data information is used instead (ICCS 2-level LCA, 22 countries
     and 55 parameters: 230 BFGS iterations per start with the outer product,
