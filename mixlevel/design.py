@@ -37,6 +37,9 @@ class Design:
         a cluster weight replicates a whole cluster.
     order : ndarray (N,)
         Position in the user's data (after dropped rows) of each sorted row.
+    cache : dict
+        Arrays derived from the data that every engine on this design shares
+        (the statistics of tabulated outcomes), made by the first one.
     """
 
     y: np.ndarray
@@ -52,6 +55,7 @@ class Design:
     n_categories: dict = field(default_factory=dict)
     levels: dict = field(default_factory=dict)
     index: pd.Index | None = None
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # shared by engines
 
     @property
     def n_rows(self):

@@ -266,10 +266,14 @@ class Engine:
         if not self.fast:
             return
         d, spec = self.design, self.spec
-        self.tables = tabulate.OutcomeTables(
-            self.tab_outcomes, self.fam, self.ncat, self.och,
-            [spec.n_channels_of(o) for o in spec.outcomes],
-            [o.family.n_params(o.n_categories) for o in spec.outcomes], d.y, d.trials)
+        n_ch = [spec.n_channels_of(o) for o in spec.outcomes]
+        n_fp = [o.family.n_params(o.n_categories) for o in spec.outcomes]
+        key = ("outcome tables", tuple(self.tab_outcomes), tuple(self.fam), tuple(self.ncat),
+               tuple(self.och), tuple(n_ch), tuple(n_fp))
+        if key not in d.cache:  # every start's engine shares them
+            d.cache[key] = tabulate.OutcomeTables(self.tab_outcomes, self.fam, self.ncat,
+                                                  self.och, n_ch, n_fp, d.y, d.trials)
+        self.tables = d.cache[key]
         self.stats = self.tables.stats
         self.fam_fast = np.asarray(self.fam, np.int64).copy()
         self.fam_fast[self.tab_outcomes] = -1
