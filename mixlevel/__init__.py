@@ -9,7 +9,7 @@ README for an example.
 __version__ = "0.1.0.dev0"
 
 from . import families
-from .api import Between, Within, mixture, parameter_table
+from .api import Between, Within, mixture, parameter_table, response_patterns
 from .compare import compare, lrt
 from .derived import icc, r_squared
 from .errors import EstimationWarning, MixlevelError, SpecificationError
@@ -27,6 +27,7 @@ __all__ = [
     "Between",
     "Within",
     "parameter_table",
+    "response_patterns",
     "FormulaError",
     "ModelSpec",
     "MixtureModel",

@@ -399,3 +399,33 @@ def test_peer_datatoy_single_level_lca():
     model = mixture("Y_1 + ... + Y_10 ~ c", data=df, classes={"c": 3}, family="binary")
     res = quiet_fit(model, starts=(4, 2), gtol=1e-8)
     assert abs(res.llf - ref["loglike"]) < 1e-4
+
+
+def test_response_patterns_fit_equals_raw_rows():
+    """Carcinoma LCA on its response patterns with counts: the raw rows' numbers."""
+    import mixlevel as ml
+
+    raw = pd.read_csv(DATA / "carcinoma.csv") - 1
+    raw.loc[[3, 40, 41], "B"] = np.nan  # missing responses make patterns of their own
+    items = list(raw.columns)
+    patterns = ml.response_patterns(raw, items)
+    assert patterns["n"].sum() == len(raw) and len(patterns) < len(raw) / 2
+    assert patterns["B"].isna().sum() >= 1
+    formula = " + ".join(items) + " ~ c"
+    fits = [ml.mixture(formula, data=d, classes={"c": 2}, family="binary", **kw)
+            .fit(starts=(6, 2), gtol=1e-9)
+            for d, kw in ((raw, {}), (patterns, {"weights": "n"}))]
+    assert abs(fits[0].llf - fits[1].llf) < 1e-8
+    # on the probability scale: a logit at the boundary (probability 1) is any large value
+    np.testing.assert_allclose(expit(fits[1].params), expit(fits[0].params), atol=1e-6)
+    assert fits[1].nobs == fits[0].nobs == len(raw)
+
+
+def test_response_patterns_errors_name_the_column():
+    import mixlevel as ml
+
+    df = pd.DataFrame({"u1": [0, 1], "u2": [1, 1]})
+    with pytest.raises(ml.SpecificationError, match="u3"):
+        ml.response_patterns(df, ["u1", "u3"])
+    with pytest.raises(ml.SpecificationError, match="count column"):
+        ml.response_patterns(df, ["u1", "u2"], name="u1")
