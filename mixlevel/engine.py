@@ -293,6 +293,7 @@ class Engine:
         return U
 
     def _compute_monomials(self):
+        """Products of pairs of latent values (the kernel's MONO) at every shared node."""
         G, H = self.zb.shape[1], self.zh.shape[0]
         lv = np.concatenate([np.ones((G, H, 1)),
                              np.broadcast_to(self.zb[0][:, None, :], (G, H, self.zb.shape[2])),
