@@ -277,11 +277,6 @@ class Engine:
         self.stats = self.tables.stats
         self.fam_fast = np.asarray(self.fam, np.int64).copy()
         self.fam_fast[self.tab_outcomes] = -1
-        # where each tabulated coefficient's gradient goes: (channel, dc, m) -> parameter
-        tab_chans = set(self.tab_channels())
-        rows = [(ch, dc, m, idx[dc]) for ch, m, _, idx, _ in self.entries if ch in tab_chans
-                for dc in range(self.DC) if idx[dc] >= 0]
-        self._tab_map = tuple(np.array(rows, np.int64).T) if rows else None
 
     def _node_monomials(self):
         """U[g, h, m] at the shared nodes (cached while the nodes stay)."""
@@ -379,10 +374,8 @@ class Engine:
                 resid = ind[:, None, None, :] - prob
                 dA[ch0:ch0 + K - 1] = np.einsum("kdgc,gm->kdcm",
                                                 (counts[None] * resid)[:K - 1], U[:, 0, :])
-        dA = dA.reshape(self.CH, self.DC, self.M)
-        if self._tab_map is not None:
-            ch, dc, m, idx = self._tab_map
-            g += np.bincount(idx, weights=dA[ch, dc, m], minlength=len(g))
+        # dA is zero outside the tabulated channels
+        g += dA.reshape(-1) @ self._coefficient_map(skip_tabulated=False)
         for p, dc, off, n_par, _ in self.family_entries:
             if p in fam_grad:
                 g[off:off + n_par] += fam_grad[p][:n_par, dc // C, dc % C]
@@ -725,14 +718,13 @@ class Engine:
         channels (their gradient comes from the expected statistics).
         """
         key = "_coef_map_skip" if skip_tabulated else "_coef_map_all"
-        if not hasattr(self, key):
-            skip = set(self.tab_channels()) if skip_tabulated else set()
+        if not hasattr(self, key):  # the transpose of the scatter that builds A
+            pos, idx, _ = self._const_entries
+            keep = idx >= 0
+            if skip_tabulated:
+                keep &= ~np.isin(pos // (self.DC * self.M), self.tab_channels())
             cmap = np.zeros((self.CH * self.DC * self.M, len(self.table.names)))
-            for ch, m, col, idx, _ in self.entries:
-                if col != "1" or ch in skip:
-                    continue
-                for dc in np.nonzero(idx >= 0)[0]:
-                    cmap[(ch * self.DC + dc) * self.M + m, idx[dc]] += 1.0
+            np.add.at(cmap, (pos[keep], idx[keep]), 1.0)
             setattr(self, key, cmap)
         return getattr(self, key)
 
