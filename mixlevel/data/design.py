@@ -1,0 +1,211 @@
+"""Design arrays: the data of a model, sorted by cluster and checked.
+
+Outcomes are encoded for their families (missing values kept as NaN: FIML);
+rows with a missing covariate, trials count, weight or cluster id are dropped
+with a warning that says how many and why.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecificationError
+
+__all__ = ["Design", "build_design"]
+
+
+@dataclass
+class Design:
+    """Cluster-sorted, contiguous arrays for the engine.
+
+    Attributes
+    ----------
+    y, trials : ndarray (N, P)
+        Outcome codes (NaN = missing) and binomial trials (1 elsewhere).
+    const : ndarray (N,)
+        Sum over a row's observed outcomes of the parameter-free part of log f.
+    columns : dict of ndarray (N,)
+        Design columns used by the terms ("1" is the constant).
+    indptr : ndarray (J + 1,)
+        Rows of cluster j are ``indptr[j]:indptr[j + 1]``.
+    row_weight, cluster_weight : ndarray
+        Frequency weights: a row weight replicates a row inside its cluster,
+        a cluster weight replicates a whole cluster.
+    order : ndarray (N,)
+        Position in the user's data (after dropped rows) of each sorted row.
+    cache : dict
+        Arrays derived from the data that every engine on this design shares
+        (the statistics of tabulated outcomes), made by the first one.
+    """
+
+    y: np.ndarray
+    trials: np.ndarray
+    const: np.ndarray
+    columns: dict
+    indptr: np.ndarray
+    row_weight: np.ndarray
+    cluster_weight: np.ndarray
+    order: np.ndarray
+    cluster_labels: np.ndarray
+    single_level: bool
+    n_categories: dict = field(default_factory=dict)
+    levels: dict = field(default_factory=dict)
+    index: pd.Index | None = None
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # shared by engines
+
+    @property
+    def n_rows(self):
+        return self.y.shape[0]
+
+    @property
+    def n_clusters(self):
+        return len(self.indptr) - 1
+
+    @property
+    def cluster_of_row(self):
+        return np.repeat(np.arange(self.n_clusters), np.diff(self.indptr))
+
+    def cluster_values(self, name):
+        """A column's value per cluster; error if it varies within a cluster."""
+        col = self.columns[name]
+        first = col[self.indptr[:-1]]
+        if not np.allclose(np.repeat(first, np.diff(self.indptr)), col, equal_nan=True):
+            raise SpecificationError(
+                f"{name!r} varies within clusters, so it cannot predict a between-level "
+                "class variable; use its cluster mean instead"
+            )
+        return first
+
+
+def build_design(spec, data, columns=None, cluster=None, weights=None):
+    """Check and encode the data of a (not yet finalised) :class:`ModelSpec`.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    data : pandas.DataFrame
+        Holds the outcomes, trials, cluster and weight columns.
+    columns : dict or DataFrame, optional
+        Design columns named as in the terms (the formula layer builds them);
+        defaults to ``data``'s columns of those names.
+    cluster : str, optional
+        Cluster id column; None for a single-level model (each row a cluster).
+    weights : str or array, optional
+        Frequency weights per row.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError("data must be a pandas DataFrame")
+    n = len(data)
+    needed = spec.columns()
+    cols = {}
+    for name in needed:
+        if columns is not None and name in columns:
+            cols[name] = np.asarray(columns[name], float)
+        elif name in data.columns:
+            cols[name] = pd.to_numeric(data[name], errors="coerce").to_numpy(float)
+        else:
+            raise SpecificationError(
+                f"column {name!r} is not in the data; the data have "
+                f"{', '.join(map(str, list(data.columns)[:12]))}"
+            )
+    for o in spec.outcomes:
+        if o.name not in data.columns:
+            raise SpecificationError(f"outcome column {o.name!r} is not in the data")
+    drop = np.zeros(n, bool)
+    reasons = []
+    for name, col in cols.items():
+        bad = ~np.isfinite(col)
+        if bad.any():
+            reasons.append(f"{int(bad.sum())} with missing {name!r}")
+            drop |= bad
+    trial_cols = {}
+    for o in spec.outcomes:
+        if o.family.name == "binomial":
+            if o.trials is None:
+                raise SpecificationError(
+                    f"binomial outcome {o.name!r} needs a trials column (trials=...)"
+                )
+            if o.trials not in data.columns:
+                raise SpecificationError(f"trials column {o.trials!r} is not in the data")
+            t = pd.to_numeric(data[o.trials], errors="coerce").to_numpy(float)
+            bad = ~np.isfinite(t)
+            if bad.any():
+                reasons.append(f"{int(bad.sum())} with missing trials {o.trials!r}")
+                drop |= bad
+            trial_cols[o.name] = t
+    if cluster is not None:
+        if cluster not in data.columns:
+            raise SpecificationError(f"cluster column {cluster!r} is not in the data")
+        cl = data[cluster]
+        bad = cl.isna().to_numpy()
+        if bad.any():
+            reasons.append(f"{int(bad.sum())} with missing cluster {cluster!r}")
+            drop |= bad
+    if weights is not None:
+        w = (data[weights] if isinstance(weights, str) else pd.Series(weights, index=data.index))
+        w = pd.to_numeric(w, errors="coerce").to_numpy(float)
+        bad = ~np.isfinite(w)
+        if bad.any():
+            reasons.append(f"{int(bad.sum())} with missing weights")
+            drop |= bad
+        if (w[~bad] < 0).any():
+            raise SpecificationError("weights must be non-negative")
+    else:
+        w = np.ones(n)
+    if drop.any():
+        warnings.warn(
+            f"{int(drop.sum())} of {n} rows dropped: " + "; ".join(reasons)
+            + " (missing outcomes are kept; covariates must be complete)",
+            UserWarning, stacklevel=3)
+    keep = ~drop
+    if keep.sum() == 0:
+        raise SpecificationError("no rows left after dropping rows with missing covariates")
+
+    ys, trials, const = [], [], np.zeros(int(keep.sum()))
+    n_cat, levels = {}, {}
+    for o in spec.outcomes:
+        codes, lev = o.family.encode(data[o.name].to_numpy()[keep], o.name)
+        if lev is not None:
+            n_cat[o.name] = len(lev)
+            levels[o.name] = lev
+        t = trial_cols.get(o.name, np.ones(n))[keep]
+        if o.name in trial_cols:
+            obs = ~np.isnan(codes)
+            if (codes[obs] > t[obs]).any():
+                raise SpecificationError(
+                    f"binomial outcome {o.name!r} has more successes than trials "
+                    f"{o.trials!r} in some rows"
+                )
+        ys.append(codes)
+        trials.append(t)
+        const += o.family.constant(codes, t)
+    y = np.column_stack(ys) if ys else np.zeros((int(keep.sum()), 0))
+    tr = np.column_stack(trials) if trials else np.ones_like(y)
+    if cluster is not None:
+        codes, labels = pd.factorize(data[cluster][keep], sort=True)
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes, minlength=len(labels))
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        single = bool((counts == 1).all())
+    else:
+        order = np.arange(int(keep.sum()))
+        labels = np.asarray(data.index[keep])
+        indptr = np.arange(int(keep.sum()) + 1)
+        single = True
+    w = w[keep][order]
+    if single:
+        row_w, cl_w = np.ones_like(w), w
+    else:
+        row_w, cl_w = w, np.ones(len(indptr) - 1)
+    cols_sorted = {k: np.ascontiguousarray(v[keep][order]) for k, v in cols.items()}
+    cols_sorted["1"] = np.ones(len(order))
+    return Design(
+        y=np.ascontiguousarray(y[order]), trials=np.ascontiguousarray(tr[order]),
+        const=const[order], columns=cols_sorted, indptr=indptr.astype(np.int64),
+        row_weight=np.ascontiguousarray(row_w), cluster_weight=np.ascontiguousarray(cl_w),
+        order=order, cluster_labels=np.asarray(labels), single_level=single,
+        n_categories=n_cat, levels=levels, index=data.index[keep][order])

@@ -1,0 +1,134 @@
+"""Closed-form EM M-step of latent class models.
+
+When every free parameter is a binary item's class-specific logit (or
+probit), a within class logit or a between class logit, each intercept only,
+the M-step has a closed form: the logit of pooled expected counts (Goodman
+1974; the EM of poLCA and Latent GOLD).  :class:`ClosedFormMStep` plans that
+update once from an :class:`~mixlevel.engine.Engine` and applies it to the
+expected statistics of an E-step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import logit, ndtri
+
+from ..families import LOGIT, PROBIT
+
+__all__ = ["ClosedFormMStep"]
+
+
+class ClosedFormMStep:
+    """The closed-form update of one engine's latent class model.
+
+    Use :meth:`plan`, which returns None when some free parameter has no closed
+    form (covariates, latent variables, equality constraints, other families).
+    """
+
+    def __init__(self, engine, plan_items, plan_classes):
+        self.engine = engine
+        self.plan_classes = plan_classes
+        self._pool_items(plan_items)
+
+    @classmethod
+    def plan(cls, eng):
+        """A ClosedFormMStep for ``eng``, or None if the model does not allow one."""
+        if not eng.fast or eng.dims_b or eng.dims_w or eng.family_entries:
+            return None
+        tab = eng.table
+        n_full = len(tab.names)
+        if (np.asarray(tab.source) != np.arange(n_full)).any():
+            return None  # equality constraints: leave to the generic M-step
+        by_channel = {}
+        for ch, m, col, idx, val in eng.entries:
+            by_channel.setdefault(ch, []).append((m, col, idx, val))
+        plan_items, plan_classes, covered = [], [], set()
+        for p in eng.tab_outcomes:
+            if eng.fam[p] not in (LOGIT, PROBIT):
+                return None
+            ents = by_channel.get(eng.och[p], [])
+            if len(ents) != 1 or ents[0][0] != 0:
+                return None
+            idx = ents[0][2]
+            plan_items.append((p, idx))
+            covered.update(idx[idx >= 0].tolist())
+        for v, (K, ch0) in enumerate(zip(eng.kv, eng.chv, strict=True)):
+            idx = []
+            for k in range(K - 1):
+                ents = by_channel.get(ch0 + k, [])
+                if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
+                    return None
+                idx.append(ents[0][2])
+            idx = np.array(idx)  # (K-1, DC)
+            configs = {}
+            for dc in range(eng.DC):
+                configs.setdefault(tuple(idx[:, dc]), []).append(dc)
+            used = [i for key in configs for i in key]
+            if len(used) != len(set(used)):
+                return None
+            plan_classes.append((v, list(configs.items())))
+            covered.update(used)
+        for w, cv in enumerate(eng.spec.between_classes):
+            ents = [e for e in eng.between_entries if e[0] == w]
+            if any(e[2] != "1" or (e[3] < 0).any() for e in ents) or \
+                    len(ents) != cv.n_classes - 1:
+                return None
+            covered.update(i for e in ents for i in e[3].tolist())
+        if not set(tab.free_index.tolist()) <= covered:
+            return None
+        return cls(eng, plan_items, plan_classes)
+
+    def _pool_items(self, plan_items):
+        """Flat arrays pooling item counts per parameter: (parameter, E row, cell)."""
+        eng = self.engine
+        par, row, cell = [], [], []
+        for p, idx in plan_items:
+            first = eng.tables.stat_slice[p].start  # statistics y, n - y
+            for dc in np.nonzero(idx >= 0)[0]:
+                par.append(idx[dc])
+                row.append(first)
+                cell.append(dc)  # no latent variables: cells are (d, c)
+        self.params, self.slot = np.unique(np.asarray(par, np.int64), return_inverse=True)
+        self.row, self.cell = np.asarray(row, np.int64), np.asarray(cell, np.int64)
+        self.probit = np.zeros(len(self.params), bool)
+        for p, idx in plan_items:
+            if eng.fam[p] == PROBIT:
+                self.probit[np.isin(self.params, idx[idx >= 0])] = True
+
+    def update(self, estep):
+        """The free working vector that maximises the Q-function of ``estep``."""
+        eng = self.engine
+        E, counts = eng.expected_statistics(estep)
+        D, C = eng.D, eng.C
+        work = estep.arrays["work"].copy()
+        if len(self.params):  # pooled expected counts of y and n - y per item parameter
+            n1 = np.bincount(self.slot, weights=E[self.row, self.cell],
+                             minlength=len(self.params))
+            n0 = np.bincount(self.slot, weights=E[self.row + 1, self.cell],
+                             minlength=len(self.params))
+            prob = np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
+            work[self.params] = np.where(self.probit, ndtri(prob), logit(prob))
+        cnt = counts.reshape(D, C)
+        for v, configs in self.plan_classes:
+            K = eng.kv[v]
+            for key, cells in configs:
+                n = np.array([sum(cnt[dc // C, dc % C] for dc in cells
+                                  if eng.cpat[dc % C, v] == k) for k in range(K)])
+                n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+                for k in range(K - 1):
+                    work[key[k]] = np.log(n[k] / n[K - 1])
+        if eng.spec.between_classes:
+            post_d = (estep.post_dg.sum(axis=2) * eng.design.cluster_weight[:, None]).sum(0)
+            for w, cv in enumerate(eng.spec.between_classes):
+                ents = sorted((e for e in eng.between_entries if e[0] == w),
+                              key=lambda e: e[1])
+                configs = {}
+                for dd in range(D):
+                    configs.setdefault(tuple(e[3][dd] for e in ents), []).append(dd)
+                for key, cells in configs.items():
+                    n = np.array([sum(post_d[dd] for dd in cells if eng.dpat[dd, w] == k)
+                                  for k in range(cv.n_classes)])
+                    n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+                    for k in range(cv.n_classes - 1):
+                        work[key[k]] = np.log(n[k] / n[-1])
+        return work[eng.table.free_index]

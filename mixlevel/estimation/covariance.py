@@ -1,0 +1,47 @@
+"""Outer products of cluster scores and the MLR sandwich (White 1980)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["outer_product", "positive_definite", "sandwich"]
+
+
+def outer_product(scores, weights=None):
+    """sum_j w_j s_j s_j' from the clusters' weighted scores w_j s_j.
+
+    A cluster with frequency weight w_j stands for w_j independent clusters
+    (collapsed response patterns), so its weighted score enters once divided
+    by w_j, not squared.
+    """
+    if weights is None:
+        return scores.T @ scores
+    w = np.asarray(weights, float)
+    unweighted = np.divide(scores, w[:, None], out=np.zeros_like(scores), where=w[:, None] > 0)
+    return unweighted.T @ scores
+
+
+
+def positive_definite(A, floor=1e-8, invert=False):
+    """Symmetric A (or its inverse) with eigenvalues raised to ``floor`` x the largest."""
+    ev, V = np.linalg.eigh(0.5 * (A + A.T))
+    top = ev.max() if len(ev) and ev.max() > 0 else 1.0
+    ev = np.maximum(ev, floor * top)
+    out = (V / ev) @ V.T if invert else (V * ev) @ V.T
+    return 0.5 * (out + out.T)
+
+
+def sandwich(hessian, scores, weights=None):
+    """MLR covariance H^-1 (sum_j s_j s_j') H^-1 (White 1980) and the ML one.
+
+    ``scores`` are the clusters' weighted contributions w_j s_j; a cluster with
+    frequency weight w_j stands for w_j independent clusters, so the meat is
+    sum_j w_j s_j s_j' = sum_j (w_j s_j)(w_j s_j)' / w_j.
+    """
+    info = -hessian
+    try:
+        inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(info)
+    meat = outer_product(scores, weights)
+    return inv @ meat @ inv, inv

@@ -1,0 +1,53 @@
+"""Class labels: the joint class posterior per row and the canonical class order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .bfgs import quasi_newton
+from .em_algorithm import m_step
+
+__all__ = ["pattern_posterior", "canonical_order"]
+
+
+def pattern_posterior(engine, estep):
+    """P(d, c | data) per row, shape (N, D, C)."""
+    N = engine.design.n_rows
+    G, H = estep.post_dg.shape[2], engine.zh.shape[0]
+    rp = estep.rowpost.reshape(N, engine.D, G, engine.C, H).sum(axis=4)
+    return np.einsum("ndg,ndgc->ndc", estep.post_dg[engine.cluster_of_row], rp)
+
+
+def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
+    """Relabel classes by decreasing estimated size (label switching).
+
+    The posterior weights are permuted and one M-step plus BFGS carries the
+    parameters to the relabelled optimum; the relabelled solution is kept only
+    when it reaches the same log-likelihood.
+    """
+    es = engine.estep(work)
+    d = engine.design
+    w = d.row_weight * d.cluster_weight[engine.cluster_of_row]
+    mass = np.einsum("n,ndc->dc", w, pattern_posterior(engine, es)).reshape(-1)
+    pats = engine.patterns
+    perm = {}
+    for cv in engine.spec.classes:
+        size = [mass[[p[cv.name] == k for p in pats]].sum() for k in range(cv.n_classes)]
+        perm[cv.name] = np.argsort(-np.asarray(size), kind="stable")
+    if all((v == np.arange(len(v))).all() for v in perm.values()):
+        return work
+    index = {tuple(sorted(p.items())): i for i, p in enumerate(pats)}
+    old_of_new = np.array([index[tuple(sorted({k: int(perm[k][v]) for k, v in p.items()}
+                                              .items()))] for p in pats])
+    d_map = old_of_new.reshape(engine.D, engine.C)[:, 0] // engine.C
+    c_map = old_of_new.reshape(engine.D, engine.C)[0, :] % engine.C
+    N, G, H = d.n_rows, es.post_dg.shape[2], engine.zh.shape[0]
+    es.post_dg[:] = es.post_dg[:, d_map, :]
+    rp = es.rowpost.reshape(N, engine.D, G, engine.C, H)
+    es.rowpost[:] = rp[:, d_map][:, :, :, c_map].reshape(-1)
+    new = m_step(engine, work, es, maxiter=500)
+    new, ll_new, _, _, _ = quasi_newton(engine, new, maxiter, gtol)
+    ll_old = engine.loglike(work)
+    if ll_new >= ll_old - 1e-6 * (1 + abs(ll_old)):
+        return new
+    return work

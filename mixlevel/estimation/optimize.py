@@ -1,0 +1,84 @@
+"""One complete optimisation: EM warm-up, then BFGS, with adaptive nodes re-centred."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import EstimationWarning
+from .bfgs import quasi_newton
+from .em_algorithm import em
+
+__all__ = ["FitOutcome", "maximize", "settle_nodes", "FIRST_ROUND"]
+
+
+@dataclass
+class FitOutcome:
+    """What one optimisation run produced."""
+
+    work: np.ndarray
+    loglike: float
+    converged: bool
+    n_em: int = 0
+    n_qn: int = 0
+    seed: int | None = None
+    history: list = field(default_factory=list)
+    message: str = ""
+
+
+
+FIRST_ROUND = 10
+
+
+def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6,
+             first_round=FIRST_ROUND):
+    """EM warm-up then BFGS; with adaptive nodes, re-centre and repeat until stable.
+
+    Adaptive nodes are placed at the start values before the first BFGS run,
+    which stops after ``first_round`` iterations (the nodes will move); each
+    later run starts from the curvature the previous one learnt.
+    """
+    history = []
+    work, ll, n_em, _ = em(engine, work, maxiter=em_iter, history=history)
+    adaptive = bool(engine.adaptive and engine.dims_b)
+    hinv, n_qn, conv = None, 0, False
+    for r in range(adaptive_rounds + 1 if adaptive else 1):
+        before = engine.loglike(work) if adaptive else None
+        if adaptive and not settle_nodes(engine, work):
+            warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
+                          "nodes", EstimationWarning, stacklevel=2)
+            engine.reset_nodes()
+            work, ll, k, conv, _ = quasi_newton(engine, work, maxiter, gtol)
+            n_qn += k
+            break
+        limit = min(maxiter, first_round) if adaptive and r == 0 else maxiter
+        work, ll, k, conv, hinv = quasi_newton(engine, work, limit, gtol, hinv)
+        n_qn += k
+        if adaptive and r > 0 and abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
+            break
+    if engine.adapted:
+        settle_nodes(engine, work)
+        ll = engine.loglike(work)
+    return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
+
+
+def settle_nodes(engine, work):
+    """Re-centre adaptive nodes at ``work``: posterior mode and curvature per cluster.
+
+    Falls back to the posterior mean and covariance on the current nodes,
+    iterated to a fixed point (Naylor & Smith 1982), when the mode search
+    fails.  Returns False when both fail.
+    """
+    if engine.adapt_nodes_at_mode(work):
+        return True
+    last = None
+    for _ in range(100):
+        es = engine.estep(work)
+        if last is not None and abs(es.loglike - last) < 1e-11 * (1 + abs(last)):
+            return True
+        if not np.isfinite(es.loglike) or not engine.adapt_nodes(es):
+            return False
+        last = es.loglike
+    return True

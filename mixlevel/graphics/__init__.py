@@ -1,0 +1,1 @@
+"""Plots of fitted models (matplotlib, imported only when a plot is made)."""

@@ -1,0 +1,8 @@
+"""Ready-made model constructors over the one engine (LCA, LTA, GoM, factor mixture, IRT).
+
+Each constructor builds a formula or :class:`~mixlevel.spec.ModelSpec` with the
+defaults of its model family and returns a :class:`~mixlevel.model.MixtureModel`;
+derived quantities specific to the family live beside it.
+"""
+
+__all__: list[str] = []

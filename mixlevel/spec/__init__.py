@@ -1,0 +1,16 @@
+"""The model specification (data-free) and its parameter table."""
+
+from .model_spec import (
+    ClassVariable,
+    LatentBlock,
+    ModelSpec,
+    Outcome,
+    ParamGroup,
+    Term,
+    class_suffix,
+)
+from .table import ParamTable
+from .transforms import to_natural, to_working, working_jacobian
+
+__all__ = ["ClassVariable", "LatentBlock", "ModelSpec", "Outcome", "ParamGroup", "Term",
+           "class_suffix", "ParamTable", "to_natural", "to_working", "working_jacobian"]
