@@ -23,7 +23,7 @@ import pandas as pd  # noqa: E402
 
 import mixlevel as ml  # noqa: E402
 from mixlevel import plotting  # noqa: E402
-from mixlevel.compare import compare  # noqa: E402
+from mixlevel.inference.compare import compare  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "_static" / "results"
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from mixlevel.api import mixture
 from mixlevel.errors import EstimationWarning
-from mixlevel.simulate import simulate
+from mixlevel.simulation.simulate import simulate
 
 FORMULA = "y ~ c * x + (1 + x | school); c ~ w"
 TRUTH = {"y~1[c=1]": 2.0, "y~1[c=2]": -1.0, "y~x[c=1]": 0.5, "y~x[c=2]": -0.5,

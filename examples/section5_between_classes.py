@@ -30,9 +30,9 @@ import pandas as pd
 from scipy.stats import norm
 
 from mixlevel.api import Between, mixture
-from mixlevel.derived import icc, lrt_class_level
 from mixlevel.errors import EstimationWarning
-from mixlevel.simulate import simulate
+from mixlevel.inference.derived import icc, lrt_class_level
+from mixlevel.simulation.simulate import simulate
 
 TRUTH = {"y~1[c=1]": 1.0, "y~1[c=2]": 0.0, "y~x[c=1]": 0.2, "y~x[c=2]": 0.8,
          "c#1~1": 0.0, "Var(1|school)": 0.2, "Var(y)": 1.0}
@@ -144,7 +144,7 @@ def figures(path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mixlevel.plotting import conditional_class_probability
+    from mixlevel.graphics.plotting import conditional_class_probability
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
     conditional_class_probability(100, ax=axes[0], title="Figure 2: Var(alpha_1) = 100")

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from mixlevel.api import Between, mixture
-from mixlevel.derived import r_squared
 from mixlevel.errors import EstimationWarning
-from mixlevel.simulate import Covariate, simulate
+from mixlevel.inference.derived import r_squared
+from mixlevel.simulation.simulate import Covariate, simulate
 
 FORMULA = "u1 + ... + u6 ~ c; c ~ d + x; d ~ w"
 CLASSES = {"c": 2, "d": Between(2)}

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from mixlevel.api import Between
-from mixlevel.montecarlo import montecarlo
-from mixlevel.simulate import Population
+from mixlevel.simulation.montecarlo import montecarlo
+from mixlevel.simulation.simulate import Population
 
 PAPER_MSE = {"Model 1": 0.31, "Model 2": 0.10, "Model 3": 0.26, "Model 4": 0.44}
 DESIGN = {"Model 1": ("within", 0.0), "Model 2": ("between", 0.0),

@@ -10,14 +10,12 @@ __version__ = "0.1.0.dev0"
 
 from . import families
 from .api import Between, Within, mixture, parameter_table, response_patterns
-from .compare import compare, lrt
-from .derived import icc, r_squared
 from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .formula import FormulaError
+from .inference import compare, icc, lrt, r_squared
 from .model import MixtureModel
-from .montecarlo import montecarlo
 from .results import MixtureResults
-from .simulate import simulate
+from .simulation import montecarlo, simulate
 from .spec import ModelSpec
 
 __all__ = [

@@ -17,10 +17,10 @@ from statsmodels.base.model import GenericLikelihoodModel
 from threadpoolctl import threadpool_limits
 
 from . import estimation
-from .design import build_design
+from .data import build_design
 from .engine import Engine
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
-from .params import ParamTable, to_working
+from .spec import ParamTable, to_working
 
 __all__ = ["MixtureModel"]
 
@@ -99,7 +99,7 @@ class MixtureModel(GenericLikelihoodModel):
         """
         from formulaic.utils.context import capture_context
 
-        from .api import build_model
+        from .pipeline import build_model
 
         if context is None:
             context = capture_context(eval_env + 1)
@@ -328,7 +328,7 @@ class MixtureModel(GenericLikelihoodModel):
         elif has_classes and (starts is None or starts[0] > 1):
             n_init, n_final = starts or (20, 4)
             base = self._base_start()
-            from .progress import progress_bar
+            from .utils.progress import progress_bar
 
             with progress_bar(n_init + min(n_final, n_init), "random starts",
                               progress) as bar:

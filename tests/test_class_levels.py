@@ -1,7 +1,7 @@
 """Class variables at every level (paper sections 2, 5, 6; Table 4), end to end.
 
 Each class-level combination is simulated from known values (one data set,
-fixed seed, moderate size) with :func:`mixlevel.simulate.simulate` and fitted
+fixed seed, moderate size) with :func:`mixlevel.simulation.simulate.simulate` and fitted
 through the formula language (the class-specific between-level covariance of
 eq. 18 through a hand-built ModelSpec: the formula language has no syntax for
 it yet); every true parameter must lie within 3 standard errors.  The fits
@@ -18,11 +18,11 @@ import pytest
 from scipy.stats import norm
 
 from mixlevel.api import Between, mixture
-from mixlevel.compare import lrt
-from mixlevel.derived import icc, lrt_class_level, r_squared
 from mixlevel.errors import EstimationWarning
+from mixlevel.inference.compare import lrt
+from mixlevel.inference.derived import icc, lrt_class_level, r_squared
 from mixlevel.model import MixtureModel
-from mixlevel.simulate import Covariate, simulate
+from mixlevel.simulation.simulate import Covariate, simulate
 from mixlevel.spec import ModelSpec
 
 
@@ -223,7 +223,7 @@ def test_conditional_class_probability_plot(table3):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mixlevel.plotting import conditional_class_probability
+    from mixlevel.graphics.plotting import conditional_class_probability
 
     fig = conditional_class_probability([100, 10000])
     lines = fig.axes[0].get_lines()

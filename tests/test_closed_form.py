@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixlevel.closed_form import ClosedFormMStep
+from mixlevel.estimation.closed_form import ClosedFormMStep
 from mixlevel.families import Binary
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
@@ -53,3 +53,19 @@ def test_no_closed_form_with_a_covariate():
     model = MixtureModel(spec, df, cluster="id_high")
     assert ClosedFormMStep.plan(model.engine) is None
     assert not model.engine.has_closed_form_m_step()
+
+
+def test_one_class_model_is_the_independence_model():
+    """classes={"c": 1} fits (the baseline of a class-enumeration table): its
+    log-likelihood is the sum of the items' binomial log-likelihoods."""
+    import mixlevel as ml
+
+    df = pd.read_csv(DATA / "carcinoma.csv") - 1
+    items = list("ABCDEFG")
+    res = ml.mixture(" + ".join(items) + " ~ c", data=df, classes={"c": 1},
+                     family="binary").fit()
+    p = df[items].mean()
+    n1 = df[items].sum()
+    want = float((n1 * np.log(p) + (len(df) - n1) * np.log(1 - p)).sum())
+    assert abs(res.llf - want) < 1e-8
+    assert res.df_model == len(items)

@@ -26,11 +26,10 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
-from mixlevel.design import build_design
+from mixlevel.data.design import build_design
 from mixlevel.engine import Engine
 from mixlevel.families import Binary, Binomial, Ordinal
-from mixlevel.params import ParamTable
-from mixlevel.spec import ModelSpec
+from mixlevel.spec import ModelSpec, ParamTable
 
 # --------------------------------------------------------------------------
 # the brute-force oracle

@@ -8,8 +8,8 @@ import pytest
 
 from mixlevel.api import mixture
 from mixlevel.errors import EstimationWarning
-from mixlevel.montecarlo import Analysis, MonteCarloResults, montecarlo, summarise
-from mixlevel.simulate import Covariate, Population
+from mixlevel.simulation.montecarlo import Analysis, MonteCarloResults, montecarlo, summarise
+from mixlevel.simulation.simulate import Covariate, Population
 
 MIX = {"y~1[c=1]": 2.0, "y~1[c=2]": -1.0, "y~x": 0.5, "c#1~1": 0.4, "Var(y)": 1.0}
 

@@ -46,12 +46,12 @@ def test_gradient_with_negative_cholesky_diagonal():
 def test_outer_product_inverse_is_positive_definite_with_few_clusters():
     rng = np.random.default_rng(0)
     scores = rng.normal(size=(5, 12))  # 5 clusters, 12 parameters: rank 5
-    H = estimation.outer_product_inverse(scores, 5.0)
+    H = estimation.bfgs.outer_product_inverse(scores, 5.0)
     assert np.allclose(H, H.T)
     assert np.linalg.eigvalsh(H).min() > 0
     # many clusters: close to the plain inverse of the outer product
     scores = rng.normal(size=(4000, 3))
-    H = estimation.outer_product_inverse(scores, 4000.0)
+    H = estimation.bfgs.outer_product_inverse(scores, 4000.0)
     plain = np.linalg.inv(scores.T @ scores / 4000.0)
     np.testing.assert_allclose(H, plain, rtol=2e-3, atol=2e-3)
 

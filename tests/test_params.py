@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from mixlevel.params import ParamTable, to_natural, to_working, working_jacobian
-from mixlevel.spec import ParamGroup
+from mixlevel.spec import ParamGroup, ParamTable, to_natural, to_working, working_jacobian
 
 
 @pytest.mark.parametrize("kind, nat", [

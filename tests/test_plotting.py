@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mixlevel import plotting  # noqa: E402
+from mixlevel.graphics import plotting  # noqa: E402
 from tests.test_results import (  # noqa: E402
     make_between_within,
     make_lca,

@@ -1,4 +1,4 @@
-"""Tests for mixlevel.quadrature."""
+"""Tests for mixlevel.integrate.quadrature."""
 
 import itertools
 import math
@@ -10,7 +10,7 @@ from scipy import integrate
 from scipy.special import logsumexp, ndtr
 from scipy.stats import multivariate_normal, norm
 
-from mixlevel.quadrature import (
+from mixlevel.integrate.quadrature import (
     COV_JITTER,
     DEFAULT_BOUND,
     EIG_FLOOR,

@@ -17,11 +17,11 @@ from scipy import stats
 from scipy.special import expit, logit
 
 import mixlevel as ml
-from mixlevel import quadrature
-from mixlevel.compare import compare, lrt
 from mixlevel.errors import EstimationWarning
-from mixlevel.progress import progress_bar, progress_enabled, track
+from mixlevel.inference.compare import compare, lrt
+from mixlevel.integrate import quadrature
 from mixlevel.results import MixtureResults
+from mixlevel.utils.progress import progress_bar, progress_enabled, track
 
 ITEMS = ["u1", "u2", "u3", "u4"]
 P_LCA = np.array([[0.9, 0.8, 0.85, 0.2], [0.2, 0.1, 0.3, 0.7]])

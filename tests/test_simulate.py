@@ -22,7 +22,7 @@ from mixlevel import families
 from mixlevel.api import Between, mixture
 from mixlevel.errors import EstimationWarning, SpecificationError
 from mixlevel.model import MixtureModel
-from mixlevel.simulate import Covariate, Population, draw, simulate, working_vector
+from mixlevel.simulation.simulate import Covariate, Population, draw, simulate, working_vector
 from mixlevel.spec import ModelSpec
 
 

@@ -4,11 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mixlevel.design import build_design
+from mixlevel.data.design import build_design
 from mixlevel.engine import Engine
 from mixlevel.families import Binary, Binomial, Nominal, Normal, Ordinal, Poisson
-from mixlevel.params import ParamTable
-from mixlevel.spec import ModelSpec
+from mixlevel.spec import ModelSpec, ParamTable
 
 FAMILIES = {
     "normal": (Normal(), lambda r, n: r.normal(size=n)),

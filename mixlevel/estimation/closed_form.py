@@ -59,7 +59,7 @@ class ClosedFormMStep:
                 if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
                     return None
                 idx.append(ents[0][2])
-            idx = np.array(idx)  # (K-1, DC)
+            idx = np.array(idx, dtype=np.int64).reshape(K - 1, eng.DC)
             configs = {}
             for dc in range(eng.DC):
                 configs.setdefault(tuple(idx[:, dc]), []).append(dc)
