@@ -255,8 +255,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         eng = model.engine
         res._estep = eng.estep(model._work(params))
         res._llf = float(res._estep.loglike)
-        res._zb = np.array(eng.zb, copy=True)
-        res._zh = np.array(eng.zh, copy=True)
+        res._nodes = eng.nodes  # immutable: the E-step's node state
         d = model.design
         res._meta = {
             "single_level": bool(d.single_level),
@@ -446,44 +445,7 @@ class MixtureResults(GenericLikelihoodModelResults):
 
     def _build_parameter_info(self):
         model = self.model
-        spec, tab = model.spec, model.table
-        pats = spec.patterns()
-        order = self._class_order
-        info = {}
-
-        def ordered(assign):
-            return {k: assign[k] for k in order if k in assign}
-
-        for t, _ch, latent, slots in spec.term_slots:
-            for pat, slot in zip(pats, slots, strict=True):
-                if not isinstance(slot, tuple):
-                    continue
-                if slot[0] == "chol":
-                    blk = latent[0]
-                    assign = ordered({b: pat[b] for b in blk.by})
-                    for n in tab.groups[slot[1]].names:
-                        info.setdefault(n, ("covariance", blk.name, assign, "covariance"))
-                else:
-                    gi, kk = slot
-                    n = tab.groups[gi].names[kk]
-                    sec = "class" if t.target in spec.class_names else "outcome"
-                    assign = ordered({b: pat[b] for b in t.by})
-                    info.setdefault(n, (sec, t.target, assign, tab.groups[gi].kind))
-        for o in spec.outcomes:
-            by = (spec.threshold_by if isinstance(o.family, Ordinal) else spec.residual_by)
-            by = by.get(o.name, [])
-            for pat, slot in zip(pats, spec.family_slots.get(o.name, []), strict=False):
-                gi = slot[0]
-                assign = ordered({b: pat[b] for b in by})
-                for n in tab.groups[gi].names:
-                    info.setdefault(n, ("outcome", o.name, assign, tab.groups[gi].kind))
-        rows = []
-        for n in model.param_names:
-            sec, eq, assign, kind = info.get(n, ("other", "", {}, "coef"))
-            rows.append({"name": n, "section": sec, "equation": eq, "classes": _label(assign),
-                         "label": _strip_suffix(n, assign), "kind": kind,
-                         "_assign": tuple(assign.items())})
-        return pd.DataFrame(rows).set_index("name")
+        return model.layout.info_frame(model.param_names).drop(columns="role")
 
     # -- tests on parameter names ------------------------------------------------------
     def _constraints(self, r_matrix):
@@ -611,7 +573,7 @@ class MixtureResults(GenericLikelihoodModelResults):
             eng = self.model.engine
             es = self._estep
             N = self.model.design.n_rows
-            G, H = es.post_dg.shape[2], self._zh.shape[0]
+            G, H = es.nodes.G, es.nodes.H
             rp = es.rowpost.reshape(N, eng.D, G, eng.C, H).sum(axis=4)
             pdg = es.post_dg[self.model.design.cluster_of_row]
             return np.einsum("ndg,ndgc->ndc", pdg, rp).reshape(N, eng.D * eng.C)
@@ -880,36 +842,20 @@ class MixtureResults(GenericLikelihoodModelResults):
         columns = {c: np.zeros(n) for c in all_cols}
         columns.update({c: np.ascontiguousarray(uniq[:, k]) for k, c in enumerate(cols)})
         eng = self._design_engine(columns, n, weights=wr)
-        eng._mix_weights = (wr, wc)
         engines[kind] = eng
+        self.__dict__.setdefault("_prior_weights", {})[kind] = (wr, wc)
         return eng
 
     def _design_engine(self, columns, n, y=None, trials=None, indptr=None, weights=None,
                        labels=None):
-        """An Engine on new design columns (non-adaptive nodes)."""
+        """An Engine of the model on new design columns (non-adaptive nodes)."""
         from ..data import Design
-        from ..engine import Engine
 
         model = self.model
-        P = len(model.spec.outcomes)
-        cols = dict(columns)
-        cols["1"] = np.ones(n)
-        y = np.full((n, P), np.nan) if y is None else y
-        trials = np.ones((n, P)) if trials is None else trials
-        indptr = np.arange(n + 1, dtype=np.int64) if indptr is None else indptr
-        J = len(indptr) - 1
-        design = Design(
-            y=np.ascontiguousarray(y, float), trials=np.ascontiguousarray(trials, float),
-            const=np.zeros(n), columns=cols, indptr=np.asarray(indptr, np.int64),
-            row_weight=np.ones(n),
-            cluster_weight=np.ones(J) if weights is None else np.asarray(weights, float),
-            order=np.arange(n), cluster_labels=np.arange(J) if labels is None else labels,
-            single_level=self._meta["single_level"],
-            n_categories=dict(self._meta["n_categories"]), levels=dict(self._meta["levels"]),
-            index=None)
-        kw = dict(model._engine_kw)
-        kw["adaptive"] = False
-        return Engine(model.spec, design, model.table, **kw)
+        design = Design.for_rows(model.design, columns, n, len(model.spec.outcomes), y=y,
+                                 trials=trials, indptr=indptr, cluster_weight=weights,
+                                 labels=labels)
+        return model.engine.on_rows(design)
 
     def _outcome_layout(self):
         """Value columns of the outcomes: list of (outcome index, outcome, category label)."""
@@ -917,7 +863,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         for p, o in enumerate(self.model.spec.outcomes):
             if o.family.name in ("ordinal", "nominal"):
                 levels = self._meta["levels"].get(o.name)
-                K = o.n_categories
+                K = self.model.layout.n_categories[o.name]
                 labs = [str(v) for v in levels] if levels is not None else \
                     [str(k) for k in range(K)]
                 for lab in labs:
@@ -928,7 +874,7 @@ class MixtureResults(GenericLikelihoodModelResults):
                 out.append((p, o, ""))
         return out
 
-    def _means(self, eng, es, zb=None, zh=None):
+    def _means(self, eng, es):
         """Per row and joint pattern: sum over nodes of P(d,g,c,h | .) E[y | ...].
 
         Returns ``num`` (N, DC, V) and ``den`` (N, DC) = P(pattern | .), so
@@ -938,8 +884,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         d = eng.design
         N, D, C = d.n_rows, eng.D, eng.C
         DC = D * C
-        zb = eng.zb if zb is None else zb
-        zh = eng.zh if zh is None else zh
+        zb, zh = es.nodes.zb, es.nodes.zh
         G, H = es.post_dg.shape[2], zh.shape[0]
         W = es.post_dg[d.cluster_of_row][:, :, :, None, None] * \
             es.rowpost.reshape(N, D, G, C, H)
@@ -950,17 +895,17 @@ class MixtureResults(GenericLikelihoodModelResults):
         lv = np.ones((Jz, G, H, 1 + Qb + Qw))
         lv[:, :, :, 1:1 + Qb] = zb[:, :, None, :]
         lv[:, :, :, 1 + Qb:] = zh[None, None, :, :]
-        mono = eng.mono
+        mono = eng.kl.mono
         U = lv[..., mono[:, 0]] * lv[..., mono[:, 1]]  # (Jz, G, H, M)
-        A = es.arrays["A"]
-        FP = es.arrays["FP"]
+        A = es.inputs.A
+        FP = es.inputs.FP
         layout = self._outcome_layout()
         V = len(layout)
         num = np.zeros((N, DC, V))
         v = 0
         for p, o in enumerate(eng.spec.outcomes):
-            ch0 = eng.och[p]
-            nch = eng.spec.n_channels_of(o)
+            ch0 = eng.kl.och[p]
+            nch = eng.kl.n_channels[p]
             Ap = A[:, ch0:ch0 + nch]  # (n_a, nch, DC, M)
             if Jz == 1:
                 eta = np.einsum("iqdm,ghm->idghq", Ap, U[0])
@@ -970,7 +915,8 @@ class MixtureResults(GenericLikelihoodModelResults):
                     eta = np.einsum("qdm,ighm->idghq", Ap[0], Ui)
                 else:
                     eta = np.einsum("iqdm,ighm->idghq", Ap, Ui)
-            fp = FP[p, :, :max(o.n_categories - 1, 1)] if isinstance(o.family, Ordinal) \
+            n_cat = self.model.layout.n_categories[o.name]
+            fp = FP[p, :, :max(n_cat - 1, 1)] if isinstance(o.family, Ordinal) \
                 else None
             mu = _mean_values(o.family, o.family.link, eta, fp)  # (n_a|N, DC, G, H, nv)
             nv = mu.shape[-1]
@@ -1018,7 +964,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         """
         eng = self._prior_engine(kind)
         es = eng.estep(work)
-        wr, wc = eng._mix_weights
+        wr, wc = self.__dict__["_prior_weights"][kind]
         D, C = eng.D, eng.C
         den = self._joint_from(eng, es)
         DEN = wr @ den
@@ -1191,19 +1137,17 @@ class MixtureResults(GenericLikelihoodModelResults):
         nat = tab.expand_natural(np.asarray(self.params, float))
         eng = model.engine
         out = {}
-        names_b = [b for b, _ in eng.dims_b]
+        names_b = [b for b, _ in eng.kl.dims_b]
         for blk in spec.blocks:
             if blk.name not in names_b:
                 continue
+            if blk.covariance != "free":
+                out[blk.name] = [np.eye(blk.dim)] * eng.D
+                continue
             mats = []
-            for d in range(eng.D):
-                pat = self._patterns[d * eng.C]
-                if blk.covariance != "free":
-                    mats.append(np.eye(blk.dim))
-                    continue
-                name = f"Var({blk.effects[0]})" + class_suffix({b: pat[b] for b in blk.by})
-                gi, _ = spec.group_of(name)
-                vech = nat[tab.offsets[gi]:tab.offsets[gi + 1]]
+            size = blk.dim * (blk.dim + 1) // 2
+            for first in model.layout.block_covariance(blk):
+                vech = nat[first:first + size]
                 L = np.zeros((blk.dim, blk.dim))
                 L[np.tril_indices(blk.dim)] = to_working("covariance", vech)
                 mats.append(L)
@@ -1225,10 +1169,10 @@ class MixtureResults(GenericLikelihoodModelResults):
         def compute():
             self._need_data("random_effects()")
             eng = self.model.engine
-            if not eng.dims_b:
+            if not eng.kl.qb:
                 raise ValueError("the model has no cluster-level random effects")
             es = self._estep
-            zb = self._zb  # (1 or J, G, Qb)
+            zb = es.nodes.zb  # (1 or J, G, Qb)
             chol = self._block_cholesky()
             J = es.post_dg.shape[0]
             names, means, sds = [], [], []
@@ -1337,14 +1281,12 @@ class MixtureResults(GenericLikelihoodModelResults):
             self._need_data("predict() without newdata")
             if conditional:
                 eng, es = self.model.engine, self._estep
-                zb, zh = self._zb, self._zh
             else:
                 d = self.model.design
                 eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
                                           d.n_rows)
                 es = eng.estep(self.model._work(self.params))
-                zb = zh = None
-            num, den = self._means(eng, es, zb, zh) if which in ("mean", "class") else \
+            num, den = self._means(eng, es) if which in ("mean", "class") else \
                 (None, self._joint_from(eng, es))
             inv = self._inverse_order()
             index = self._data_index()
@@ -1368,7 +1310,7 @@ class MixtureResults(GenericLikelihoodModelResults):
     @staticmethod
     def _joint_from(eng, es):
         N = eng.design.n_rows
-        G, H = es.post_dg.shape[2], eng.zh.shape[0]
+        G, H = es.nodes.G, es.nodes.H
         rp = es.rowpost.reshape(N, eng.D, G, eng.C, H).sum(axis=4)
         pdg = es.post_dg[eng.design.cluster_of_row]
         return np.einsum("ndg,ndgc->ndc", pdg, rp).reshape(N, eng.D * eng.C)
@@ -1396,7 +1338,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         """Compute and keep everything the summary and the exports read."""
         self.summary(probabilities=True)
         self.to_dict()
-        if self.model.engine is not None and self.model.engine.dims_b:
+        if self.model.engine is not None and self.model.engine.kl.qb:
             self.random_effects()
 
     def remove_data(self):
@@ -1407,6 +1349,8 @@ class MixtureResults(GenericLikelihoodModelResults):
         :meth:`predict` with ``newdata``); posterior probabilities per row, a
         new E-step or a refit are no longer possible.
         """
+        from ..data import Design
+
         self._precompute()
         super().remove_data()
         self._estep = None
@@ -1415,10 +1359,13 @@ class MixtureResults(GenericLikelihoodModelResults):
         store.pop("joint_sorted", None)
         m = self.model
         d = m.design
+        empty = Design.for_rows(d, {c: np.zeros(0) for c in d.columns}, 0,
+                                len(m.spec.outcomes))
+        m.engine = m.engine.on_rows(empty)
         for att in ("y", "trials", "const", "row_weight", "order", "index"):
             setattr(d, att, None)
         d.columns = {}
-        m.engine = None
+        d.cache.clear()
         m.data.frame = None
 
     # -- summary -------------------------------------------------------------------------
@@ -1492,7 +1439,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         else:
             size_txt = f"{sizes.min()} / {sizes.mean():.1f} / {sizes.max()}"
         kw = model._engine_kw
-        dims = (len(eng.dims_b) + len(eng.dims_w)) if eng is not None else \
+        dims = (eng.kl.qb + eng.kl.qw) if eng is not None else \
             self._store.get("n_dims", 0)
         self._store["n_dims"] = dims
         if dims:
