@@ -214,7 +214,8 @@ class MixtureResults(GenericLikelihoodModelResults):
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def from_fit(cls, model, params, outcome, start_table, cov_type="MLR"):
+    def from_fit(cls, model, params, outcome, start_table, cov_type="MLR",
+                 integration_check=None):
         """Results at ``params`` (natural scale) after an optimisation ``outcome``.
 
         Parameters
@@ -228,6 +229,8 @@ class MixtureResults(GenericLikelihoodModelResults):
             One row per random start (empty without random starts).
         cov_type : {"MLR", "ML"}
             Sandwich or inverse observed information.
+        integration_check : IntegrationCheck, optional
+            The fit re-evaluated with a finer integration rule.
 
         Returns
         -------
@@ -252,6 +255,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         res.iterations = int(outcome.n_em + outcome.n_qn)
         res.em_iterations = int(outcome.n_em)
         res.start_table = pd.DataFrame(start_table)
+        res.integration_check = integration_check
         eng = model.engine
         res._estep = eng.estep(model._work(params))
         res._llf = float(res._estep.loglike)
@@ -377,6 +381,17 @@ class MixtureResults(GenericLikelihoodModelResults):
     def llf(self):
         """Log-likelihood at the estimates (frequency-weighted, data constants included)."""
         return self._llf
+
+    @property
+    def integration_error(self):
+        """Log-likelihood change when the fit is re-evaluated with a finer integration rule.
+
+        0.0 when nothing is integrated numerically (no continuous latent
+        variables, or the exact normal likelihood); see :attr:`integration_check`
+        for the finer rule and how far the estimates would move.
+        """
+        check = getattr(self, "integration_check", None)
+        return 0.0 if check is None else check.difference
 
     @property
     def k_params(self):
@@ -1401,7 +1416,23 @@ class MixtureResults(GenericLikelihoodModelResults):
             if n.startswith("Var(") and info.loc[n, "kind"] in ("covariance", "variance"):
                 if abs(float(values[n])) < 1e-4:
                     notes.append(f"{n} is near its boundary (0); its test is not standard.")
+        check = getattr(self, "integration_check", None)
+        if check is not None:
+            if check.ok:
+                notes.append(f"Integration check: re-evaluated with {check.rule}, the "
+                             f"log-likelihood changes by {check.difference:+.2g} and no "
+                             f"estimate moves by more than {check.shift:.2g} SE.")
+            else:
+                notes.append(f"WARNING: numerical integration may be inaccurate: "
+                             f"{check.advice()}.")
         return notes
+
+    def _integration_text(self):
+        check = getattr(self, "integration_check", None)
+        if check is None:
+            return "-"
+        flag = "" if check.ok else " (!)"
+        return f"dLL {check.difference:+.2g}, {check.shift:.2g} SE{flag}"
 
     def _logit_outcome(self, name):
         spec = self.model.spec
@@ -1438,15 +1469,15 @@ class MixtureResults(GenericLikelihoodModelResults):
             size_txt = "-"
         else:
             size_txt = f"{sizes.min()} / {sizes.mean():.1f} / {sizes.max()}"
-        kw = model._engine_kw
-        dims = (eng.kl.qb + eng.kl.qw) if eng is not None else \
-            self._store.get("n_dims", 0)
-        self._store["n_dims"] = dims
-        if dims:
-            integ = f"{kw['integration']}{' (adaptive)' if kw['adaptive'] else ''}"
-            npts = f"{kw['n_points']} per dim. ({dims} dim.)"
+        rule = model.engine.rule
+        kl = model.engine.kl
+        dims = kl.qb + kl.qw
+        if dims and rule.kind not in ("none", "exact"):
+            integ = f"{rule.kind}{' (adaptive)' if model.engine.adaptive else ''}"
+            npts = f"{rule.n_points} per dim. ({dims} dim.)" if rule.kind in (
+                "trapezoid", "gauss-hermite") else f"{rule.n_points} ({dims} dim.)"
         else:
-            integ, npts = "none needed", "-"
+            integ, npts = rule.describe(kl.qb, kl.qw), "-"
         left = [("Outcomes:", [out_txt]),
                 ("Families:", [fam_txt[:32]]),
                 ("Class variables:", [cls_txt if len(cls_txt) <= 32 else
@@ -1475,7 +1506,7 @@ class MixtureResults(GenericLikelihoodModelResults):
                  ("Best LL replicated:", [f"{rep} of {nfin}" + (" (!)" if rep == 1 and
                                                                 nfin > 1 else "")
                                           if rep is not None else "-"]),
-                 ("", [""])]
+                 ("Integration check:", [self._integration_text()])]
         smry = MixtureSummary()
         smry.add_table_2cols(self, gleft=left, gright=right,
                              title=title or "Multilevel mixture model results")
@@ -1677,7 +1708,11 @@ class MixtureResults(GenericLikelihoodModelResults):
                            for b in spec.blocks],
                 "nobs": self.nobs, "n_clusters": self.n_clusters,
                 "cluster": model.cluster,
-                "integration": dict(model._engine_kw),
+                "integration": {"integration": model.engine.rule.kind,
+                                "n_points": model.engine.rule.n_points,
+                                "adaptive": model.engine.adaptive,
+                                "n_points_within": model.engine.rule.n_points_within,
+                                "default": model.engine.rule.default},
                 "cov_type": self.cov_type,
             },
             "fit": _jsonable(self.fit_statistics().to_dict()),
