@@ -1444,7 +1444,6 @@ class MixtureResults(GenericLikelihoodModelResults):
     def _top_table(self, title):
         model = self.model
         spec = model.spec
-        eng = model.engine
         meta = self._meta
         outs = spec.outcome_names
         out_txt = ", ".join(outs)
