@@ -328,6 +328,15 @@ def test_model_implied_tables_agree_with_the_results(fitted_lta):
     assert prof.loc["u2_1", "C_t=2"] == pytest.approx(expit(res.params["u2_1~1[c1=2]"]))
     text = str(lt.summary())
     assert "Transitions P(c3 | c2)" in text and "Table 1 layout" in text
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = lt.plot_transitions()
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["P(c2 | c1), model", "P(c3 | c2), model"]
+    plt.close(fig)
 
 
 def test_eq14_r_squared_single_level():
