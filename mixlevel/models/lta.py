@@ -23,6 +23,7 @@ section 3-4 quantities in ``res.lta`` (:mod:`.lta_results`).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -50,7 +51,8 @@ class LTALayout:
     items : list of list of str
         Item columns of each wave (wide data), in the same order every wave.
     item_names : list of str
-        A name per item position (the long data's item, or wave 1's column).
+        A name per item position: the long data's item, or the wave columns'
+        common stem (``stubborn_1``, ``stubborn_2`` -> ``stubborn``).
     families : dict
         Family name of each item column.
     k, order : int
@@ -81,6 +83,13 @@ class LTALayout:
     @property
     def n_waves(self):
         return len(self.classes)
+
+
+def _common_stem(cols):
+    """The name an item has at every wave: the columns' common prefix without a trailing
+    separator (``stubborn_1``, ``stubborn_2`` -> ``stubborn``), else the first column."""
+    stem = os.path.commonprefix(list(cols)).rstrip("_.- ")
+    return stem if stem and len(cols) > 1 else cols[0]
 
 
 def _quote(col):
@@ -387,7 +396,8 @@ def lta(data, items, k, *, id=None, time=None, family="binary", invariant=True,
         missing = [c for w in wave_items for c in w if c not in data.columns]
         if missing:
             raise SpecificationError(f"item column(s) {missing} are not in the data")
-        item_names = list(wave_items[0])
+        item_names = [_common_stem([w[p] for w in wave_items])
+                      for p in range(len(wave_items[0]))]
         wide, times, cov_cols = data, list(range(1, len(wave_items) + 1)), {}
     T = len(wave_items)
     if order == 2 and T < 3:
