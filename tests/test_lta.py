@@ -298,6 +298,10 @@ def test_probabilities_at_covariates_by_hand():
     want = expit(p["c2#1~1[c1=2]"] - p["c2#1~x"])
     assert tr.loc["c1=2->c2=1", "estimate"] == pytest.approx(want, rel=1e-12)
     assert (tr["se"] > 0).all()
+    with pytest.raises(ValueError, match="give a value for 'x'"):
+        res.lta.initial(at={})
+    with pytest.raises(ValueError, match="every covariate"):
+        res.lta.initial(at={"w": 1.0})
     # the delta method of the initial probability by hand
     cov = res.cov_params().loc[["c1#1~1", "c1#1~x"], ["c1#1~1", "c1#1~x"]].to_numpy()
     pr = init["estimate"].iloc[0]

@@ -488,8 +488,6 @@ def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=
                                  ("x2", x2, c.x2_mode, c.x2_size)):
         if arr is not None and mode == TOTAL:
             arr[...] = bufs[key].reshape(nt, -1).sum(axis=0).reshape(arr.shape)
-    if T == 1 and xi_out is not None and xi_out.size:
-        xi_out[...] = 0.0
 
 
 cdef const double* _addr(a) except NULL:

@@ -28,6 +28,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import softmax
 
+from ..errors import SpecificationError
+
 __all__ = ["LTAResults"]
 
 LOGISTIC_VARIANCE = np.pi ** 2 / 3
@@ -93,8 +95,8 @@ class LTAResults:
         return out
 
     def _columns_at(self, at):
-        """Design columns of one row of covariate values (None: no covariates)."""
-        if at is None:
+        """Design columns of one row of covariate values (None or {}: no covariates)."""
+        if not at:
             return {"1": 1.0}
         frame = pd.DataFrame([at]) if isinstance(at, dict) else pd.DataFrame(at).iloc[:1]
         data = self.model.wide_data
@@ -103,10 +105,11 @@ class LTAResults:
             if col not in data.columns and all(w in data.columns for w in waves):
                 for w in waves:
                     frame[w] = frame[col]
-        for col in data.columns:               # columns the formula does not use
-            if col not in frame.columns:
-                frame[col] = data[col].iloc[0]
-        cols = self.model.formula.design_columns(frame)
+        try:
+            cols = self.model.formula.design_columns(frame)
+        except SpecificationError as exc:
+            raise ValueError(f"at= must give every covariate of the class logits: {exc}") \
+                from exc
         out = {k: float(np.asarray(v, float)[0]) for k, v in cols.items()}
         out["1"] = 1.0
         return out
