@@ -14,6 +14,7 @@ from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .formula import FormulaError
 from .inference import compare, icc, lrt, r_squared
 from .model import MixtureModel
+from .models import LatentMarkov, lta
 from .results import MixtureResults
 from .simulation import montecarlo, simulate
 from .spec import ModelSpec
@@ -29,6 +30,8 @@ __all__ = [
     "FormulaError",
     "ModelSpec",
     "MixtureModel",
+    "lta",
+    "LatentMarkov",
     "MixtureResults",
     "compare",
     "lrt",

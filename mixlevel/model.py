@@ -183,9 +183,13 @@ class MixtureModel(GenericLikelihoodModel):
         """A fresh engine of this model (non-adaptive nodes), sharing its layouts."""
         return self.engine.spawn()
 
+    def _start_work(self):
+        """The base start (free working vector); model constructors may override it."""
+        return base_start(self.engine)
+
     @property
     def start_params(self):
-        return self.table.free_natural_from_working(base_start(self.engine))
+        return self.table.free_natural_from_working(self._start_work())
 
     # -- likelihood interface (natural scale) ------------------------------------------------
     def _work(self, params):
@@ -324,14 +328,14 @@ class MixtureModel(GenericLikelihoodModel):
 
             with progress_bar(n_init + n_final, "random starts", progress) as bar:
                 best, start_table = estimation.run_starts(
-                    self.engine, base_start(self.engine), n_init, n_final, seed,
+                    self.engine, self._start_work(), n_init, n_final, seed,
                     initial_iter=initial_iter, n_jobs=n_jobs,
                     perturb_scale=perturbation_scale(self.engine), em_iter=em_iter,
                     maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1))
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best
         else:
-            best = estimation.maximize(self.engine, base_start(self.engine), em_iter, maxiter,
+            best = estimation.maximize(self.engine, self._start_work(), em_iter, maxiter,
                                        gtol)
         if not best.converged and not start_table:  # run_starts warns for its own
             warnings.warn("the fit did not converge: the optimiser stopped before its "

@@ -14,8 +14,8 @@ from .em_algorithm import em, m_step
 from .labels import pattern_posterior
 from .optimize import maximize
 
-__all__ = ["random_posterior_start", "run_starts", "base_start", "perturbation_scale",
-           "latent_start_scale"]
+__all__ = ["random_posterior_start", "posterior_start", "run_starts", "base_start",
+           "perturbation_scale", "latent_start_scale"]
 
 
 def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
@@ -38,6 +38,27 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
     wh = wh / wh.sum()
     rp = np.broadcast_to(pc_rand[:, None, None, :, None] * wh[None, None, None, None, :],
                          (N, D, G, C, H))
+    es.rowpost[:] = rp.reshape(-1)
+    return m_step(engine, base, es, maxiter=m_iter)
+
+
+def posterior_start(engine, base, row_post, m_iter=50):
+    """A start from given class posteriors: one M-step from soft assignments ``row_post``.
+
+    ``row_post`` (rows in the data's order x within patterns) holds each row's
+    probabilities of the joint within class patterns; between patterns are
+    uniform and nodes keep their prior weights.
+    """
+    es = engine.estep(base)
+    J, D, G = es.post_dg.shape
+    C, H = engine.C, engine.nodes.H
+    post = np.asarray(row_post, float)[engine.design.order]
+    wg = np.exp(engine.nodes.lwg)
+    es.post_dg[:] = np.broadcast_to(wg / wg.sum(axis=1, keepdims=True), (J, G))[:, None, :] / D
+    wh = np.exp(engine.nodes.lwh)
+    wh = wh / wh.sum()
+    rp = np.broadcast_to(post[:, None, None, :, None] * wh[None, None, None, None, :],
+                         (post.shape[0], D, G, C, H))
     es.rowpost[:] = rp.reshape(-1)
     return m_step(engine, base, es, maxiter=m_iter)
 

@@ -19,9 +19,13 @@ of printing a misleading p-value:
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from ..errors import EstimationWarning
 
 __all__ = ["compare", "lrt"]
 
@@ -49,6 +53,28 @@ def _same_data(a, b):
             and list(a.model.spec.outcome_names) == list(b.model.spec.outcome_names))
 
 
+def _fit_warnings(r, f):
+    """Reasons not to trust a likelihood ratio: a full model below the restricted one,
+    a best log-likelihood that only one final-stage start reached."""
+    notes = []
+    if r.llf > f.llf + 1e-6 * (1 + abs(f.llf)):
+        notes.append(f"the restricted model's log-likelihood exceeds the full model's by "
+                     f"{r.llf - f.llf:.4g}: the full fit is not at its maximum (a local "
+                     "maximum or a stopped fit); refit it with more starts or from the "
+                     "restricted estimates")
+    for label, res in (("restricted", r), ("full", f)):
+        st = res.start_table
+        n_final = int((st["stage"] == "final").sum()) if "stage" in getattr(
+            st, "columns", ()) else len(st)
+        if n_final > 1 and res.best_loglike_replicated == 1:
+            notes.append(f"the {label} model's best log-likelihood was reached by only one "
+                         f"of {n_final} final-stage starts: it may be a local maximum; refit "
+                         "with more starts")
+    for n in notes:
+        warnings.warn(n, EstimationWarning, stacklevel=3)
+    return notes
+
+
 def lrt(restricted, full):
     """Likelihood ratio test of a restricted model against a larger one.
 
@@ -66,6 +92,14 @@ def lrt(restricted, full):
         missing when it does not apply), ``pvalue_boundary`` (mixture
         chi-square when one random effect is tested, else missing) and
         ``note``.
+
+    Warns
+    -----
+    EstimationWarning
+        When the restricted model's log-likelihood exceeds the full one's (the
+        full fit missed its maximum), or when either fit's best log-likelihood
+        was reached by only one of its final-stage random starts; the reasons
+        are added to ``note`` too.
     """
     r, f = _unwrap(restricted), _unwrap(full)
     out = {"lr": np.nan, "df": np.nan, "pvalue": np.nan, "pvalue_boundary": np.nan,
@@ -73,6 +107,14 @@ def lrt(restricted, full):
     if not _same_data(r, f):
         out["note"] = "not comparable: different data or outcomes"
         return pd.Series(out, dtype=object)
+    doubts = _fit_warnings(r, f)
+    series = _lrt(r, f, out)
+    if doubts:
+        series["note"] = "; ".join(n for n in [series["note"], *doubts] if n)
+    return series
+
+
+def _lrt(r, f, out):
     names_r, names_f = set(r.model.param_names), set(f.model.param_names)
     if _class_structure(r) != _class_structure(f):
         out["lr"] = 2 * (f.llf - r.llf)

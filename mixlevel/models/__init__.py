@@ -5,4 +5,6 @@ defaults of its model family and returns a :class:`~mixlevel.model.MixtureModel`
 derived quantities specific to the family live beside it.
 """
 
-__all__: list[str] = []
+from .lta import LatentMarkov, lta
+
+__all__ = ["lta", "LatentMarkov"]

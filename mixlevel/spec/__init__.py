@@ -6,4 +6,5 @@ from .table import ParamTable
 from .transforms import to_natural, to_working, working_jacobian
 
 __all__ = ["ClassVariable", "LatentBlock", "ModelSpec", "Outcome", "ParamGroup", "Term",
-           "class_suffix", "ParamLayout", "ParamTable", "to_natural", "to_working", "working_jacobian"]
+           "class_suffix", "ParamLayout", "ParamTable", "to_natural", "to_working",
+           "working_jacobian"]
