@@ -116,3 +116,32 @@ def test_caterpillar_plot(tmp_path):
     assert len(fig.axes[0].lines[0].get_xdata()) == 10
     with pytest.raises(ValueError, match="no random effect"):
         plotting.plot_caterpillar(res, effect="nope")
+
+
+def patch_extent(patch):
+    return type(patch).__name__, tuple(np.round(patch.get_extents().bounds, 6))
+
+
+def test_result_methods_delegate_to_the_plotting_functions(twolevel):
+    """``res.plot_*`` draw what the functions of mixlevel.graphics.plotting draw."""
+    res, _ = make_random_intercept()
+    bw = make_between_within()
+    pairs = [
+        (twolevel.plot_profiles(ci=False), plotting.plot_profiles(twolevel, ci=False)),
+        (twolevel.plot_class_proportions(joint=True),
+         plotting.plot_class_proportions(twolevel, joint=True)),
+        (twolevel.plot_posterior(variable="c"), plotting.plot_posterior(twolevel, variable="c")),
+        (bw.plot_transitions(), plotting.plot_transitions(bw)),
+        (res.plot_caterpillar(max_clusters=10), plotting.plot_caterpillar(res, max_clusters=10)),
+    ]
+    for method_fig, function_fig in pairs:
+        assert isinstance(method_fig, Figure)
+        assert len(method_fig.axes) == len(function_fig.axes)
+        for a, b in zip(method_fig.axes, function_fig.axes, strict=True):
+            assert a.get_title() == b.get_title()
+            assert [patch_extent(p) for p in a.patches] == [patch_extent(p) for p in b.patches]
+            for la, lb in zip(a.get_lines(), b.get_lines(), strict=True):
+                np.testing.assert_array_equal(la.get_xydata(), lb.get_xydata())
+            assert [t.get_text() for t in a.texts] == [t.get_text() for t in b.texts]
+    heights = [p.get_height() for p in pairs[1][0].axes[0].patches]
+    assert np.allclose(heights[:4], twolevel.class_proportions_table(joint=True)["model"])

@@ -33,10 +33,11 @@ probabilities, modal classes, proportions, classification, entropy),
 :mod:`.implied` (profiles, transitions and implied proportions with their
 delta-method SEs), :mod:`.predict` (prediction, random effects),
 :mod:`.summary`, :mod:`.export`, :mod:`.persistence` (pickle, ``save``,
-``remove_data``), :mod:`.parameters` (parameter metadata) and
-:mod:`.engines` (engines on new design columns).  This module holds
-construction, the covariance of the estimates (computed on first use),
-bookkeeping, fit statistics, tests on parameter names and the delta method.
+``remove_data``), :mod:`.plots` (the ``plot_*`` methods), :mod:`.parameters`
+(parameter metadata) and :mod:`.engines` (engines on new design columns).
+This module holds construction, the covariance of the estimates (computed on
+first use), bookkeeping, fit statistics, tests on parameter names and the
+delta method.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from .export import ExportMixin
 from .implied import ImpliedMixin
 from .parameters import ParametersMixin
 from .persistence import PersistenceMixin
+from .plots import PlotMixin
 from .predict import PredictMixin
 from .summary import MixtureSummary, SummaryMixin
 
@@ -70,7 +72,7 @@ __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 
 
 class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
-                     SummaryMixin, ExportMixin, PersistenceMixin, ParametersMixin,
+                     SummaryMixin, ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
                      GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
