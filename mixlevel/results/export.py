@@ -33,6 +33,7 @@ def _jsonable(obj):
         return None
     return obj
 
+
 def _records(frame):
     return _jsonable(frame.reset_index().to_dict(orient="records"))
 

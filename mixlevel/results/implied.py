@@ -48,10 +48,12 @@ def _mean_values(family, link, eta, fp):
     cum = np.stack(cum, axis=-1)
     return np.diff(cum, axis=-1)
 
+
 def _value_label(outcome, category):
     if outcome.family.name in ("ordinal", "nominal"):
         return f"{outcome.name}[{category}]"
     return outcome.name
+
 
 def _fmt_level(v):
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from statsmodels.iolib.summary import Summary, summary_params
 from statsmodels.iolib.table import SimpleTable
 from statsmodels.iolib.tableformatting import fmt_params
@@ -20,6 +21,14 @@ def _fmt(x, prec=3):
     if x is None or not np.isfinite(x):
         return "-"
     return f"{x:.{prec}f}"
+
+
+def _latex_escape(text):
+    """``text`` with LaTeX's special characters escaped (for table titles)."""
+    for ch in "&%$#_{}":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("~", r"\textasciitilde{}").replace("^", r"\textasciicircum{}")
+
 
 class MixtureSummary(Summary):
     """A statsmodels :class:`~statsmodels.iolib.summary.Summary` whose text form has
@@ -54,11 +63,28 @@ class MixtureSummary(Summary):
             txt = txt + "\n" + self.extra_txt
         return txt
 
+    def as_latex(self):
+        """The tables as LaTeX, one ``tabular`` each under its bold title, then the notes.
+
+        (statsmodels merges all tables into one tabular, which fails when the
+        tables have different numbers of columns, as here.)
+        """
+        parts = []
+        for t in self.tables:
+            title = getattr(t, "title", None)
+            head = f"\\noindent\\textbf{{{_latex_escape(title)}}}\n" if title else ""
+            parts.append(head + t.as_latex_tabular())
+        latex = "\n\n".join(parts)
+        if self.extra_txt is not None:
+            latex = latex + "\n\n" + self.extra_txt.replace("\n", " \\newline\n ")
+        return latex
+
     def __str__(self):
         return self.as_text()
 
     def __repr__(self):
         return self.as_text()
+
 
 def _title_table(title, data, headers, stubs, stub_width=None):
     """A SimpleTable in the parameter-table style."""
@@ -66,6 +92,7 @@ def _title_table(title, data, headers, stubs, stub_width=None):
         stubs = [s.ljust(stub_width) for s in stubs]
     tab = SimpleTable(data, headers, stubs, title=title, txt_fmt=fmt_params)
     return tab
+
 
 def _wide_tables(title, data, headers, stubs, stub_width, cell_width=15):
     """Tables of ``data`` split into blocks of columns that fit in SUMMARY_WIDTH."""
@@ -274,10 +301,12 @@ class SummaryMixin:
     def _profile_tables(self, stub_width):
         prof = self.profiles
         tables = []
-        for classes_key, grp in prof.groupby(
-                prof[self._class_order].notna().apply(
-                    lambda r: tuple(n for n in self._class_order if r[n]), axis=1),
-                sort=False):
+        order = self._class_order
+        if order:  # outcomes grouped by the class variables they depend on
+            key = prof[order].notna().apply(lambda r: tuple(n for n in order if r[n]), axis=1)
+        else:  # no class variables: one table
+            key = pd.Series([()] * len(prof), index=prof.index)
+        for classes_key, grp in prof.groupby(key, sort=False):
             labs = list(dict.fromkeys(grp["classes"]))
             rows = {}
             fam = {o.name: o for o in self.model.spec.outcomes}
@@ -285,8 +314,11 @@ class SummaryMixin:
                 stub = _value_label(fam[r["outcome"]], r["category"])
                 rows.setdefault(stub, {})[r["classes"]] = f"{r['estimate']:.3f} ({r['se']:.3f})"
             data = [[rows[s].get(lab, "") for lab in labs] for s in rows]
-            what = ", ".join(classes_key) if classes_key else "(no class dependence)"
-            title = f"Outcome probabilities / means by class of {what} (std err)"
+            if not order:
+                title = "Outcome probabilities / means, model-implied (std err)"
+            else:
+                what = ", ".join(classes_key) if classes_key else "(no class dependence)"
+                title = f"Outcome probabilities / means by class of {what} (std err)"
             tables.extend(_wide_tables(title, data, labs, list(rows), stub_width))
         return tables
 
