@@ -63,7 +63,7 @@ from .engines import EngineMixin
 from .export import ExportMixin
 from .implied import ImpliedMixin
 from .parameters import ParametersMixin
-from .persistence import PersistenceMixin
+from .persistence import PersistenceMixin, save_pickle
 from .plots import PlotMixin
 from .predict import PredictMixin
 from .summary import MixtureSummary, SummaryMixin
@@ -398,7 +398,11 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
 
 
 class MixtureResultsWrapper(LikelihoodResultsWrapper):
-    pass
+    def save(self, fname, remove_data=False):
+        """Pickle the result (with its labels) to ``fname``; see :meth:`MixtureResults.save`."""
+        if remove_data:
+            self.remove_data()
+        save_pickle(self, fname)
 
 
 wrap.populate_wrapper(MixtureResultsWrapper, MixtureResults)
