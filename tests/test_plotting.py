@@ -10,22 +10,9 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from mixlevel.graphics import plotting  # noqa: E402
-from tests.test_results import (  # noqa: E402
-    make_between_within,
-    make_lca,
-    make_random_intercept,
-    make_twolevel,
-)
+from tests.models import make_lca  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def twolevel():
-    return make_twolevel()
-
-
-@pytest.fixture(scope="module")
-def lca():
-    return make_lca()
+# fitted models: the session fixtures lca, bw, twolevel, ri of conftest.py
 
 
 @pytest.fixture(autouse=True)
@@ -94,8 +81,8 @@ def test_posterior_histograms(twolevel, tmp_path):
     assert sum(p.get_height() for p in fig.axes[0].patches) == 400
 
 
-def test_transition_plot(tmp_path):
-    res = make_between_within()
+def test_transition_plot(bw, tmp_path):
+    res = bw
     fig = plotting.plot_transitions(res)
     saved(fig, tmp_path, "transitions")
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -104,8 +91,8 @@ def test_transition_plot(tmp_path):
     assert "d" in texts and "c" in texts
 
 
-def test_caterpillar_plot(tmp_path):
-    res, _ = make_random_intercept()
+def test_caterpillar_plot(ri, tmp_path):
+    res, _ = ri
     fig = plotting.plot_caterpillar(res)
     saved(fig, tmp_path, "caterpillar")
     ax = fig.axes[0]
@@ -122,10 +109,9 @@ def patch_extent(patch):
     return type(patch).__name__, tuple(np.round(patch.get_extents().bounds, 6))
 
 
-def test_result_methods_delegate_to_the_plotting_functions(twolevel):
+def test_result_methods_delegate_to_the_plotting_functions(twolevel, bw, ri):
     """``res.plot_*`` draw what the functions of mixlevel.graphics.plotting draw."""
-    res, _ = make_random_intercept()
-    bw = make_between_within()
+    res, _ = ri
     pairs = [
         (twolevel.plot_profiles(ci=False), plotting.plot_profiles(twolevel, ci=False)),
         (twolevel.plot_class_proportions(joint=True),
