@@ -2,13 +2,14 @@
 
 :class:`MixtureModel` is a :class:`statsmodels.base.model.GenericLikelihoodModel`
 whose ``loglike``, ``loglikeobs`` (one value per cluster), ``score``,
-``score_obs`` and ``hessian`` come from the compiled engine.  Parameters are
-on the natural scale (coefficients, logits, variances, covariances,
-thresholds); the optimiser works on the Cholesky / log working scale.
+``score_obs`` and ``hessian`` come from the engine.  Parameters are on the
+natural scale (coefficients, logits, variances, covariances, thresholds); the
+optimiser works on the Cholesky / log working scale.
 """
 
 from __future__ import annotations
 
+import difflib
 import warnings
 
 import numpy as np
@@ -20,9 +21,48 @@ from . import estimation
 from .data import build_design
 from .engine import Engine
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
-from .spec import ParamTable, to_working
+from .estimation.covariance import information_is_regular, observed_hessian
+from .estimation.starts import base_start, perturbation_scale
+from .spec import ParamTable
 
 __all__ = ["MixtureModel"]
+
+#: Options of the model (``mixture()`` / ``MixtureModel``) that choose the integration.
+ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "seed",
+                  "num_threads")
+#: Options of :meth:`MixtureModel.fit`.
+FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
+               "n_jobs", "initial_iter", "canonical", "progress")
+MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
+
+
+def unknown_option(where, name, known, elsewhere=(), elsewhere_name=""):
+    """TypeError for an unknown keyword, with a did-you-mean and where it belongs."""
+    msg = f"{where} got an unexpected keyword argument {name!r}"
+    if name in elsewhere:
+        msg += f"; {name!r} is an option of {elsewhere_name}"
+    else:
+        close = difflib.get_close_matches(name, list(known) + list(elsewhere), n=2)
+        if close:
+            owner = [f"{c!r}" + (f" (an option of {elsewhere_name})" if c in elsewhere
+                                 and c not in known else "") for c in close]
+            msg += f"; did you mean {' or '.join(owner)}?"
+    return TypeError(msg)
+
+
+def check_starts(starts):
+    """(n_initial, n_final) from ``starts`` (None: the default), or a clear error."""
+    if starts is None:
+        return None
+    ok = isinstance(starts, (tuple, list)) and len(starts) == 2 and all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 1
+        for v in starts)
+    if not ok:
+        raise SpecificationError(
+            f"starts={starts!r}: give a pair (initial sets, final optimisations) of whole "
+            "numbers >= 1, as Mplus STARTS, e.g. starts=(20, 4); starts=(1, 1) is a "
+            "single start")
+    return int(starts[0]), int(min(starts[1], starts[0]))
 
 
 class MixtureModel(GenericLikelihoodModel):
@@ -31,7 +71,7 @@ class MixtureModel(GenericLikelihoodModel):
     Parameters
     ----------
     spec : ModelSpec
-        The model (built by hand or by the formula layer); finalised here.
+        The model (built by hand or by the formula layer); not changed.
     data : pandas.DataFrame
         Outcomes, covariates, cluster, trials and weight columns.
     cluster : str, optional
@@ -49,6 +89,12 @@ class MixtureModel(GenericLikelihoodModel):
         Integration points per dimension (15, as Mplus's trapezoid default).
     adaptive : bool
         Adaptive quadrature for the cluster-level latent variables.
+    n_points_within : int, optional
+        Points per dimension of row-level latent variables.
+    seed : int
+        Seed of Monte Carlo integration rules.
+    num_threads : int, optional
+        Kernel threads (default: the machine's cores, one for small problems).
 
     Notes
     -----
@@ -64,17 +110,25 @@ class MixtureModel(GenericLikelihoodModel):
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
                  equal=None, integration="trapezoid", n_points=15, adaptive=False,
                  n_points_within=None, seed=0, num_threads=None, **kwargs):
+        for name in kwargs:
+            raise unknown_option("the model (mixture() or MixtureModel)", name, MODEL_OPTIONS,
+                                 FIT_OPTIONS, "fit()")
+        if num_threads is not None and (not isinstance(num_threads, (int, np.integer))
+                                        or isinstance(num_threads, bool) or num_threads < 1):
+            raise SpecificationError(f"num_threads={num_threads!r}: give a whole number >= 1, "
+                                     "or None for the default")
         design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights)
-        spec.finalize(design.n_categories)
-        table = ParamTable(spec.groups, fix=fix, equal=equal)
-        self.spec, self.design, self.table = spec, design, table
+        self.spec, self.design = spec, design
+        self.layout = spec.finalize(design.n_categories)
+        self.table = ParamTable(self.layout.groups, fix=fix, equal=equal)
         self.cluster = cluster
         self._engine_kw = dict(integration=integration, n_points=n_points, adaptive=adaptive,
                                n_points_within=n_points_within, seed=seed,
                                num_threads=num_threads)
-        self.engine = Engine(spec, design, table, **self._engine_kw)
+        self.engine = Engine(self.layout, design, self.table, **self._engine_kw)
         endog = pd.DataFrame(design.y, columns=spec.outcome_names)  # pandas: labelled results
-        super().__init__(endog, None, missing="none", **kwargs)
+        super().__init__(endog, None, missing="none")
+        table = self.table
         self.data.param_names = list(table.free_names)
         self.k_constant = 0
         self.k_extra = 0
@@ -119,100 +173,12 @@ class MixtureModel(GenericLikelihoodModel):
         return self.table.table()
 
     def new_engine(self):
-        return Engine(self.spec, self.design, self.table, **self._engine_kw)
-
-    def _base_start(self, engine=None):
-        """Single-class-like start: one M-step from uniform posterior weights.
-
-        Random-effect covariances are not taken from that M-step (with the
-        nodes' prior weights it would shrink them to zero, a saddle point);
-        they start at a quarter of the residual variance of the normal
-        outcomes they enter (per unit of their covariate), 1 otherwise.
-        """
-        eng = engine or self.engine
-        tab = self.table
-        w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
-        with eng.at_zero_nodes():  # latent variables at their mean: a GLM per equation
-            es = eng.estep(w0)
-            es.post_dg[:] = 1.0 / eng.D
-            es.rowpost[:] = 1.0 / eng.C
-            w = estimation.m_step(eng, w0, es, maxiter=100)
-        free_pos = {full: k for k, full in enumerate(tab.free_index)}
-        for _t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
-            if latent is None or latent[0].covariance != "identity":
-                continue
-            for slot in slots:
-                if isinstance(slot, tuple) and tab.offsets[slot[0]] in free_pos:
-                    w[free_pos[tab.offsets[slot[0]]]] = 1.0
-        nat = tab.expand_natural(tab.free_natural_from_working(w))
-        scale = self._latent_start_scale(nat)
-        pos = 0
-        for gi in tab.free_groups:
-            g = tab.groups[gi]
-            if g.kind == "covariance":
-                q = tab._q(g)
-                sd = np.array([scale.get(e, 1.0) for e in self._block_effects(g)])
-                cov = np.diag(sd ** 2)[np.tril_indices(q)] if len(sd) == q else g.values
-                w[pos:pos + g.size] = to_working("covariance", cov)
-            pos += g.size
-        return w
-
-    def start_perturbation(self):
-        """Standard deviations of the random-start perturbation (working scale).
-
-        Class-specific coefficients and class logits are perturbed: by 1.5 on
-        the logit scale, by the outcome's standard deviation (per unit of the
-        covariate) for normal outcomes; other parameters keep the base start.
-        """
-        tab = self.table
-        free_pos = {full: k for k, full in enumerate(tab.free_index)}
-        scale = np.zeros(tab.n_free)
-        names = self.spec.outcome_names
-        for t, _, latent, slots in self.spec.term_slots:
-            is_class = t.target in self.spec.class_names
-            if latent is not None or not (t.by or is_class):
-                continue
-            sd = 1.5
-            if not is_class:
-                o = self.spec.outcomes[names.index(t.target)]
-                if o.family.name == "normal":
-                    y = self.design.y[:, names.index(t.target)]
-                    x = self.design.columns[t.column]
-                    sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
-                    sd = np.nanstd(y) / sdx
-            for slot in slots:
-                if isinstance(slot, tuple) and slot[0] != "chol":
-                    pos = free_pos.get(tab.offsets[slot[0]] + slot[1])
-                    if pos is not None:
-                        scale[pos] = sd
-        return scale
-
-    def _block_effects(self, group):
-        for blk in self.spec.blocks:
-            if group.names[0].startswith(f"Var({blk.effects[0]})"):
-                return blk.effects
-        return []
-
-    def _latent_start_scale(self, nat):
-        """Start SD of each random effect from the normal outcomes it enters."""
-        scale = {}
-        tab = self.table
-        for t in self.spec.terms:
-            if t.latent is None or t.target not in self.spec.outcome_names:
-                continue
-            o = self.spec.outcomes[self.spec.outcome_names.index(t.target)]
-            if o.family.name != "normal":
-                continue
-            var = [nat[tab.index[n]] for n in tab.names if n.startswith(f"Var({o.name})")]
-            x = self.design.columns[t.column]
-            sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
-            scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / sdx
-        return scale
+        """A fresh engine of this model (non-adaptive nodes), sharing its layouts."""
+        return self.engine.spawn()
 
     @property
     def start_params(self):
-        w = self._base_start()
-        return self.table.free_natural_from_working(w)
+        return self.table.free_natural_from_working(base_start(self.engine))
 
     # -- likelihood interface (natural scale) ------------------------------------------------
     def _work(self, params):
@@ -237,22 +203,11 @@ class MixtureModel(GenericLikelihoodModel):
 
     def hessian(self, params):
         """Observed Hessian from central differences of the analytic score."""
-        params = np.asarray(params, float)
-        k = len(params)
-        H = np.zeros((k, k))
-        kinds = self._kinds()
-        for j in range(k):
-            h = 1e-5 * max(abs(params[j]), 1.0)
-            if kinds[j] in ("variance",) and params[j] > 0:
-                h = min(h, 0.5 * params[j])
-            e = np.zeros(k)
-            e[j] = h
-            H[:, j] = (self.score(params + e) - self.score(params - e)) / (2 * h)
-        return 0.5 * (H + H.T)
+        return observed_hessian(self.score, params, self._kinds())
 
     def _kinds(self):
-        return [self.table.groups[int(np.searchsorted(self.table.offsets, i, "right") - 1)].kind
-                for i in self.table.free_index]
+        tab = self.table
+        return [tab.groups[self.layout.group_of(i)].kind for i in tab.free_index]
 
     # -- new data ---------------------------------------------------------------------
     def design_columns(self, data):
@@ -282,8 +237,9 @@ class MixtureModel(GenericLikelihoodModel):
 
         Parameters
         ----------
-        start_params : array, optional
-            Natural-scale starting values (skips random starts).
+        start_params : array or Series, optional
+            Natural-scale starting values (skips random starts); a Series is
+            matched to the parameters by name.
         starts : (int, int), optional
             (initial sets, final optimisations) as Mplus STARTS; default (20, 4)
             when the model has class variables, none otherwise.
@@ -305,6 +261,15 @@ class MixtureModel(GenericLikelihoodModel):
         -------
         MixtureResultsWrapper
         """
+        for name in kwargs:
+            raise unknown_option("fit()", name, FIT_OPTIONS, MODEL_OPTIONS,
+                                 "the model (mixture() or MixtureModel)")
+        if str(cov_type).upper() not in ("MLR", "ML"):
+            raise SpecificationError(f"cov_type={cov_type!r}: use 'MLR' (sandwich, the "
+                                     "default) or 'ML' (inverse observed information)")
+        starts = check_starts(starts)
+        if start_params is not None:
+            start_params = self._check_start_params(start_params)
         # BLAS threads are limited to one: fits make many small BLAS calls, and
         # OpenBLAS worker threads spinning between them starve the main thread on
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
@@ -313,35 +278,54 @@ class MixtureModel(GenericLikelihoodModel):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
                              n_jobs, initial_iter, canonical, progress)
 
+    def _check_start_params(self, start_params):
+        names = self.param_names
+        if isinstance(start_params, pd.Series):
+            missing = [n for n in names if n not in start_params.index]
+            extra = [n for n in start_params.index if n not in names]
+            if missing or extra:
+                raise SpecificationError(
+                    "start_params (a Series) must name every free parameter: "
+                    + (f"missing {missing[:5]}" if missing else "")
+                    + ("; " if missing and extra else "")
+                    + (f"unknown {extra[:5]}" if extra else "") + "; see model.param_names")
+            start_params = start_params[names]
+        values = np.asarray(start_params, float)
+        if values.shape != (len(names),):
+            raise SpecificationError(
+                f"start_params has {values.size} values but the model has {len(names)} free "
+                "parameters; see model.param_names for their order")
+        if not np.isfinite(values).all():
+            bad = [n for n, v in zip(names, values, strict=True) if not np.isfinite(v)]
+            raise SpecificationError(f"start_params must be finite; not finite: {bad[:5]}")
+        return values
+
     def _fit(self, start_params, starts, em_iter, maxiter, gtol, cov_type, seed, n_jobs,
              initial_iter, canonical, progress=None):
         from .results import MixtureResults, MixtureResultsWrapper
 
-        has_classes = bool(self.spec.classes) and any(
-            c.n_classes > 1 for c in self.spec.classes)
+        has_classes = any(c.n_classes > 1 for c in self.spec.classes)
         if em_iter is None:  # EM is cheap with closed-form M-steps; else BFGS does more
             em_iter = 50 if has_classes and self.engine.has_closed_form_m_step() else 0
+        start_table = []
         if start_params is not None:
-            work = self._work(start_params)
-            best = estimation.maximize(self.engine, work, em_iter, maxiter, gtol)
-            start_table = []
-        elif has_classes and (starts is None or starts[0] > 1):
+            best = estimation.maximize(self.engine, self._work(start_params), em_iter, maxiter,
+                                       gtol)
+        elif has_classes:
             n_init, n_final = starts or (20, 4)
-            base = self._base_start()
             from .utils.progress import progress_bar
 
-            with progress_bar(n_init + min(n_final, n_init), "random starts",
-                              progress) as bar:
+            with progress_bar(n_init + n_final, "random starts", progress) as bar:
                 best, start_table = estimation.run_starts(
-                    self.new_engine, base, n_init, min(n_final, n_init), seed,
+                    self.engine, base_start(self.engine), n_init, n_final, seed,
                     initial_iter=initial_iter, n_jobs=n_jobs,
-                    perturb_scale=self.start_perturbation(), em_iter=em_iter,
+                    perturb_scale=perturbation_scale(self.engine), em_iter=em_iter,
                     maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1))
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best
         else:
-            best = estimation.maximize(self.engine, self._base_start(), em_iter, maxiter, gtol)
-            start_table = []
+            best = estimation.maximize(self.engine, base_start(self.engine), em_iter, maxiter,
+                                       gtol)
         if not best.converged and not start_table:  # run_starts warns for its own
             warnings.warn("the fit did not converge: the optimiser stopped before its "
                           "criteria were met; raise maxiter or check the model (a "
@@ -358,11 +342,7 @@ class MixtureModel(GenericLikelihoodModel):
         return any(a != i for i, a in enumerate(self.table.alias))
 
     def _check_information(self, H):
-        try:
-            eig = np.linalg.eigvalsh(-H)
-        except np.linalg.LinAlgError:
-            eig = np.array([np.nan])
-        if not np.all(np.isfinite(eig)) or eig.min() <= 1e-10 * max(1.0, abs(eig).max()):
+        if not information_is_regular(H):
             warnings.warn(
                 "the information matrix is singular or not positive definite: a parameter "
                 "may be on its boundary or not identified; standard errors are unreliable",

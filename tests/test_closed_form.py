@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from mixlevel.estimation.closed_form import ClosedFormMStep
+from mixlevel.estimation.starts import base_start
 from mixlevel.families import Binary
 from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec
@@ -31,7 +32,7 @@ def test_closed_form_update_is_the_maximiser_of_q(probit):
     eng = model.engine
     assert isinstance(ClosedFormMStep.plan(eng), ClosedFormMStep)
     rng = np.random.default_rng(4)
-    w0 = model._base_start() + rng.normal(scale=0.5, size=model.table.n_free)
+    w0 = base_start(model.engine) + rng.normal(scale=0.5, size=model.table.n_free)
     es = eng.estep(w0)
     w1 = eng.closed_form_m_step(w0, es)
     q1, g1 = eng.expected(w1, es)

@@ -147,8 +147,8 @@ def oracle_loglike(case, nat, df=None, method="gh", n_gh=None):
 def make_engine(spec, df, nat, cluster="g", weights=None, n_points=40,
                 integration="gauss-hermite"):
     design = build_design(spec, df, cluster=cluster, weights=weights)
-    spec.finalize(design.n_categories)
-    table = ParamTable(spec.groups)
+    layout = spec.finalize(design.n_categories)
+    table = ParamTable(layout.groups)
     assert set(table.free_names) == set(nat), (
         f"parameter names differ from the test's: engine {table.free_names}, "
         f"test {sorted(nat)}")
@@ -156,7 +156,7 @@ def make_engine(spec, df, nat, cluster="g", weights=None, n_points=40,
     w = table.free_working_from_natural(natv)
     np.testing.assert_allclose(table.free_natural_from_working(w), natv, rtol=1e-12,
                                atol=1e-12)
-    eng = Engine(spec, design, table, integration=integration, n_points=n_points)
+    eng = Engine(layout, design, table, integration=integration, n_points=n_points)
     return eng, w
 
 

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from mixlevel import estimation
+from mixlevel.estimation.starts import base_start
 from mixlevel.model import MixtureModel
 from tests.peer_models import DATA, cbpp_model, lca_spec, lsat7_model, sleepstudy_model
 
@@ -27,7 +28,7 @@ def test_gradient_with_negative_cholesky_diagonal():
     """
     model = sleepstudy_model(integration="gauss-hermite", n_points=7)
     eng, tab = model.engine, model.table
-    w = model._base_start()
+    w = base_start(model.engine)
     cov = [i for i, n in enumerate(model.param_names) if n.startswith(("Var(1|", "Cov("))]
     assert len(cov) == 2
     w_flip = w.copy()

@@ -48,10 +48,10 @@ def engines(family_key, cluster, between=False):
     else:
         spec.add_term("c")
     design = build_design(spec, df, cluster="g" if cluster else None, weights="w")
-    spec.finalize(design.n_categories)
-    table = ParamTable(spec.groups)
-    fast = Engine(spec, design, table, integration="gauss-hermite", n_points=7)
-    slow = Engine(spec, design, table, integration="gauss-hermite", n_points=7)
+    layout = spec.finalize(design.n_categories)
+    table = ParamTable(layout.groups)
+    fast = Engine(layout, design, table, integration="gauss-hermite", n_points=7)
+    slow = Engine(layout, design, table, integration="gauss-hermite", n_points=7)
     slow.fast = False
     return fast, slow, table
 
@@ -119,10 +119,10 @@ def test_grouped_tables_with_interleaved_families():
     spec.add_block("f", ["f"], level="cluster", covariance="identity")
     spec.add_term("c")
     design = build_design(spec, df, cluster="g")
-    spec.finalize(design.n_categories)
-    table = ParamTable(spec.groups)
-    fast = Engine(spec, design, table, integration="gauss-hermite", n_points=5)
-    slow = Engine(spec, design, table, integration="gauss-hermite", n_points=5)
+    layout = spec.finalize(design.n_categories)
+    table = ParamTable(layout.groups)
+    fast = Engine(layout, design, table, integration="gauss-hermite", n_points=5)
+    slow = Engine(layout, design, table, integration="gauss-hermite", n_points=5)
     slow.fast = False
     assert len(fast.tables.groups) == 4  # ordinal (4), binary, ordinal probit (3), normal
     w = np.random.default_rng(2).normal(scale=0.4, size=table.n_free)

@@ -69,6 +69,32 @@ class Design:
     def cluster_of_row(self):
         return np.repeat(np.arange(self.n_clusters), np.diff(self.indptr))
 
+    @classmethod
+    def for_rows(cls, like, columns, n_rows, n_outcomes, y=None, trials=None, indptr=None,
+                 cluster_weight=None, labels=None):
+        """A design of ``n_rows`` other rows for the model of ``like`` (same levels).
+
+        ``columns`` holds the design columns of the new rows; outcomes (N,
+        ``n_outcomes``) default to missing, trials to 1, clusters to one row
+        each, cluster weights to 1.  For predictions and model-implied
+        quantities.
+        """
+        n, P = int(n_rows), int(n_outcomes)
+        cols = {k: np.ascontiguousarray(v, float) for k, v in columns.items()}
+        cols["1"] = np.ones(n)
+        indptr = np.arange(n + 1, dtype=np.int64) if indptr is None else \
+            np.asarray(indptr, np.int64)
+        J = len(indptr) - 1
+        return cls(
+            y=np.ascontiguousarray(np.full((n, P), np.nan) if y is None else y, float),
+            trials=np.ascontiguousarray(np.ones((n, P)) if trials is None else trials, float),
+            const=np.zeros(n), columns=cols, indptr=indptr, row_weight=np.ones(n),
+            cluster_weight=np.ones(J) if cluster_weight is None else
+            np.asarray(cluster_weight, float),
+            order=np.arange(n), cluster_labels=np.arange(J) if labels is None else labels,
+            single_level=like.single_level, n_categories=dict(like.n_categories),
+            levels=dict(like.levels), index=None)
+
     def cluster_values(self, name):
         """A column's value per cluster; error if it varies within a cluster."""
         col = self.columns[name]

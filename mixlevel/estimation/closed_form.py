@@ -4,8 +4,8 @@ When every free parameter is a binary item's class-specific logit (or
 probit), a within class logit or a between class logit, each intercept only,
 the M-step has a closed form: the logit of pooled expected counts (Goodman
 1974; the EM of poLCA and Latent GOLD).  :class:`ClosedFormMStep` plans that
-update once from an :class:`~mixlevel.engine.Engine` and applies it to the
-expected statistics of an E-step.
+update once from an :class:`~mixlevel.engine.Engine`'s kernel layout and
+applies it to the expected statistics of an E-step.
 """
 
 from __future__ import annotations
@@ -26,42 +26,42 @@ class ClosedFormMStep:
     """
 
     def __init__(self, engine, plan_items, plan_classes):
-        self.engine = engine
         self.plan_classes = plan_classes
-        self._pool_items(plan_items)
+        self._pool_items(engine, plan_items)
 
     @classmethod
     def plan(cls, eng):
         """A ClosedFormMStep for ``eng``, or None if the model does not allow one."""
-        if not eng.fast or eng.dims_b or eng.dims_w or eng.family_entries:
+        kl = eng.kl
+        if not eng.fast or kl.qb or kl.qw or kl.family_entries:
             return None
         tab = eng.table
         n_full = len(tab.names)
         if (np.asarray(tab.source) != np.arange(n_full)).any():
             return None  # equality constraints: leave to the generic M-step
         by_channel = {}
-        for ch, m, col, idx, val in eng.entries:
+        for ch, m, col, idx, val in kl.entries:
             by_channel.setdefault(ch, []).append((m, col, idx, val))
         plan_items, plan_classes, covered = [], [], set()
         for p in eng.tab_outcomes:
-            if eng.fam[p] not in (LOGIT, PROBIT):
+            if kl.fam[p] not in (LOGIT, PROBIT):
                 return None
-            ents = by_channel.get(eng.och[p], [])
+            ents = by_channel.get(kl.och[p], [])
             if len(ents) != 1 or ents[0][0] != 0:
                 return None
             idx = ents[0][2]
             plan_items.append((p, idx))
             covered.update(idx[idx >= 0].tolist())
-        for v, (K, ch0) in enumerate(zip(eng.kv, eng.chv, strict=True)):
+        for v, (K, ch0) in enumerate(zip(kl.kv, kl.chv, strict=True)):
             idx = []
             for k in range(K - 1):
                 ents = by_channel.get(ch0 + k, [])
                 if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
                     return None
                 idx.append(ents[0][2])
-            idx = np.array(idx, dtype=np.int64).reshape(K - 1, eng.DC)
+            idx = np.array(idx, dtype=np.int64).reshape(K - 1, kl.DC)
             configs = {}
-            for dc in range(eng.DC):
+            for dc in range(kl.DC):
                 configs.setdefault(tuple(idx[:, dc]), []).append(dc)
             used = [i for key in configs for i in key]
             if len(used) != len(set(used)):
@@ -69,7 +69,7 @@ class ClosedFormMStep:
             plan_classes.append((v, list(configs.items())))
             covered.update(used)
         for w, cv in enumerate(eng.spec.between_classes):
-            ents = [e for e in eng.between_entries if e[0] == w]
+            ents = [e for e in kl.between_entries if e[0] == w]
             if any(e[2] != "1" or (e[3] < 0).any() for e in ents) or \
                     len(ents) != cv.n_classes - 1:
                 return None
@@ -78,9 +78,8 @@ class ClosedFormMStep:
             return None
         return cls(eng, plan_items, plan_classes)
 
-    def _pool_items(self, plan_items):
+    def _pool_items(self, eng, plan_items):
         """Flat arrays pooling item counts per parameter: (parameter, E row, cell)."""
-        eng = self.engine
         par, row, cell = [], [], []
         for p, idx in plan_items:
             first = eng.tables.stat_slice[p].start  # statistics y, n - y
@@ -92,15 +91,15 @@ class ClosedFormMStep:
         self.row, self.cell = np.asarray(row, np.int64), np.asarray(cell, np.int64)
         self.probit = np.zeros(len(self.params), bool)
         for p, idx in plan_items:
-            if eng.fam[p] == PROBIT:
+            if eng.kl.fam[p] == PROBIT:
                 self.probit[np.isin(self.params, idx[idx >= 0])] = True
 
-    def update(self, estep):
-        """The free working vector that maximises the Q-function of ``estep``."""
-        eng = self.engine
+    def update(self, eng, estep):
+        """The free working vector that maximises the Q-function of ``estep`` (of ``eng``)."""
+        kl = eng.kl
         E, counts = eng.expected_statistics(estep)
-        D, C = eng.D, eng.C
-        work = estep.arrays["work"].copy()
+        D, C = kl.D, kl.C
+        work = estep.inputs.work.copy()
         if len(self.params):  # pooled expected counts of y and n - y per item parameter
             n1 = np.bincount(self.slot, weights=E[self.row, self.cell],
                              minlength=len(self.params))
@@ -110,23 +109,23 @@ class ClosedFormMStep:
             work[self.params] = np.where(self.probit, ndtri(prob), logit(prob))
         cnt = counts.reshape(D, C)
         for v, configs in self.plan_classes:
-            K = eng.kv[v]
+            K = kl.kv[v]
             for key, cells in configs:
                 n = np.array([sum(cnt[dc // C, dc % C] for dc in cells
-                                  if eng.cpat[dc % C, v] == k) for k in range(K)])
+                                  if kl.cpat[dc % C, v] == k) for k in range(K)])
                 n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
                 for k in range(K - 1):
                     work[key[k]] = np.log(n[k] / n[K - 1])
         if eng.spec.between_classes:
             post_d = (estep.post_dg.sum(axis=2) * eng.design.cluster_weight[:, None]).sum(0)
             for w, cv in enumerate(eng.spec.between_classes):
-                ents = sorted((e for e in eng.between_entries if e[0] == w),
+                ents = sorted((e for e in kl.between_entries if e[0] == w),
                               key=lambda e: e[1])
                 configs = {}
                 for dd in range(D):
                     configs.setdefault(tuple(e[3][dd] for e in ents), []).append(dd)
                 for key, cells in configs.items():
-                    n = np.array([sum(post_d[dd] for dd in cells if eng.dpat[dd, w] == k)
+                    n = np.array([sum(post_d[dd] for dd in cells if kl.dpat[dd, w] == k)
                                   for k in range(cv.n_classes)])
                     n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
                     for k in range(cv.n_classes - 1):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["outer_product", "positive_definite", "sandwich"]
+__all__ = ["outer_product", "positive_definite", "sandwich", "observed_hessian",
+           "information_is_regular"]
 
 
 def outer_product(scores, weights=None):
@@ -45,3 +46,31 @@ def sandwich(hessian, scores, weights=None):
         inv = np.linalg.pinv(info)
     meat = outer_product(scores, weights)
     return inv @ meat @ inv, inv
+
+
+def observed_hessian(score, params, kinds):
+    """Observed Hessian by central differences of the analytic score (natural scale).
+
+    ``kinds`` gives each parameter's kind; a variance's step stays below half
+    its value so no evaluation leaves the parameter space.
+    """
+    params = np.asarray(params, float)
+    k = len(params)
+    H = np.zeros((k, k))
+    for j in range(k):
+        h = 1e-5 * max(abs(params[j]), 1.0)
+        if kinds[j] == "variance" and params[j] > 0:
+            h = min(h, 0.5 * params[j])
+        e = np.zeros(k)
+        e[j] = h
+        H[:, j] = (score(params + e) - score(params - e)) / (2 * h)
+    return 0.5 * (H + H.T)
+
+
+def information_is_regular(H):
+    """False when -H is singular or not positive definite (eigenvalues at 1e-10 relative)."""
+    try:
+        eig = np.linalg.eigvalsh(-H)
+    except np.linalg.LinAlgError:
+        return False
+    return bool(np.all(np.isfinite(eig)) and eig.min() > 1e-10 * max(1.0, abs(eig).max()))

@@ -13,7 +13,7 @@ __all__ = ["pattern_posterior", "canonical_order"]
 def pattern_posterior(engine, estep):
     """P(d, c | data) per row, shape (N, D, C)."""
     N = engine.design.n_rows
-    G, H = estep.post_dg.shape[2], engine.zh.shape[0]
+    G, H = estep.nodes.G, estep.nodes.H
     rp = estep.rowpost.reshape(N, engine.D, G, engine.C, H).sum(axis=4)
     return np.einsum("ndg,ndgc->ndc", estep.post_dg[engine.cluster_of_row], rp)
 
@@ -41,7 +41,7 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
                                               .items()))] for p in pats])
     d_map = old_of_new.reshape(engine.D, engine.C)[:, 0] // engine.C
     c_map = old_of_new.reshape(engine.D, engine.C)[0, :] % engine.C
-    N, G, H = d.n_rows, es.post_dg.shape[2], engine.zh.shape[0]
+    N, G, H = d.n_rows, es.nodes.G, es.nodes.H
     es.post_dg[:] = es.post_dg[:, d_map, :]
     rp = es.rowpost.reshape(N, engine.D, G, engine.C, H)
     es.rowpost[:] = rp[:, d_map][:, :, :, c_map].reshape(-1)

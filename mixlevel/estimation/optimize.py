@@ -42,7 +42,7 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     """
     history = []
     work, ll, n_em, _ = em(engine, work, maxiter=em_iter, history=history)
-    adaptive = bool(engine.adaptive and engine.dims_b)
+    adaptive = bool(engine.adaptive and engine.kl.qb)
     hinv, n_qn, conv = None, 0, False
     for r in range(adaptive_rounds + 1 if adaptive else 1):
         before = engine.loglike(work) if adaptive else None

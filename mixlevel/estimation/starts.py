@@ -8,12 +8,14 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from ..errors import ConvergenceWarning
+from ..spec.transforms import to_working
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
 from .labels import pattern_posterior
 from .optimize import maximize
 
-__all__ = ["random_posterior_start", "run_starts"]
+__all__ = ["random_posterior_start", "run_starts", "base_start", "perturbation_scale",
+           "latent_start_scale"]
 
 
 def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
@@ -26,13 +28,13 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
     es = engine.estep(base)
     J, D, G = es.post_dg.shape
     N = engine.design.n_rows
-    C, H = engine.C, engine.zh.shape[0]
+    C, H = engine.C, engine.nodes.H
     pd_rand = rng.dirichlet(np.full(D, concentration), size=J)
-    wg = np.exp(engine.lwg)
+    wg = np.exp(engine.nodes.lwg)
     wg = np.broadcast_to(wg / wg.sum(axis=1, keepdims=True), (J, G))
     es.post_dg[:] = pd_rand[:, :, None] * wg[:, None, :]
     pc_rand = rng.dirichlet(np.full(C, concentration), size=N)
-    wh = np.exp(engine.lwh)
+    wh = np.exp(engine.nodes.lwh)
     wh = wh / wh.sum()
     rp = np.broadcast_to(pc_rand[:, None, None, :, None] * wh[None, None, None, None, :],
                          (N, D, G, C, H))
@@ -40,13 +42,15 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
     return m_step(engine, base, es, maxiter=m_iter)
 
 
-def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
+def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
                n_jobs=1, callback=None, perturb_scale=None, **maximize_kw):
     """Random starts as in the paper (sec. 10) and Mplus STARTS = n_initial n_final.
 
     Every initial set gets ``initial_iter`` EM iterations (latent class models
     with closed-form M-steps) or quasi-Newton iterations (others); the best
-    ``n_final`` are optimised completely.  Returns (best FitOutcome, table rows).
+    ``n_final`` are optimised completely, each on its own engine
+    (:meth:`~mixlevel.engine.Engine.spawn` of ``engine``: adaptive nodes are
+    per run).  Returns (best FitOutcome, table rows).
     The unperturbed start ``base`` is always one of the initial sets; the others
     add normal noise with standard deviations ``perturb_scale`` to ``base`` (as
     Mplus perturbs its default starts), or, without scales, come from random
@@ -57,8 +61,8 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
     seeds = np.random.SeedSequence(seed).generate_state(n_initial)
 
     def initial(k):
-        eng = engine_factory()
-        if k == 0:
+        eng = engine.spawn()
+        if k == 0 and n_initial > 1:  # a lone start is perturbed: base is symmetric
             w0 = base
         else:
             rng = np.random.default_rng(seeds[k])
@@ -79,7 +83,7 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
     runs.sort(key=lambda r: -r[2] if np.isfinite(r[2]) else np.inf)
 
     def final(k, w):
-        out = maximize(engine_factory(), w, **maximize_kw)
+        out = maximize(engine.spawn(), w, **maximize_kw)
         out.seed = int(seeds[k])
         if callback is not None:
             callback("final", k, out.loglike)
@@ -90,7 +94,7 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
     table = []  # every start: final-stage ones first, then those stopped after stage one
     initial_ll = {k: ll for k, _, ll in runs}
     for k, out in finals:
-        eng = engine_factory()  # smallest joint class share, to spot empty classes
+        eng = engine.spawn()  # smallest joint class share, to spot empty classes
         w_row = eng.design.row_weight * eng.design.cluster_weight[eng.cluster_of_row]
         share = w_row @ pattern_posterior(eng, eng.estep(out.work)).reshape(len(w_row), -1)
         table.append({"start": k, "seed": int(seeds[k]), "stage": "final",
@@ -109,3 +113,97 @@ def run_starts(engine_factory, base, n_initial, n_final, seed, initial_iter=10,
         warnings.warn("the best solution did not converge; raise maxiter",
                       ConvergenceWarning, stacklevel=2)
     return best, table
+
+
+# ------------------------------------------------------------------------------------------
+# start values
+# ------------------------------------------------------------------------------------------
+def _column_sd(design, column):
+    """SD of a design column ("1" and constant columns: 1)."""
+    if column == "1":
+        return 1.0
+    sd = float(np.std(design.columns[column]))
+    return sd if sd > 0 else 1.0
+
+
+def latent_start_scale(engine, nat):
+    """Start SD of each random effect from the residual variances of the normal
+    outcomes it enters (per unit of its covariate): half their SD."""
+    layout, design = engine.layout, engine.design
+    spec = layout.spec
+    scale = {}
+    for t in spec.terms:
+        if t.latent is None or t.target not in spec.outcome_names:
+            continue
+        o = spec.outcomes[spec.outcome_names.index(t.target)]
+        if o.family.name != "normal":
+            continue
+        var = nat[layout.select(equation=o.name, role="residual variance")]
+        scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / _column_sd(design, t.column)
+    return scale
+
+
+def base_start(engine):
+    """Single-class-like start (working scale): one M-step from uniform posterior weights.
+
+    The latent variables sit at their mean (one node at z = 0), so each
+    equation is a GLM.  Loadings of factors start at 1, not 0.  Random-effect
+    covariances are not taken from that M-step (with the nodes' prior weights
+    it would shrink them to zero, a saddle point); they start at a quarter of
+    the residual variance of the normal outcomes they enter (per unit of their
+    covariate), 1 otherwise.
+    """
+    tab, layout = engine.table, engine.layout
+    w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
+    with engine.at_zero_nodes():
+        es = engine.estep(w0)
+        es.post_dg[:] = 1.0 / engine.D
+        es.rowpost[:] = 1.0 / engine.C
+        w = m_step(engine, w0, es, maxiter=100)
+    free_pos = {int(full): k for k, full in enumerate(tab.free_index)}
+    blocks = {b.name: b for b in layout.spec.blocks}
+    for ts in layout.terms:  # loadings start at 1
+        if ts.latent is None or blocks[ts.latent[0]].covariance != "identity":
+            continue
+        for i in ts.index[ts.index >= 0].ravel():
+            if int(i) in free_pos:
+                w[free_pos[int(i)]] = 1.0
+    nat = tab.expand_natural(tab.free_natural_from_working(w))
+    scale = latent_start_scale(engine, nat)
+    pos = 0
+    for gi in tab.free_groups:
+        g = tab.groups[gi]
+        if g.kind == "covariance":
+            blk = blocks[layout.info[tab.offsets[gi]].equation]
+            sd = np.array([scale.get(e, 1.0) for e in blk.effects])
+            cov = np.diag(sd ** 2)[np.tril_indices(blk.dim)]
+            w[pos:pos + g.size] = to_working("covariance", cov)
+        pos += g.size
+    return w
+
+
+def perturbation_scale(engine):
+    """Standard deviations of the random-start perturbation (free working scale).
+
+    Class-specific coefficients and class logits are perturbed: by 1.5 on the
+    logit scale, by the outcome's standard deviation (per unit of the
+    covariate) for normal outcomes; other parameters keep the base start.
+    """
+    layout, tab, design = engine.layout, engine.table, engine.design
+    spec = layout.spec
+    free_pos = {int(full): k for k, full in enumerate(tab.free_index)}
+    scale = np.zeros(tab.n_free)
+    for ts in layout.terms:
+        t = ts.term
+        is_class = t.target in spec.class_names
+        if ts.latent is not None or not (t.by or is_class):
+            continue
+        sd = 1.5
+        if not is_class:
+            p = spec.outcome_names.index(t.target)
+            if spec.outcomes[p].family.name == "normal":
+                sd = np.nanstd(design.y[:, p]) / _column_sd(design, t.column)
+        for i in ts.index[ts.index >= 0].ravel():
+            if int(i) in free_pos:
+                scale[free_pos[int(i)]] = sd
+    return scale

@@ -55,7 +55,7 @@ class ClassesMixin:
             eng = self.model.engine
             es = self._estep
             N = self.model.design.n_rows
-            G, H = es.post_dg.shape[2], self._zh.shape[0]
+            G, H = es.nodes.G, es.nodes.H
             rp = es.rowpost.reshape(N, eng.D, G, eng.C, H).sum(axis=4)
             pdg = es.post_dg[self.model.design.cluster_of_row]
             return np.einsum("ndg,ndgc->ndc", pdg, rp).reshape(N, eng.D * eng.C)

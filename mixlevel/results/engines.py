@@ -78,36 +78,20 @@ class EngineMixin:
         columns = {c: np.zeros(n) for c in all_cols}
         columns.update({c: np.ascontiguousarray(uniq[:, k]) for k, c in enumerate(cols)})
         eng = self._design_engine(columns, n, weights=wr)
-        eng._mix_weights = (wr, wc)
         engines[kind] = eng
+        self.__dict__.setdefault("_prior_weights", {})[kind] = (wr, wc)
         return eng
 
     def _design_engine(self, columns, n, y=None, trials=None, indptr=None, weights=None,
                        labels=None):
-        """An Engine on new design columns (non-adaptive nodes)."""
+        """An Engine of the model on new design columns (non-adaptive nodes)."""
         from ..data import Design
-        from ..engine import Engine
 
         model = self.model
-        P = len(model.spec.outcomes)
-        cols = dict(columns)
-        cols["1"] = np.ones(n)
-        y = np.full((n, P), np.nan) if y is None else y
-        trials = np.ones((n, P)) if trials is None else trials
-        indptr = np.arange(n + 1, dtype=np.int64) if indptr is None else indptr
-        J = len(indptr) - 1
-        design = Design(
-            y=np.ascontiguousarray(y, float), trials=np.ascontiguousarray(trials, float),
-            const=np.zeros(n), columns=cols, indptr=np.asarray(indptr, np.int64),
-            row_weight=np.ones(n),
-            cluster_weight=np.ones(J) if weights is None else np.asarray(weights, float),
-            order=np.arange(n), cluster_labels=np.arange(J) if labels is None else labels,
-            single_level=self._meta["single_level"],
-            n_categories=dict(self._meta["n_categories"]), levels=dict(self._meta["levels"]),
-            index=None)
-        kw = dict(model._engine_kw)
-        kw["adaptive"] = False
-        return Engine(model.spec, design, model.table, **kw)
+        design = Design.for_rows(model.design, columns, n, len(model.spec.outcomes), y=y,
+                                 trials=trials, indptr=indptr, cluster_weight=weights,
+                                 labels=labels)
+        return model.engine.on_rows(design)
 
     def _new_engine(self, newdata, conditional):
         """Engine on new data (see :meth:`predict`); returns (engine, kept row positions)."""

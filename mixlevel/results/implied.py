@@ -72,7 +72,7 @@ class ImpliedMixin:
         for p, o in enumerate(self.model.spec.outcomes):
             if o.family.name in ("ordinal", "nominal"):
                 levels = self._meta["levels"].get(o.name)
-                K = o.n_categories
+                K = self.model.layout.n_categories[o.name]
                 labs = [str(v) for v in levels] if levels is not None else \
                     [str(k) for k in range(K)]
                 for lab in labs:
@@ -83,7 +83,7 @@ class ImpliedMixin:
                 out.append((p, o, ""))
         return out
 
-    def _means(self, eng, es, zb=None, zh=None):
+    def _means(self, eng, es):
         """Per row and joint pattern: sum over nodes of P(d,g,c,h | .) E[y | ...].
 
         Returns ``num`` (N, DC, V) and ``den`` (N, DC) = P(pattern | .), so
@@ -93,8 +93,7 @@ class ImpliedMixin:
         d = eng.design
         N, D, C = d.n_rows, eng.D, eng.C
         DC = D * C
-        zb = eng.zb if zb is None else zb
-        zh = eng.zh if zh is None else zh
+        zb, zh = es.nodes.zb, es.nodes.zh
         G, H = es.post_dg.shape[2], zh.shape[0]
         W = es.post_dg[d.cluster_of_row][:, :, :, None, None] * \
             es.rowpost.reshape(N, D, G, C, H)
@@ -105,17 +104,17 @@ class ImpliedMixin:
         lv = np.ones((Jz, G, H, 1 + Qb + Qw))
         lv[:, :, :, 1:1 + Qb] = zb[:, :, None, :]
         lv[:, :, :, 1 + Qb:] = zh[None, None, :, :]
-        mono = eng.mono
+        mono = eng.kl.mono
         U = lv[..., mono[:, 0]] * lv[..., mono[:, 1]]  # (Jz, G, H, M)
-        A = es.arrays["A"]
-        FP = es.arrays["FP"]
+        A = es.inputs.A
+        FP = es.inputs.FP
         layout = self._outcome_layout()
         V = len(layout)
         num = np.zeros((N, DC, V))
         v = 0
         for p, o in enumerate(eng.spec.outcomes):
-            ch0 = eng.och[p]
-            nch = eng.spec.n_channels_of(o)
+            ch0 = eng.kl.och[p]
+            nch = eng.kl.n_channels[p]
             Ap = A[:, ch0:ch0 + nch]  # (n_a, nch, DC, M)
             if Jz == 1:
                 eta = np.einsum("iqdm,ghm->idghq", Ap, U[0])
@@ -125,7 +124,8 @@ class ImpliedMixin:
                     eta = np.einsum("qdm,ighm->idghq", Ap[0], Ui)
                 else:
                     eta = np.einsum("iqdm,ighm->idghq", Ap, Ui)
-            fp = FP[p, :, :max(o.n_categories - 1, 1)] if isinstance(o.family, Ordinal) \
+            n_cat = self.model.layout.n_categories[o.name]
+            fp = FP[p, :, :max(n_cat - 1, 1)] if isinstance(o.family, Ordinal) \
                 else None
             mu = _mean_values(o.family, o.family.link, eta, fp)  # (n_a|N, DC, G, H, nv)
             nv = mu.shape[-1]
@@ -173,7 +173,7 @@ class ImpliedMixin:
         """
         eng = self._prior_engine(kind)
         es = eng.estep(work)
-        wr, wc = eng._mix_weights
+        wr, wc = self.__dict__["_prior_weights"][kind]
         D, C = eng.D, eng.C
         den = self._joint_from(eng, es)
         DEN = wr @ den
@@ -341,7 +341,7 @@ class ImpliedMixin:
     @staticmethod
     def _joint_from(eng, es):
         N = eng.design.n_rows
-        G, H = es.post_dg.shape[2], eng.zh.shape[0]
+        G, H = es.nodes.G, es.nodes.H
         rp = es.rowpost.reshape(N, eng.D, G, eng.C, H).sum(axis=4)
         pdg = es.post_dg[eng.design.cluster_of_row]
         return np.einsum("ndg,ndgc->ndc", pdg, rp).reshape(N, eng.D * eng.C)

@@ -8,6 +8,8 @@ import pickle
 import secrets
 from pathlib import Path
 
+import numpy as np
+
 __all__ = ["PersistenceMixin", "save_pickle"]
 
 
@@ -71,7 +73,7 @@ class PersistenceMixin:
         """Compute and keep everything the summary and the exports read."""
         self.summary(probabilities=True)
         self.to_dict()
-        if self.model.engine is not None and self.model.engine.dims_b:
+        if self.model.engine is not None and self.model.engine.kl.qb:
             self.random_effects()
 
     def remove_data(self):
@@ -82,6 +84,8 @@ class PersistenceMixin:
         :meth:`predict` with ``newdata``); posterior probabilities per row, a
         new E-step or a refit are no longer possible.
         """
+        from ..data import Design
+
         self._precompute()
         super().remove_data()
         self._estep = None
@@ -90,8 +94,11 @@ class PersistenceMixin:
         store.pop("joint_sorted", None)
         m = self.model
         d = m.design
+        empty = Design.for_rows(d, {c: np.zeros(0) for c in d.columns}, 0,
+                                len(m.spec.outcomes))
+        m.engine = m.engine.on_rows(empty)
         for att in ("y", "trials", "const", "row_weight", "order", "index"):
             setattr(d, att, None)
         d.columns = {}
-        m.engine = None
+        d.cache.clear()
         m.data.frame = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..spec import class_suffix
 from ..spec.transforms import to_working
 from .classes import _label
 
@@ -23,19 +22,17 @@ class PredictMixin:
         nat = tab.expand_natural(np.asarray(self.params, float))
         eng = model.engine
         out = {}
-        names_b = [b for b, _ in eng.dims_b]
+        names_b = [b for b, _ in eng.kl.dims_b]
         for blk in spec.blocks:
             if blk.name not in names_b:
                 continue
+            if blk.covariance != "free":
+                out[blk.name] = [np.eye(blk.dim)] * eng.D
+                continue
             mats = []
-            for d in range(eng.D):
-                pat = self._patterns[d * eng.C]
-                if blk.covariance != "free":
-                    mats.append(np.eye(blk.dim))
-                    continue
-                name = f"Var({blk.effects[0]})" + class_suffix({b: pat[b] for b in blk.by})
-                gi, _ = spec.group_of(name)
-                vech = nat[tab.offsets[gi]:tab.offsets[gi + 1]]
+            size = blk.dim * (blk.dim + 1) // 2
+            for first in model.layout.block_covariance(blk):
+                vech = nat[first:first + size]
                 L = np.zeros((blk.dim, blk.dim))
                 L[np.tril_indices(blk.dim)] = to_working("covariance", vech)
                 mats.append(L)
@@ -57,10 +54,10 @@ class PredictMixin:
         def compute():
             self._need_data("random_effects()")
             eng = self.model.engine
-            if not eng.dims_b:
+            if not eng.kl.qb:
                 raise ValueError("the model has no cluster-level random effects")
             es = self._estep
-            zb = self._zb  # (1 or J, G, Qb)
+            zb = es.nodes.zb  # (1 or J, G, Qb)
             chol = self._block_cholesky()
             J = es.post_dg.shape[0]
             names, means, sds = [], [], []
@@ -126,14 +123,12 @@ class PredictMixin:
             self._need_data("predict() without newdata")
             if conditional:
                 eng, es = self.model.engine, self._estep
-                zb, zh = self._zb, self._zh
             else:
                 d = self.model.design
                 eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
                                           d.n_rows)
                 es = eng.estep(self.model._work(self.params))
-                zb = zh = None
-            num, den = self._means(eng, es, zb, zh) if which in ("mean", "class") else \
+            num, den = self._means(eng, es) if which in ("mean", "class") else \
                 (None, self._joint_from(eng, es))
             inv = self._inverse_order()
             index = self._data_index()

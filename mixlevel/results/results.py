@@ -125,8 +125,7 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
         eng = model.engine
         res._estep = eng.estep(model._work(params))
         res._llf = float(res._estep.loglike)
-        res._zb = np.array(eng.zb, copy=True)
-        res._zh = np.array(eng.zh, copy=True)
+        res._nodes = eng.nodes  # immutable: the E-step's node state
         d = model.design
         res._meta = {
             "single_level": bool(d.single_level),

@@ -178,7 +178,7 @@ class SummaryMixin:
         else:
             size_txt = f"{sizes.min()} / {sizes.mean():.1f} / {sizes.max()}"
         kw = model._engine_kw
-        dims = (len(eng.dims_b) + len(eng.dims_w)) if eng is not None else \
+        dims = (eng.kl.qb + eng.kl.qw) if eng is not None else \
             self._store.get("n_dims", 0)
         self._store["n_dims"] = dims
         if dims:

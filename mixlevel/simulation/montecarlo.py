@@ -34,7 +34,6 @@ are run too; their best solution is used when it beats the start at the truth
 
 from __future__ import annotations
 
-import copy
 import time
 import warnings
 
@@ -70,7 +69,6 @@ class Analysis:
             self.kind = "formula"
         elif isinstance(model, ModelSpec):
             self.kind = "spec"
-            model = copy.deepcopy(model)
         elif callable(model):
             self.kind = "callable"
         else:
@@ -92,7 +90,7 @@ class Analysis:
         if self.kind == "callable":
             return self.model(data)
         if self.kind == "spec":
-            return MixtureModel(copy.deepcopy(self.model), data, **self.kwargs)
+            return MixtureModel(self.model, data, **self.kwargs)
         from ..pipeline import build_model
 
         kw = dict(self.kwargs)

@@ -22,7 +22,7 @@ How the draws follow the likelihood
 -----------------------------------
 The generating model is built exactly as the fitting model is, and the draws
 use the engine's own linear-predictor arrays (:meth:`Engine.arrays
-<mixlevel.engine.Engine.arrays>`), so every convention is the engine's:
+<mixlevel.engine.Engine.inputs>`), so every convention is the engine's:
 
 1. between class patterns ``d`` per cluster from ``P(d | x_j)`` (the
    engine's ``logpd``; multinomial logits, last class the reference);
@@ -475,11 +475,11 @@ def working_vector(model, params):
 
 def _within_index(engine):
     """Mixed-radix weights: within pattern index = cvals @ weights (itertools order)."""
-    k = np.asarray(engine.kv, np.int64)
+    k = np.asarray(engine.kl.kv, np.int64)
     w = np.ones(len(k), np.int64)
     for v in range(len(k) - 2, -1, -1):
         w[v] = w[v + 1] * k[v + 1]
-    assert (engine.cpat @ w == np.arange(engine.C)).all()
+    assert (engine.kl.cpat @ w == np.arange(engine.C)).all()
     return w
 
 
@@ -522,8 +522,9 @@ def draw(model, params, seed=None, return_latent=False):
     eng = model.engine
     spec, d = model.spec, model.design
     work = working_vector(model, params)
-    arr = eng.arrays(work)  # reads the engine, never changes it (thread safe)
-    A, FP, logpd = arr["A"], arr["FP"], arr["logpd"]
+    kl = eng.kl
+    inputs = eng.inputs(work, tabulate=False)  # reads the engine, never changes it
+    A, FP, logpd = inputs.A, inputs.FP, inputs.logpd
     N, J = d.n_rows, d.n_clusters
     cl = d.cluster_of_row
     rows = np.arange(N)
@@ -531,24 +532,24 @@ def draw(model, params, seed=None, return_latent=False):
     # 1. between patterns
     dsel = _categorical(rng, logpd) if eng.D > 1 else np.zeros(J, np.int64)
     # 2. latent normals
-    qb, qw = len(eng.dims_b), len(eng.dims_w)
+    qb, qw = kl.qb, kl.qw
     zb = rng.standard_normal((J, qb))
     zw = rng.standard_normal((N, qw))
     lv = np.concatenate([np.ones((N, 1)), zb[cl], zw], axis=1)
-    U = lv[:, eng.mono[:, 0]] * lv[:, eng.mono[:, 1]]
+    U = lv[:, kl.mono[:, 0]] * lv[:, kl.mono[:, 1]]
     lv0 = lv.copy()
     lv0[:, 1 + qb:] = 0.0  # class logits are evaluated at row node h = 0
-    U0 = lv0[:, eng.mono[:, 0]] * lv0[:, eng.mono[:, 1]]
+    U0 = lv0[:, kl.mono[:, 0]] * lv0[:, kl.mono[:, 1]]
 
     def eta(ch, dc, Um):
         return np.einsum("nm,nm->n", A[arow, ch, dc, :], Um)
 
     # 3. within classes in order
-    nw = len(eng.kv)
+    nw = len(kl.kv)
     cvals = np.zeros((N, nw), np.int64)
     if nw:
         wts = _within_index(eng)
-        for v, (K, ch0) in enumerate(zip(eng.kv, eng.chv, strict=True)):
+        for v, (K, ch0) in enumerate(zip(kl.kv, kl.chv, strict=True)):
             dc = dsel[cl] * eng.C + cvals @ wts
             logits = np.zeros((N, K))
             for k in range(K - 1):
@@ -561,10 +562,10 @@ def draw(model, params, seed=None, return_latent=False):
     # 4. outcomes
     y = np.full((N, len(spec.outcomes)), np.nan)
     for p in range(len(spec.outcomes)):
-        fam, ch = eng.fam[p], eng.och[p]
+        fam, ch = kl.fam[p], kl.och[p]
         fp = FP[p, dc, :]
         if fam == NOMINAL:
-            K = eng.ncat[p]
+            K = kl.ncat[p]
             logits = np.zeros((N, K))
             for k in range(K - 1):
                 logits[:, k] = eta(ch + k, dc, U)
@@ -581,7 +582,7 @@ def draw(model, params, seed=None, return_latent=False):
         elif fam == POISSON:
             y[:, p] = rng.poisson(np.exp(e)).astype(float)
         elif fam in (ORDINAL_LOGIT, ORDINAL_PROBIT):
-            K = eng.ncat[p]
+            K = kl.ncat[p]
             probit = fam == ORDINAL_PROBIT
             eps = rng.standard_normal(N) if probit else rng.logistic(size=N)
             star = e + eps
@@ -594,14 +595,14 @@ def draw(model, params, seed=None, return_latent=False):
     lat = {}
     bnames = [c.name for c in spec.between_classes]
     for w, name in enumerate(bnames):
-        lat[name] = eng.dpat[dsel, w][cl] + 1
+        lat[name] = kl.dpat[dsel, w][cl] + 1
     for v, cv in enumerate(spec.within_classes):
         lat[cv.name] = cvals[:, v] + 1
     # latent variables: b = L_d z for free-covariance blocks, b = z for factors
     chol = _cluster_cholesky(model, work)
     pos = 0
     for blk in spec.blocks:
-        if (blk.name, 0) in eng.dims_b:
+        if (blk.name, 0) in kl.dims_b:
             z = zb[:, pos:pos + blk.dim]
             Ls = chol.get(blk.name)
             b = z if Ls is None else np.einsum("jkl,jl->jk", Ls[dsel], z)
@@ -610,7 +611,7 @@ def draw(model, params, seed=None, return_latent=False):
             pos += blk.dim
     posw = 0
     for blk in spec.blocks:
-        if (blk.name, 0) in eng.dims_w:
+        if (blk.name, 0) in kl.dims_w:
             for k, eff in enumerate(blk.effects):
                 lat[eff] = zw[:, posw + k]
             posw += blk.dim
@@ -628,22 +629,16 @@ def _inverse(order):
 
 def _cluster_cholesky(model, work):
     """{block name: (D, q, q) Cholesky factors} of free-covariance cluster blocks."""
-    from ..spec import class_suffix
     from ..spec.transforms import vech_to_mat
 
-    spec, tab, eng = model.spec, model.table, model.engine
-    full = tab.full_working_from_free_working(work)
+    full = model.table.full_working_from_free_working(work)
     out = {}
-    for blk in spec.blocks:
+    for blk in model.spec.blocks:
         if blk.covariance != "free":
             continue
-        mats = []
-        for dd in range(eng.D):
-            pat = eng.patterns[dd * eng.C]
-            name = f"Var({blk.effects[0]})" + class_suffix({b: pat[b] for b in blk.by})
-            gi, _ = spec.group_of(name)
-            mats.append(vech_to_mat(full[tab.offsets[gi]:tab.offsets[gi + 1]], blk.dim))
-        out[blk.name] = np.array(mats)
+        size = blk.dim * (blk.dim + 1) // 2
+        out[blk.name] = np.array([vech_to_mat(full[first:first + size], blk.dim)
+                                  for first in model.layout.block_covariance(blk)])
     return out
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import SpecificationError
-from ..families import Family, Ordinal, get_family
+from ..families import Family, get_family
 
 __all__ = ["ClassVariable", "LatentBlock", "Outcome", "Term", "ParamGroup", "ModelSpec"]
 
@@ -151,7 +151,6 @@ class ModelSpec:
         self.terms: list[Term] = []
         self.residual_by: dict[str, list[str]] = {}
         self.threshold_by: dict[str, list[str]] = {}
-        self._final = False
 
     # -- building --------------------------------------------------------------------
     def add_class(self, name, n_classes, level="within"):
@@ -229,10 +228,6 @@ class ModelSpec:
         grids = itertools.product(*[range(c.n_classes) for c in order])
         return [dict(zip([c.name for c in order], g, strict=True)) for g in grids]
 
-    def n_channels_of(self, outcome):
-        n_cat = getattr(outcome, "n_categories", 2)
-        return outcome.family.n_channels(n_cat)
-
     def columns(self):
         """Design columns the terms use (besides the constant)."""
         cols = []
@@ -243,26 +238,19 @@ class ModelSpec:
 
     # -- finalising -----------------------------------------------------------------
     def finalize(self, n_categories):
-        """Check the specification and build the parameter table.
+        """Check the specification and lay out its parameters.
 
         ``n_categories`` maps each categorical outcome to its number of
-        categories (the data decide it).  Sets :attr:`groups`,
-        :attr:`term_slots` and the family parameter slots.
+        categories (the data decide it).  Returns a
+        :class:`~mixlevel.spec.layout.ParamLayout`; the specification itself is
+        not changed, so one specification can serve several models.
         """
-        for o in self.outcomes:
-            o.n_categories = int(n_categories.get(o.name, 2))
-        self._check()
-        self.groups: list[ParamGroup] = []
-        self._group_index: dict[str, tuple[int, int]] = {}
-        pats = self.patterns()
-        self.term_slots = []  # list of (term, channel offset, monomial, slots[DC])
-        for t in self.terms:
-            self._expand_term(t, pats)
-        self._family_slots(pats)
-        self._final = True
-        return self
+        from .layout import build_layout
 
-    def _check(self):
+        return build_layout(self, n_categories)
+
+    def check(self):
+        """Raise SpecificationError for terms, classes or blocks that do not fit together."""
         names = set(self.outcome_names) | set(self.class_names)
         for t in self.terms:
             if t.target not in names:
@@ -311,106 +299,6 @@ class ModelSpec:
                             f"class variable {t.target!r} depends on {b!r}, which is "
                             "declared after it; declare class variables in causal order"
                         )
-
-    def _new_group(self, kind, names, values, free=True):
-        for n in names:
-            if n in self._group_index:
-                return self._group_index[n]  # an existing parameter of that name
-        self.groups.append(ParamGroup(kind, list(names), np.asarray(values, float), free))
-        gi = len(self.groups) - 1
-        for k, n in enumerate(names):
-            self._group_index[n] = (gi, k)
-        return gi, 0
-
-    def _channels(self, target):
-        """(first channel key, number of logit channels) of an outcome or class variable."""
-        if target in self.class_names:
-            return self.class_var(target).n_classes - 1
-        o = self.outcomes[self.outcome_names.index(target)]
-        return self.n_channels_of(o)
-
-    def _expand_term(self, t, pats):
-        n_ch = self._channels(t.target)
-        chans = range(n_ch) if t.category is None else [t.category]
-        is_class = t.target in self.class_names
-        base = t.name or (f"{t.target}~{t.column}" if t.latent is None else
-                          f"{t.target}~{t.column}*{t.latent}")
-        blk = None
-        if t.latent is not None:
-            blk, k_eff = self.effect_block(t.latent)
-        for ch in chans:
-            if is_class:
-                cname = f"{t.target}#{ch + 1}"
-                label = base.replace(t.target, cname, 1) if base.startswith(t.target) else base
-            elif n_ch > 1:
-                label = base.replace(t.target, f"{t.target}#{ch + 1}", 1)
-            else:
-                label = base
-            if blk is not None and blk.covariance == "free":
-                # coef fixed at 1 times b_k = sum_l L_kl z_l
-                for l_ in range(k_eff + 1):
-                    slots = []
-                    for pat in pats:
-                        slots.append(self._chol_slot(blk, k_eff, l_, pat))
-                    self.term_slots.append((t, ch, (blk, l_), list(slots)))
-                continue
-            slots = []
-            for pat in pats:
-                sub = {b: pat[b] for b in t.by}
-                if t.fixed is not None:
-                    slots.append(float(t.fixed))
-                    continue
-                name = label + class_suffix(sub)
-                slots.append(self._new_group("coef", [name], [0.0]))
-            latent = None if blk is None else (blk, k_eff)
-            self.term_slots.append((t, ch, latent, list(slots)))
-
-    def _chol_slot(self, blk, k, l_, pat):
-        sub = {b: pat[b] for b in blk.by}
-        names = []
-        q = blk.dim
-        for a in range(q):
-            for b in range(a + 1):
-                if a == b:
-                    names.append(f"Var({blk.effects[a]})" + class_suffix(sub))
-                else:
-                    names.append(f"Cov({blk.effects[b]},{blk.effects[a]})" + class_suffix(sub))
-        start = np.eye(q)[np.tril_indices(q)] * 1.0
-        gi, _ = self._new_group("covariance", names, start)
-        return ("chol", gi, k * (k + 1) // 2 + l_)
-
-    def _family_slots(self, pats):
-        self.family_slots = {}
-        for o in self.outcomes:
-            n_par = o.family.n_params(o.n_categories)
-            if n_par == 0:
-                continue
-            slots = []
-            ordinal = isinstance(o.family, Ordinal)
-            by = (self.threshold_by if ordinal else self.residual_by)[o.name]
-            for pat in pats:
-                sub = {b: pat[b] for b in by}
-                if ordinal:
-                    names = [f"{o.name}|t{k + 1}" + class_suffix(sub) for k in range(n_par)]
-                    start = np.linspace(-1, 1, n_par) if n_par > 1 else [0.0]
-                    slots.append(self._new_group("thresholds", names, start))
-                else:
-                    slots.append(self._new_group("variance", [f"Var({o.name})" +
-                                                               class_suffix(sub)], [1.0]))
-            self.family_slots[o.name] = slots
-
-    # -- the parameter table --------------------------------------------------------
-    @property
-    def param_names(self):
-        return [n for g in self.groups for n in g.names]
-
-    def group_of(self, name):
-        try:
-            return self._group_index[name]
-        except KeyError:
-            raise SpecificationError(
-                f"no parameter named {name!r}; see model.param_names"
-            ) from None
 
     def __repr__(self):
         return (f"ModelSpec(outcomes={self.outcome_names}, classes="

@@ -21,8 +21,9 @@ class ParamTable:
 
     Parameters
     ----------
-    groups : list of ParamGroup
-        From :meth:`ModelSpec.finalize`.
+    groups : sequence of ParamGroup
+        The groups of a :class:`~mixlevel.spec.layout.ParamLayout`; their start
+        values are read, never changed (fixed values live in :attr:`values`).
     fix : dict, optional
         ``{name or glob pattern: value}`` on the natural scale.
     equal : list of tuples, optional
@@ -32,9 +33,10 @@ class ParamTable:
     """
 
     def __init__(self, groups, fix=None, equal=None):
-        self.groups = groups
+        self.groups = tuple(groups)
         self.offsets = np.cumsum([0] + [g.size for g in groups])
         self.names = [n for g in groups for n in g.names]
+        self.values = np.concatenate([g.values for g in groups] or [np.zeros(0)]).astype(float)
         self.index = {n: i for i, n in enumerate(self.names)}
         self.alias = list(range(len(groups)))  # group -> group whose values it takes
         self.fixed = np.array([not g.free for g in groups])
@@ -47,10 +49,13 @@ class ParamTable:
             for gi in self._groups_matching(pattern):
                 g = groups[gi]
                 val = np.broadcast_to(np.asarray(value, float), (g.size,)).copy()
+                if not np.isfinite(val).all():
+                    raise SpecificationError(f"fix={{{pattern!r}: {value!r}}}: a fixed value "
+                                             "must be a finite number")
                 if g.kind == "variance" and (val <= 0).any() or g.kind == "covariance" and (
                         val[[k * (k + 3) // 2 for k in range(self._q(g))]] < 0).any():
                     raise SpecificationError(f"{pattern!r}: a variance cannot be negative")
-                g.values = val
+                self.values[self.offsets[gi]:self.offsets[gi + 1]] = val
                 self.fixed[gi] = True
         self.free_groups = [gi for gi in range(len(groups))
                             if self.alias[gi] == gi and not self.fixed[gi]]
@@ -116,7 +121,8 @@ class ParamTable:
         return len(self.free_index)
 
     def natural_full(self):
-        return np.concatenate([g.values for g in self.groups] or [np.zeros(0)])
+        """Natural values of all parameters: fixed values, start values elsewhere."""
+        return self.values.copy()
 
     def expand_natural(self, free_nat):
         """All groups' natural values from the free natural vector."""
@@ -205,5 +211,5 @@ class ParamTable:
                 else:
                     status = "free"
                 rows.append({"name": n, "kind": g.kind, "status": status,
-                             "value": g.values[k]})
+                             "value": self.values[self.offsets[gi] + k]})
         return pd.DataFrame(rows)

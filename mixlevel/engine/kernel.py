@@ -1,0 +1,68 @@
+"""Calls into the compiled kernel (:mod:`mixlevel._kernels._estep`) from typed objects.
+
+The kernel takes flat arrays; these wrappers unpack a
+:class:`~mixlevel.engine.layout.KernelLayout`, a
+:class:`~mixlevel.engine.inputs.KernelInputs`, a
+:class:`~mixlevel.engine.nodes.NodeState` and the design, so no caller builds
+or patches argument tuples by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._kernels import _estep
+
+__all__ = ["KernelSelection", "loglik_posterior", "loglik_and_scores", "expected_scores"]
+
+
+@dataclass(frozen=True, eq=False)
+class KernelSelection:
+    """What the kernel computes itself: family codes (negative: tabulated by the
+    caller) and the within class variables (none when their prior is tabulated)."""
+
+    fam: np.ndarray
+    kv: np.ndarray
+    chv: np.ndarray
+    cpat: np.ndarray
+
+    @classmethod
+    def full(cls, kl):
+        return cls(kl.fam, kl.kv, kl.chv, kl.cpat)
+
+
+def _args(kl, sel, design, inputs, nodes, zb=None, lwg=None):
+    return (np.ascontiguousarray(inputs.A), design.y, design.trials, inputs.FP,
+            design.row_weight, nodes.zb if zb is None else zb,
+            nodes.lwg if lwg is None else lwg, nodes.zh, nodes.lwh, sel.fam, kl.och, kl.ncat,
+            kl.mono, sel.kv, sel.chv, sel.cpat, design.indptr)
+
+
+def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, num_threads,
+                     extra=None, zb=None, lwg=None):
+    """Per-cluster log-likelihoods and posteriors into ``ll``, ``post_dg``, ``rowpost``.
+
+    ``zb``/``lwg`` replace the nodes' cluster-level nodes (one point per
+    cluster: the adaptive mode search).
+    """
+    with np.errstate(all="ignore"):
+        _estep.loglik_posterior(*_args(kl, sel, design, inputs, nodes, zb, lwg),
+                                inputs.logpd, ll, post_dg, rowpost, num_threads, EXTRA=extra)
+
+
+def loglik_and_scores(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, S, GF, q,
+                      num_threads, extra=None):
+    """Log-likelihoods, posteriors and expected complete-data scores in one sweep."""
+    with np.errstate(all="ignore"):
+        _estep.loglik_and_scores(*_args(kl, sel, design, inputs, nodes), inputs.logpd,
+                                 design.cluster_weight, ll, post_dg, rowpost, S, GF, q,
+                                 num_threads, EXTRA=extra)
+
+
+def expected_scores(kl, sel, design, inputs, nodes, post_dg, rowpost, S, GF, q, num_threads):
+    """Expected complete-data scores and Q at ``inputs`` under fixed posteriors."""
+    with np.errstate(all="ignore"):
+        _estep.expected_scores(*_args(kl, sel, design, inputs, nodes), design.cluster_weight,
+                               post_dg, rowpost, S, GF, q, num_threads)

@@ -1,0 +1,76 @@
+"""Integration nodes as a value: where the kernel evaluates the latent variables.
+
+A :class:`NodeState` holds the cluster-level nodes (shared by all clusters,
+or one set per cluster after adaptive centring) and the row-level nodes with
+their log-weights.  It is immutable: adaptive quadrature makes a new state,
+so results and start runs keep a reference instead of copying arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["NodeState", "nonadaptive_nodes", "zero_nodes"]
+
+
+def _frozen(a):
+    a = np.ascontiguousarray(a, dtype=float)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class NodeState:
+    """Nodes and log-weights of the cluster-level (``zb``, ``lwg``) and row-level
+    (``zh``, ``lwh``) latent values.
+
+    Attributes
+    ----------
+    zb : ndarray (1 or J, G, Qb)
+        Cluster-level nodes: one set shared by all clusters, or one per cluster.
+    lwg : ndarray (1 or J, G)
+        Their log-weights (including the standard normal density when adapted).
+    zh : ndarray (H, Qw), lwh : ndarray (H,)
+        Row-level nodes and log-weights (shared).
+    adapted : bool
+        True when the cluster nodes are centred per cluster (adaptive rules).
+    modes : ndarray (J, Qb) or None
+        The posterior modes the nodes are centred at (start of the next search).
+    """
+
+    zb: np.ndarray
+    lwg: np.ndarray
+    zh: np.ndarray
+    lwh: np.ndarray
+    adapted: bool = False
+    modes: np.ndarray | None = None
+
+    def __post_init__(self):
+        for name in ("zb", "lwg", "zh", "lwh"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    @property
+    def G(self):
+        return self.zb.shape[1]
+
+    @property
+    def H(self):
+        return self.zh.shape[0]
+
+    @property
+    def shared(self):
+        """True when every cluster has the same nodes (tables can be shared)."""
+        return self.zb.shape[0] == 1
+
+
+def nonadaptive_nodes(rule_b, rule_w):
+    """The rules' own nodes, shared by all clusters."""
+    return NodeState(rule_b.nodes[None, :, :], rule_b.logw[None, :],
+                     rule_w.nodes.reshape(rule_w.size, rule_w.dim), rule_w.logw)
+
+
+def zero_nodes(qb, qw):
+    """One node at z = 0 for every latent value (the latent variables at their mean)."""
+    return NodeState(np.zeros((1, 1, qb)), np.zeros((1, 1)), np.zeros((1, qw)), np.zeros(1))
