@@ -22,6 +22,7 @@ from .data import build_design
 from .engine import Engine
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .estimation.covariance import information_is_regular, observed_hessian
+from .estimation.integration_check import check_integration
 from .estimation.starts import base_start, perturbation_scale
 from .spec import ParamTable
 
@@ -84,11 +85,17 @@ class MixtureModel(GenericLikelihoodModel):
         ``{parameter name or glob: value}`` on the natural scale.
     equal : list of tuples, optional
         Parameter names (or globs) constrained equal.
-    integration : {"trapezoid", "gauss-hermite", "monte-carlo", "quasi-monte-carlo"}
-    n_points : int
-        Integration points per dimension (15, as Mplus's trapezoid default).
-    adaptive : bool
-        Adaptive quadrature for the cluster-level latent variables.
+    integration : {"gauss-hermite", "trapezoid", "monte-carlo", "quasi-monte-carlo"}, optional
+        How latent variables are integrated.  Default: chosen from the model
+        (adaptive Gauss-Hermite for random effects, the exact likelihood for
+        normal models, ...; see docs/estimation.rst "Integration by default");
+        every fit that integrates reports an accuracy check.
+    n_points : int, optional
+        Integration points per dimension (product rules) or in total (Monte
+        Carlo); default by rule and dimension.
+    adaptive : bool, optional
+        Adaptive quadrature for the cluster-level latent variables; default
+        True for random effects, False when ``integration`` is given.
     n_points_within : int, optional
         Points per dimension of row-level latent variables.
     seed : int
@@ -108,7 +115,7 @@ class MixtureModel(GenericLikelihoodModel):
     _formula_max_endog = None
 
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
-                 equal=None, integration="trapezoid", n_points=15, adaptive=False,
+                 equal=None, integration=None, n_points=None, adaptive=None,
                  n_points_within=None, seed=0, num_threads=None, **kwargs):
         for name in kwargs:
             raise unknown_option("the model (mixture() or MixtureModel)", name, MODEL_OPTIONS,
@@ -335,8 +342,13 @@ class MixtureModel(GenericLikelihoodModel):
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)
         params = self.table.free_natural_from_working(work)
+        check = check_integration(self.engine, work, self.engine.loglike(work),
+                                  self.param_names)
+        if check is not None and not check.ok:
+            warnings.warn(f"numerical integration may be inaccurate: {check.advice()}",
+                          EstimationWarning, stacklevel=3)
         return MixtureResultsWrapper(MixtureResults.from_fit(
-            self, params, best, start_table, cov_type=cov_type))
+            self, params, best, start_table, cov_type=cov_type, integration_check=check))
 
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))

@@ -25,6 +25,7 @@ import numpy as np
 from ..errors import SpecificationError
 from ..estimation.closed_form import ClosedFormMStep
 from ..integrate import adaptive, quadrature
+from ..integrate.defaults import IntegrationRule, default_rule
 from ..spec.transforms import working_jacobian
 from . import kernel
 from .inputs import KernelInputs
@@ -98,33 +99,41 @@ class Engine(TabulatedMixin):
         The model's parameter layout (:func:`mixlevel.spec.layout.build_layout`).
     design : Design
     table : ParamTable
-    integration : str
-        "trapezoid" (default, as Mplus), "gauss-hermite", "monte-carlo" or
-        "quasi-monte-carlo".
-    n_points : int
+    integration : str, optional
+        "gauss-hermite", "trapezoid", "monte-carlo" or "quasi-monte-carlo";
+        default: chosen from the model (:func:`mixlevel.integrate.defaults.default_rule`).
+    n_points : int, optional
         Points per dimension (product rules) or draws (Monte Carlo).
-    adaptive : bool
+    adaptive : bool, optional
         Shift and scale the cluster-level nodes per cluster to the posterior.
     n_points_within : int, optional
-        Points per dimension of row-level latent variables (default n_points).
+        Points per dimension of row-level latent variables.
     seed : int
         Seed of Monte Carlo rules.
     num_threads : int, optional
         Kernel threads (default: the cores, one for small problems).
     kernel_layout : KernelLayout, optional
         Reuse the kernel layout of another engine of the same model.
+    rule : IntegrationRule, optional
+        The rule itself (overrides the four integration options).
     """
 
-    def __init__(self, layout, design, table, integration="trapezoid", n_points=15,
-                 adaptive=False, n_points_within=None, seed=0, num_threads=None,
-                 kernel_layout=None):
+    def __init__(self, layout, design, table, integration=None, n_points=None,
+                 adaptive=None, n_points_within=None, seed=0, num_threads=None,
+                 kernel_layout=None, rule=None):
         self.layout, self.design, self.table = layout, design, table
         self.kl = kernel_layout or build_kernel_layout(layout, design.single_level)
-        self.integration, self.n_points, self.adaptive = integration, n_points, adaptive
-        self._check_grid_size(integration, n_points, n_points_within, design.n_rows)
-        self.rule_b = quadrature.make_rule(integration, n_points, self.kl.qb, seed=seed)
-        self.rule_w = quadrature.make_rule(integration, n_points_within or n_points,
-                                           self.kl.qw, seed=seed)
+        self.rule = rule or self._resolve_rule(integration, n_points, adaptive,
+                                               n_points_within)
+        self.seed = seed
+        kind = "gauss-hermite" if self.rule.kind in ("none", "exact") else self.rule.kind
+        self.integration, self.n_points = kind, self.rule.n_points
+        self.adaptive = self.rule.adaptive and self.kl.qb > 0
+        self._check_grid_size(kind, self.rule.n_points, self.rule.n_points_within,
+                              design.n_rows)
+        self.rule_b = quadrature.make_rule(kind, self.rule.n_points, self.kl.qb, seed=seed)
+        self.rule_w = quadrature.make_rule(kind, self.rule.n_points_within, self.kl.qw,
+                                           seed=seed)
         self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
         self.num_threads = num_threads or default_threads()
         cells = design.n_rows * max(len(self.spec.outcomes), 1) * self.DC * self.rule_b.size \
@@ -133,6 +142,43 @@ class Engine(TabulatedMixin):
             self.num_threads = 1  # thread start-up costs more than it saves
         self._bind_design(design)
         self._layout_tabulation()
+
+    def _resolve_rule(self, integration, n_points, adaptive, n_points_within):
+        """The integration rule from the user's options, defaults where they gave none."""
+        kl = self.kl
+        chans = set(kl.class_channels())
+        default = default_rule(
+            kl.qb, kl.qw,
+            shared=self.design.single_level and len(kl.tabulable_outcomes) == len(kl.fam)
+            and (not len(kl.kv) or kl.tabulable_classes),
+            random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries))
+        if integration is None and n_points is None and adaptive is None \
+                and n_points_within is None:
+            return default
+        for name, value in (("n_points", n_points), ("n_points_within", n_points_within)):
+            if value is not None and (isinstance(value, bool) or not isinstance(
+                    value, (int, np.integer)) or value < 1):
+                raise SpecificationError(f"{name}={value!r}: give a whole number of "
+                                         "integration points >= 1")
+        if integration is not None:
+            try:
+                kind = quadrature.canonical_kind(integration)
+            except ValueError as err:
+                raise SpecificationError(f"integration={integration!r}: {err}") from None
+        else:
+            kind = default.kind if default.kind not in ("none", "exact") else "gauss-hermite"
+        if adaptive is None:
+            adaptive = default.adaptive if integration is None else False
+        if n_points_within is None:
+            n_points_within = n_points if n_points is not None else default.n_points_within
+        if n_points is None:
+            n_points = default.n_points if kind == default.kind else 15
+        return IntegrationRule(kind, int(n_points), bool(adaptive), int(n_points_within))
+
+    def with_rule(self, rule):
+        """An engine of the same model and data integrating with ``rule``."""
+        return Engine(self.layout, self.design, self.table, seed=self.seed,
+                      num_threads=self.num_threads, kernel_layout=self.kl, rule=rule)
 
     def _bind_design(self, design):
         d = self.design = design

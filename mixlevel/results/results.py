@@ -84,7 +84,8 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def from_fit(cls, model, params, outcome, start_table, cov_type="MLR"):
+    def from_fit(cls, model, params, outcome, start_table, cov_type="MLR",
+                 integration_check=None):
         """Results at ``params`` (natural scale) after an optimisation ``outcome``.
 
         Parameters
@@ -98,6 +99,8 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
             One row per random start (empty without random starts).
         cov_type : {"MLR", "ML"}
             Sandwich or inverse observed information.
+        integration_check : IntegrationCheck, optional
+            The fit re-evaluated with a finer integration rule.
 
         Returns
         -------
@@ -122,6 +125,7 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
         res.iterations = int(outcome.n_em + outcome.n_qn)
         res.em_iterations = int(outcome.n_em)
         res.start_table = pd.DataFrame(start_table)
+        res.integration_check = integration_check
         eng = model.engine
         res._estep = eng.estep(model._work(params))
         res._llf = float(res._estep.loglike)
@@ -242,6 +246,17 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
     def llf(self):
         """Log-likelihood at the estimates (frequency-weighted, data constants included)."""
         return self._llf
+
+    @property
+    def integration_error(self):
+        """Log-likelihood change when the fit is re-evaluated with a finer integration rule.
+
+        0.0 when nothing is integrated numerically (no continuous latent
+        variables, or the exact normal likelihood); see :attr:`integration_check`
+        for the finer rule and how far the estimates would move.
+        """
+        check = getattr(self, "integration_check", None)
+        return 0.0 if check is None else check.difference
 
     @property
     def k_params(self):

@@ -140,7 +140,23 @@ class SummaryMixin:
             if n.startswith("Var(") and info.loc[n, "kind"] in ("covariance", "variance"):
                 if abs(float(values[n])) < 1e-4:
                     notes.append(f"{n} is near its boundary (0); its test is not standard.")
+        check = getattr(self, "integration_check", None)
+        if check is not None:
+            if check.ok:
+                notes.append(f"Integration check: re-evaluated with {check.rule}, the "
+                             f"log-likelihood changes by {check.difference:+.2g} and no "
+                             f"estimate moves by more than {check.shift:.2g} SE.")
+            else:
+                notes.append(f"WARNING: numerical integration may be inaccurate: "
+                             f"{check.advice()}.")
         return notes
+
+    def _integration_text(self):
+        check = getattr(self, "integration_check", None)
+        if check is None:
+            return "-"
+        flag = "" if check.ok else " (!)"
+        return f"dLL {check.difference:+.2g}, {check.shift:.2g} SE{flag}"
 
     def _logit_outcome(self, name):
         spec = self.model.spec
@@ -152,7 +168,6 @@ class SummaryMixin:
     def _top_table(self, title):
         model = self.model
         spec = model.spec
-        eng = model.engine
         meta = self._meta
         outs = spec.outcome_names
         out_txt = ", ".join(outs)
@@ -177,15 +192,15 @@ class SummaryMixin:
             size_txt = "-"
         else:
             size_txt = f"{sizes.min()} / {sizes.mean():.1f} / {sizes.max()}"
-        kw = model._engine_kw
-        dims = (eng.kl.qb + eng.kl.qw) if eng is not None else \
-            self._store.get("n_dims", 0)
-        self._store["n_dims"] = dims
-        if dims:
-            integ = f"{kw['integration']}{' (adaptive)' if kw['adaptive'] else ''}"
-            npts = f"{kw['n_points']} per dim. ({dims} dim.)"
+        rule = model.engine.rule
+        kl = model.engine.kl
+        dims = kl.qb + kl.qw
+        if dims and rule.kind not in ("none", "exact"):
+            integ = f"{rule.kind}{' (adaptive)' if model.engine.adaptive else ''}"
+            npts = f"{rule.n_points} per dim. ({dims} dim.)" if rule.kind in (
+                "trapezoid", "gauss-hermite") else f"{rule.n_points} ({dims} dim.)"
         else:
-            integ, npts = "none needed", "-"
+            integ, npts = rule.describe(kl.qb, kl.qw), "-"
         left = [("Outcomes:", [out_txt]),
                 ("Families:", [fam_txt[:32]]),
                 ("Class variables:", [cls_txt if len(cls_txt) <= 32 else
@@ -214,7 +229,7 @@ class SummaryMixin:
                  ("Best LL replicated:", [f"{rep} of {nfin}" + (" (!)" if rep == 1 and
                                                                 nfin > 1 else "")
                                           if rep is not None else "-"]),
-                 ("", [""])]
+                 ("Integration check:", [self._integration_text()])]
         smry = MixtureSummary()
         smry.add_table_2cols(self, gleft=left, gright=right,
                              title=title or "Multilevel mixture model results")
