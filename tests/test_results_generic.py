@@ -200,9 +200,11 @@ class CheckResults:
     def test_remove_data_keeps_summary_params_and_prediction(self, fitted):
         res = fitted.res
         text = str(res.summary(probabilities=True))
+        exported = res.to_dict()
         pred = res.predict(fitted.newdata, which="joint")
         small = copy_of(res)
         small.remove_data()
+        assert small.to_dict() == exported
         assert small.model.design.y is None
         pd.testing.assert_series_equal(small.params, res.params, rtol=0, atol=0)
         pd.testing.assert_series_equal(small.bse, res.bse, rtol=0, atol=0)

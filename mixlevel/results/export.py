@@ -70,6 +70,8 @@ class ExportMixin:
         """The whole result as plain Python objects (JSON-ready; NaN as None)."""
         model = self.model
         spec = model.spec
+        # as fitted: after remove_data() the engine (on no rows) is not adaptive
+        adaptive = model.engine.rule.adaptive and model.engine.kl.qb > 0
         out = {
             "model": {
                 "outcomes": [{"name": o.name, "family": o.family.name, "link": o.family.link}
@@ -83,7 +85,7 @@ class ExportMixin:
                 "cluster": model.cluster,
                 "integration": {"integration": model.engine.rule.kind,
                                 "n_points": model.engine.rule.n_points,
-                                "adaptive": model.engine.adaptive,
+                                "adaptive": adaptive,
                                 "n_points_within": model.engine.rule.n_points_within,
                                 "default": model.engine.rule.default},
                 "cov_type": self.cov_type,

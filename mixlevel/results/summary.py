@@ -196,7 +196,9 @@ class SummaryMixin:
         kl = model.engine.kl
         dims = kl.qb + kl.qw
         if dims and rule.kind not in ("none", "exact"):
-            integ = f"{rule.kind}{' (adaptive)' if model.engine.adaptive else ''}"
+            # the fit's rule: after remove_data() the engine (on no rows) is not adaptive
+            adaptive = rule.adaptive and kl.qb > 0
+            integ = f"{rule.kind}{' (adaptive)' if adaptive else ''}"
             npts = f"{rule.n_points} per dim. ({dims} dim.)" if rule.kind in (
                 "trapezoid", "gauss-hermite") else f"{rule.n_points} ({dims} dim.)"
         else:
