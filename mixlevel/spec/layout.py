@@ -34,9 +34,35 @@ import numpy as np
 
 from ..errors import SpecificationError
 from ..families import Ordinal
-from .model_spec import ParamGroup, class_suffix
 
-__all__ = ["ParamInfo", "TermSlots", "FamilySlots", "ParamLayout", "build_layout"]
+__all__ = ["ParamGroup", "ParamInfo", "TermSlots", "FamilySlots", "ParamLayout",
+           "build_layout", "class_suffix"]
+
+
+@dataclass
+class ParamGroup:
+    """A block of parameters sharing one transform, named on the natural scale.
+
+    kind: "coef" (identity), "variance" (log), "thresholds" (first, then log
+    increments), "covariance" (vech of a covariance matrix; Cholesky working
+    scale).
+    """
+
+    kind: str
+    names: list[str]
+    values: np.ndarray
+    free: bool = True
+
+    @property
+    def size(self):
+        return len(self.names)
+
+
+def class_suffix(assignment):
+    """``[c=1,d=2]`` from a dict of 0-based classes (shown 1-based)."""
+    if not assignment:
+        return ""
+    return "[" + ",".join(f"{k}={v + 1}" for k, v in assignment.items()) + "]"
 
 
 @dataclass(frozen=True)
