@@ -22,7 +22,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import mixlevel as ml  # noqa: E402
-from mixlevel import plotting  # noqa: E402
 from mixlevel.inference.compare import compare  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "_static" / "results"
@@ -80,12 +79,12 @@ def main():
     text = shown.to_string(line_width=100) + "\n\n"
     text += "\n".join(f"{name}: {note}" for name, note in table["note"].items() if note)
     (OUT / "compare.txt").write_text(text + "\n")
-    figures = {
-        "profiles": plotting.plot_profiles(res),
-        "proportions": plotting.plot_class_proportions(res, joint=True),
-        "posterior": plotting.plot_posterior(res),
-        "transitions": plotting.plot_transitions(res),
-        "caterpillar": plotting.plot_caterpillar(res),
+    figures = {  # the functions of mixlevel.graphics.plotting, as result methods
+        "profiles": res.plot_profiles(),
+        "proportions": res.plot_class_proportions(joint=True),
+        "posterior": res.plot_posterior(),
+        "transitions": res.plot_transitions(),
+        "caterpillar": res.plot_caterpillar(),
     }
     for name, fig in figures.items():
         fig.savefig(OUT / f"{name}.png", dpi=90)

@@ -26,7 +26,11 @@ __all__ = ["mixture", "Between", "Within", "parameter_table", "response_patterns
 
 
 def _capture(context, depth):
-    """The caller's namespace for formulaic (user functions and transforms)."""
+    """The caller's namespace for formulaic (user functions and transforms).
+
+    :func:`~mixlevel.formula.compile.compile_formula` keeps only the names the
+    formula uses (:mod:`mixlevel.formula.context`), so models pickle.
+    """
     from formulaic.utils.context import capture_context
 
     if context is None:

@@ -10,22 +10,9 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from mixlevel.graphics import plotting  # noqa: E402
-from tests.test_results import (  # noqa: E402
-    make_between_within,
-    make_lca,
-    make_random_intercept,
-    make_twolevel,
-)
+from tests.models import make_lca  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def twolevel():
-    return make_twolevel()
-
-
-@pytest.fixture(scope="module")
-def lca():
-    return make_lca()
+# fitted models: the session fixtures lca, bw, twolevel, ri of conftest.py
 
 
 @pytest.fixture(autouse=True)
@@ -94,8 +81,8 @@ def test_posterior_histograms(twolevel, tmp_path):
     assert sum(p.get_height() for p in fig.axes[0].patches) == 400
 
 
-def test_transition_plot(tmp_path):
-    res = make_between_within()
+def test_transition_plot(bw, tmp_path):
+    res = bw
     fig = plotting.plot_transitions(res)
     saved(fig, tmp_path, "transitions")
     texts = [t.get_text() for t in fig.axes[0].texts]
@@ -104,8 +91,8 @@ def test_transition_plot(tmp_path):
     assert "d" in texts and "c" in texts
 
 
-def test_caterpillar_plot(tmp_path):
-    res, _ = make_random_intercept()
+def test_caterpillar_plot(ri, tmp_path):
+    res, _ = ri
     fig = plotting.plot_caterpillar(res)
     saved(fig, tmp_path, "caterpillar")
     ax = fig.axes[0]
@@ -116,3 +103,31 @@ def test_caterpillar_plot(tmp_path):
     assert len(fig.axes[0].lines[0].get_xdata()) == 10
     with pytest.raises(ValueError, match="no random effect"):
         plotting.plot_caterpillar(res, effect="nope")
+
+
+def patch_extent(patch):
+    return type(patch).__name__, tuple(np.round(patch.get_extents().bounds, 6))
+
+
+def test_result_methods_delegate_to_the_plotting_functions(twolevel, bw, ri):
+    """``res.plot_*`` draw what the functions of mixlevel.graphics.plotting draw."""
+    res, _ = ri
+    pairs = [
+        (twolevel.plot_profiles(ci=False), plotting.plot_profiles(twolevel, ci=False)),
+        (twolevel.plot_class_proportions(joint=True),
+         plotting.plot_class_proportions(twolevel, joint=True)),
+        (twolevel.plot_posterior(variable="c"), plotting.plot_posterior(twolevel, variable="c")),
+        (bw.plot_transitions(), plotting.plot_transitions(bw)),
+        (res.plot_caterpillar(max_clusters=10), plotting.plot_caterpillar(res, max_clusters=10)),
+    ]
+    for method_fig, function_fig in pairs:
+        assert isinstance(method_fig, Figure)
+        assert len(method_fig.axes) == len(function_fig.axes)
+        for a, b in zip(method_fig.axes, function_fig.axes, strict=True):
+            assert a.get_title() == b.get_title()
+            assert [patch_extent(p) for p in a.patches] == [patch_extent(p) for p in b.patches]
+            for la, lb in zip(a.get_lines(), b.get_lines(), strict=True):
+                np.testing.assert_array_equal(la.get_xydata(), lb.get_xydata())
+            assert [t.get_text() for t in a.texts] == [t.get_text() for t in b.texts]
+    heights = [p.get_height() for p in pairs[1][0].axes[0].patches]
+    assert np.allclose(heights[:4], twolevel.class_proportions_table(joint=True)["model"])

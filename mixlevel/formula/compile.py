@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..families import Ordinal, get_family
 from ..spec import ModelSpec, class_suffix
+from .context import formula_context
 from .parse import FormulaError, Measurement, ParsedFormula, Regression, _clean, parse_formula
 
 __all__ = ["Between", "Within", "CompiledFormula", "compile_formula"]
@@ -175,6 +176,10 @@ class CompiledFormula:
         class effects).
     pieces : list of Piece
         The formulaic formulas and their fitted model specs.
+    context : FormulaContext
+        The names the formulaic expressions use (user functions, modules)
+        with their values, taken from the namespace where the model was
+        built; picklable (:mod:`mixlevel.formula.context`).
     """
 
     text: str
@@ -801,7 +806,8 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
         random effects are independent (lme4); "full": all random effects of
         the grouping column are correlated.
     context : mapping, optional
-        Names for formulaic to evaluate (captured at the public entry point).
+        Names for formulaic to evaluate (captured at the public entry point);
+        only those the formula's expressions use are kept.
     """
     if not isinstance(data, pd.DataFrame):
         raise FormulaError("data must be a pandas DataFrame")
@@ -815,11 +821,14 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
     b.order_classes()
     b.find_cluster()
     b.make_pieces()
+    # keep only the names the expressions use: a captured namespace does not pickle
+    b.context = formula_context(context, [n for p in b.pieces for n, _ in p.variables],
+                                data.columns)
     b.row_mask()
     b.materialise()
     b.build_spec()
     b.check_clusters()
     return CompiledFormula(text=formula, parsed=parsed, spec=b.spec, data=b.kept,
                            columns=b.columns, cluster=b.cluster, weights=b.weights,
-                           fix=b.fix, pieces=b.pieces, context=context,
+                           fix=b.fix, pieces=b.pieces, context=b.context,
                            n_dropped=b.n_dropped)

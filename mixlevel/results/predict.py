@@ -1,0 +1,168 @@
+"""Prediction on new data and empirical Bayes random effects."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..spec.transforms import to_working
+from .classes import _label
+
+__all__ = ["PredictMixin"]
+
+
+class PredictMixin:
+    """:meth:`predict` and :meth:`random_effects`."""
+
+    # -- random effects ------------------------------------------------------------------
+    def _block_cholesky(self):
+        """Per cluster-level latent dimension block and between pattern: L_d (q x q)."""
+        model = self.model
+        spec, tab = model.spec, model.table
+        nat = tab.expand_natural(np.asarray(self.params, float))
+        eng = model.engine
+        out = {}
+        names_b = [b for b, _ in eng.kl.dims_b]
+        for blk in spec.blocks:
+            if blk.name not in names_b:
+                continue
+            if blk.covariance != "free":
+                out[blk.name] = [np.eye(blk.dim)] * eng.D
+                continue
+            mats = []
+            size = blk.dim * (blk.dim + 1) // 2
+            for first in model.layout.block_covariance(blk):
+                vech = nat[first:first + size]
+                L = np.zeros((blk.dim, blk.dim))
+                L[np.tril_indices(blk.dim)] = to_working("covariance", vech)
+                mats.append(L)
+            out[blk.name] = mats
+        return out
+
+    def random_effects(self):
+        """Empirical Bayes (posterior) means and SDs of the cluster random effects.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per cluster; columns ``("mean", effect)`` and ``("sd",
+            effect)`` for every cluster-level random effect or factor (row-level
+            factors of a single-level model are per row).  The effects are the
+            deviations ``b = L z`` (their class-specific fixed means are in
+            the parameters); posterior moments mix over the between classes.
+        """
+        def compute():
+            self._need_data("random_effects()")
+            eng = self.model.engine
+            if not eng.kl.qb:
+                raise ValueError("the model has no cluster-level random effects")
+            es = self._estep
+            zb = es.nodes.zb  # (1 or J, G, Qb)
+            chol = self._block_cholesky()
+            J = es.post_dg.shape[0]
+            names, means, sds = [], [], []
+            pos = 0
+            for blk in self.model.spec.blocks:
+                if blk.name not in chol:
+                    continue
+                q = blk.dim
+                z = zb[:, :, pos:pos + q]  # (Jz, G, q)
+                m1 = np.zeros((J, q))
+                m2 = np.zeros((J, q))
+                for dd, L in enumerate(chol[blk.name]):
+                    b = np.einsum("kl,jgl->jgk", L, z)  # (Jz, G, q)
+                    wdg = es.post_dg[:, dd, :]  # (J, G)
+                    m1 += np.einsum("jg,jgk->jk", wdg, np.broadcast_to(b, (J,) + b.shape[1:]))
+                    m2 += np.einsum("jg,jgk->jk", wdg,
+                                    np.broadcast_to(b ** 2, (J,) + b.shape[1:]))
+                names.extend(blk.effects)
+                means.append(m1)
+                sds.append(np.sqrt(np.clip(m2 - m1 ** 2, 0, None)))
+                pos += q
+            cols = pd.MultiIndex.from_tuples([("mean", n) for n in names] +
+                                             [("sd", n) for n in names],
+                                             names=["statistic", "effect"])
+            return pd.DataFrame(np.hstack(means + sds), index=self._cluster_index(),
+                                columns=cols)
+        return self._cached("random_effects", compute)
+
+    # -- prediction ----------------------------------------------------------------------
+    def predict(self, newdata=None, which="mean", conditional=False):
+        """Expected outcomes or class probabilities.
+
+        Parameters
+        ----------
+        newdata : pandas.DataFrame, optional
+            Rows to predict; it needs the model's design columns (the formula
+            layer recomputes them from the raw variables through
+            ``model.design_columns``); outcome and cluster columns may be
+            absent.  Default: the estimation data.
+        which : {"mean", "class", "prob", "joint"}
+            "mean": expected outcomes marginal over the classes (and random
+            effects); "class": expected outcomes within each joint class
+            pattern (columns ``(pattern, outcome)``); "prob": class
+            probabilities per class variable; "joint": probabilities of the
+            joint class patterns.
+        conditional : bool
+            False (default): the model's prior given the covariates only.
+            True: also given the observed outcomes of the row's cluster
+            (posterior; with ``newdata=None`` the fitted values), e.g. to
+            predict missing items from observed ones.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed like ``newdata`` (rows with a missing covariate are NaN).
+            Expected values: the probability of 1 for binary, of success for
+            binomial, of each category (``y[level]``) for ordinal and nominal
+            outcomes, the mean for normal and Poisson outcomes.
+        """
+        if which not in ("mean", "class", "prob", "joint"):
+            raise ValueError("which must be 'mean', 'class', 'prob' or 'joint'")
+        if newdata is None:
+            self._need_data("predict() without newdata")
+            if conditional:
+                eng, es = self.model.engine, self._estep
+            else:
+                d = self.model.design
+                eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
+                                          d.n_rows)
+                es = eng.estep(self.model._work(self.params))
+            num, den = self._means(eng, es) if which in ("mean", "class") else \
+                (None, self._joint_from(eng, es))
+            inv = self._inverse_order()
+            index = self._data_index()
+            return self._predict_frame(which, num, den, inv, index)
+        eng, pos, order = self._new_engine(newdata, conditional)
+        es = eng.estep(self.model._work(self.params))
+        if which in ("mean", "class"):
+            num, den = self._means(eng, es)
+        else:
+            num, den = None, self._joint_from(eng, es)
+        if order is not None:
+            inv = np.empty_like(order)
+            inv[order] = np.arange(len(order))
+        else:
+            inv = np.arange(len(pos))
+        frame = self._predict_frame(which, num, den, inv, pd.RangeIndex(len(pos)))
+        out = pd.DataFrame(np.nan, index=newdata.index, columns=frame.columns)
+        out.iloc[pos] = frame.to_numpy()
+        return out
+
+    def _predict_frame(self, which, num, den, inv, index):
+        pats = [_label(p) for p in self._ordered_patterns()]
+        if which == "mean":
+            vals = num.sum(axis=1)[inv]
+            return pd.DataFrame(vals, index=index, columns=self._value_labels())
+        if which == "class":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                vals = (num / den[:, :, None])[inv]
+            labs = self._value_labels()
+            cols = pd.MultiIndex.from_tuples([(p, v) for p in pats for v in labs],
+                                             names=["classes", "outcome"])
+            return pd.DataFrame(vals.reshape(len(inv), -1), index=index, columns=cols)
+        joint = den[inv]
+        if which == "joint":
+            return pd.DataFrame(joint, index=index, columns=pats)
+        cols = {_label(a): joint[:, m].sum(axis=1) for a, m in self._marginal_masks()}
+        return pd.DataFrame(cols, index=index)
