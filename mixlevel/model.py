@@ -161,8 +161,9 @@ class MixtureModel(GenericLikelihoodModel):
         """Standard deviations of the random-start perturbation (working scale).
 
         Class-specific coefficients and class logits are perturbed: by 1.5 on
-        the logit scale, by the outcome's standard deviation (per unit of the
-        covariate) for normal outcomes; other parameters keep the base start.
+        the logit scale, by the family's start scale for outcomes (for normal
+        outcomes their standard deviation per unit of the covariate); other
+        parameters keep the base start.
         """
         tab = self.table
         free_pos = {full: k for k, full in enumerate(tab.free_index)}
@@ -175,11 +176,10 @@ class MixtureModel(GenericLikelihoodModel):
             sd = 1.5
             if not is_class:
                 o = self.spec.outcomes[names.index(t.target)]
-                if o.family.name == "normal":
-                    y = self.design.y[:, names.index(t.target)]
-                    x = self.design.columns[t.column]
-                    sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
-                    sd = np.nanstd(y) / sdx
+                y = self.design.y[:, names.index(t.target)]
+                x = self.design.columns[t.column]
+                sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
+                sd = o.family.start_scale(y, sdx)
             for slot in slots:
                 if isinstance(slot, tuple) and slot[0] != "chol":
                     pos = free_pos.get(tab.offsets[slot[0]] + slot[1])
@@ -194,19 +194,22 @@ class MixtureModel(GenericLikelihoodModel):
         return []
 
     def _latent_start_scale(self, nat):
-        """Start SD of each random effect from the normal outcomes it enters."""
+        """Start SD of each random effect from the outcomes it enters (their families'
+        scale: half the residual SD of a normal outcome)."""
         scale = {}
         tab = self.table
         for t in self.spec.terms:
             if t.latent is None or t.target not in self.spec.outcome_names:
                 continue
             o = self.spec.outcomes[self.spec.outcome_names.index(t.target)]
-            if o.family.name != "normal":
-                continue
-            var = [nat[tab.index[n]] for n in tab.names if n.startswith(f"Var({o.name})")]
+            slots = self.spec.family_slots.get(o.name, [])
+            fparams = np.concatenate(
+                [nat[tab.offsets[gi]:tab.offsets[gi + 1]] for gi, _ in slots] or [[]])
             x = self.design.columns[t.column]
             sdx = x.std() if t.column != "1" and x.std() > 0 else 1.0
-            scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / sdx
+            s = o.family.latent_start_scale(fparams, sdx)
+            if s is not None:
+                scale[t.latent] = s
         return scale
 
     @property

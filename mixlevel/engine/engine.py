@@ -20,7 +20,6 @@ import numpy as np
 from .._kernels import _estep
 from ..errors import SpecificationError
 from ..estimation.closed_form import ClosedFormMStep
-from ..families import Ordinal
 from ..integrate import quadrature
 from ..spec.transforms import working_jacobian
 from . import tabulate
@@ -159,7 +158,7 @@ class Engine:
         for o in spec.outcomes:
             self.och.append(ch)
             self.channel_of[o.name] = ch
-            self.fam.append(o.family.kernel_code())
+            self.fam.append(int(o.family.code))
             self.ncat.append(o.n_categories)
             ch += spec.n_channels_of(o)
         self.n_outcome_channels = ch
@@ -231,8 +230,9 @@ class Engine:
             for dc, slot in enumerate(spec.family_slots.get(o.name, [])):
                 idx, _ = self._slot_index([slot])
                 n_par = o.family.n_params(o.n_categories)
+                # thresholds enter the kernel on the natural scale, a variance as its log
                 self.family_entries.append((p, dc, int(idx[0]), n_par,
-                                            isinstance(o.family, Ordinal)))
+                                            o.family.param_kind == "thresholds"))
         if self.between_entries:
             self.cluster_cols = {
                 e[2]: self.design.cluster_values(e[2]) for e in self.between_entries}
@@ -245,9 +245,10 @@ class Engine:
     def _layout_tabulation(self):
         """Which outcomes and class priors are computed by matrix products.
 
-        An outcome is tabulated when all its terms use the constant column; the
-        within class prior when all class-logit terms do.  Needs nodes shared by
-        all clusters, so adaptive rules switch it off.
+        An outcome is tabulated when all its terms use the constant column and
+        its family has tables (else the kernel computes it); the within class
+        prior when all class-logit terms do.  Needs nodes shared by all
+        clusters, so adaptive rules switch it off.
         """
         const_channels = {}
         for ch, _, col, _, _ in self.entries:
@@ -256,7 +257,8 @@ class Engine:
         self.tab_outcomes = []
         for p, o in enumerate(spec.outcomes):
             chans = range(self.och[p], self.och[p] + spec.n_channels_of(o))
-            if all(const_channels.get(ch, True) for ch in chans):
+            if all(const_channels.get(ch, True) for ch in chans) and \
+                    tabulate.has_tables(o.family, o.n_categories):
                 self.tab_outcomes.append(p)
         class_chans = [ch for v in range(len(self.kv))
                        for ch in range(self.chv[v], self.chv[v] + self.kv[v] - 1)]
@@ -269,10 +271,11 @@ class Engine:
         d, spec = self.design, self.spec
         n_ch = [spec.n_channels_of(o) for o in spec.outcomes]
         n_fp = [o.family.n_params(o.n_categories) for o in spec.outcomes]
-        key = ("outcome tables", tuple(self.tab_outcomes), tuple(self.fam), tuple(self.ncat),
+        fams = [o.family for o in spec.outcomes]
+        key = ("outcome tables", tuple(self.tab_outcomes), tuple(fams), tuple(self.ncat),
                tuple(self.och), tuple(n_ch), tuple(n_fp))
         if key not in d.cache:  # every start's engine shares them
-            d.cache[key] = tabulate.OutcomeTables(self.tab_outcomes, self.fam, self.ncat,
+            d.cache[key] = tabulate.OutcomeTables(self.tab_outcomes, fams, self.ncat,
                                                   self.och, n_ch, n_fp, d.y, d.trials)
         self.tables = d.cache[key]
         self.stats = self.tables.stats

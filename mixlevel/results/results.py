@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import statsmodels.base.wrapper as wrap
-from scipy import special, stats
+from scipy import stats
 from statsmodels.base.model import (
     GenericLikelihoodModelResults,
     LikelihoodModelResults,
@@ -51,7 +51,6 @@ from statsmodels.iolib.tableformatting import fmt_params
 
 from ..errors import EstimationWarning
 from ..estimation.covariance import sandwich
-from ..families import Ordinal
 from ..spec import class_suffix
 from ..spec.transforms import to_working, working_jacobian
 
@@ -106,36 +105,6 @@ def _fmt(x, prec=3):
     if x is None or not np.isfinite(x):
         return "-"
     return f"{x:.{prec}f}"
-
-
-def _mean_values(family, link, eta, fp):
-    """Expected outcome values from linear predictors.
-
-    ``eta`` has the channels last; returns the values last (one for normal,
-    binary, binomial and poisson; one per category for ordinal and nominal).
-    """
-    name = family.name
-    if name == "normal":
-        return eta[..., :1]
-    cdf = special.ndtr if link == "probit" else special.expit
-    if name in ("binary", "binomial"):
-        return cdf(eta[..., :1])
-    if name == "poisson":
-        return np.exp(eta[..., :1])
-    if name == "nominal":
-        full = np.concatenate([eta, np.zeros(eta.shape[:-1] + (1,))], axis=-1)
-        return special.softmax(full, axis=-1)
-    # ordinal: P(y <= k) = F(tau_k - eta); fp holds the thresholds, shape (DC, K-1)
-    e = eta[..., 0]
-    tau = fp  # (DC, K-1)
-    shape = [1] * e.ndim
-    shape[1] = tau.shape[0]
-    cum = [np.zeros_like(e)]
-    for k in range(tau.shape[1]):
-        cum.append(cdf(tau[:, k].reshape(shape) - e))
-    cum.append(np.ones_like(e))
-    cum = np.stack(cum, axis=-1)
-    return np.diff(cum, axis=-1)
 
 
 # ------------------------------------------------------------------------------------
@@ -470,7 +439,7 @@ class MixtureResults(GenericLikelihoodModelResults):
                     assign = ordered({b: pat[b] for b in t.by})
                     info.setdefault(n, (sec, t.target, assign, tab.groups[gi].kind))
         for o in spec.outcomes:
-            by = (spec.threshold_by if isinstance(o.family, Ordinal) else spec.residual_by)
+            by = (spec.threshold_by if o.family.param_kind == "thresholds" else spec.residual_by)
             by = by.get(o.name, [])
             for pat, slot in zip(pats, spec.family_slots.get(o.name, []), strict=False):
                 gi = slot[0]
@@ -970,9 +939,8 @@ class MixtureResults(GenericLikelihoodModelResults):
                     eta = np.einsum("qdm,ighm->idghq", Ap[0], Ui)
                 else:
                     eta = np.einsum("iqdm,ighm->idghq", Ap, Ui)
-            fp = FP[p, :, :max(o.n_categories - 1, 1)] if isinstance(o.family, Ordinal) \
-                else None
-            mu = _mean_values(o.family, o.family.link, eta, fp)  # (n_a|N, DC, G, H, nv)
+            fp = FP[p][:, None, None, :o.family.n_params(o.n_categories)]  # (DC, 1, 1, n)
+            mu = o.family.mean(eta, fp)  # (n_a|N, DC, G, H, nv)
             nv = mu.shape[-1]
             num[:, :, v:v + nv] = np.einsum("idgh,idghv->idv", W,
                                             np.broadcast_to(mu, (N,) + mu.shape[1:]))
@@ -981,7 +949,7 @@ class MixtureResults(GenericLikelihoodModelResults):
 
     def _value_labels(self):
         """Column names of expected values: the outcome, or ``y[level]`` per category."""
-        return [_value_label(o, cat) for _p, o, cat in self._outcome_layout()]
+        return [o.family.value_label(o.name, cat) for _p, o, cat in self._outcome_layout()]
 
     def _outcome_class_vars(self):
         """Class variables each outcome's parameters depend on (between first)."""
@@ -1281,8 +1249,8 @@ class MixtureResults(GenericLikelihoodModelResults):
             if o.name not in newdata.columns:
                 continue
             vals = newdata[o.name].to_numpy()[keep]
-            y[:, p] = _encode_like(o, vals, self._meta["levels"].get(o.name))
-            if o.family.name == "binomial":
+            y[:, p] = o.family.encode_like(vals, self._meta["levels"].get(o.name), o.name)
+            if o.family.needs_trials:
                 if o.trials not in newdata.columns:
                     raise ValueError(f"binomial outcome {o.name!r} needs its trials column "
                                      f"{o.trials!r} in newdata")
@@ -1623,7 +1591,7 @@ class MixtureResults(GenericLikelihoodModelResults):
             rows = {}
             fam = {o.name: o for o in self.model.spec.outcomes}
             for _, r in grp.iterrows():
-                stub = _value_label(fam[r["outcome"]], r["category"])
+                stub = fam[r["outcome"]].family.value_label(r["outcome"], r["category"])
                 rows.setdefault(stub, {})[r["classes"]] = f"{r['estimate']:.3f} ({r['se']:.3f})"
             data = [[rows[s].get(lab, "") for lab in labs] for s in rows]
             what = ", ".join(classes_key) if classes_key else "(no class dependence)"
@@ -1797,8 +1765,8 @@ class MixtureResults(GenericLikelihoodModelResults):
         pr = self.profiles
         parts.append(pd.DataFrame({
             "section": "profile",
-            "name": [_value_label(self.model.spec.outcomes[
-                self.model.spec.outcome_names.index(o)], c)
+            "name": [self.model.spec.outcomes[self.model.spec.outcome_names.index(
+                o)].family.value_label(o, c)
                 for o, c in zip(pr["outcome"], pr["category"], strict=True)],
             "classes": pr["classes"].to_numpy(),
             **{c: pr[c].to_numpy() for c in ["estimate", "se", "lower", "upper"]}}))
@@ -1807,38 +1775,12 @@ class MixtureResults(GenericLikelihoodModelResults):
         return frame.reindex(columns=cols)
 
 
-def _value_label(outcome, category):
-    if outcome.family.name in ("ordinal", "nominal"):
-        return f"{outcome.name}[{category}]"
-    return outcome.name
-
-
 def _fmt_level(v):
     try:
         f = float(v)
         return f"{f:g}"
     except (TypeError, ValueError):
         return str(v)
-
-
-def _encode_like(outcome, values, levels):
-    """Encode new outcome values with the estimation data's categories."""
-    fam = outcome.family
-    if fam.name in ("ordinal", "nominal"):
-        s = pd.Series(values, dtype=object)
-        out = np.full(len(s), np.nan)
-        lev = [_fmt_level(v) for v in levels]
-        for i, v in enumerate(s):
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                continue
-            key = _fmt_level(v)
-            if key not in lev:
-                raise ValueError(f"outcome {outcome.name!r}: category {v!r} was not in the "
-                                 f"estimation data (categories {lev})")
-            out[i] = lev.index(key)
-        return out
-    codes, _ = fam.encode(values, outcome.name)
-    return codes
 
 
 class MixtureResultsWrapper(LikelihoodResultsWrapper):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import SpecificationError
-from ..families import Family, Ordinal, get_family
+from ..families import Family, get_family
 
 __all__ = ["ClassVariable", "LatentBlock", "Outcome", "Term", "ParamGroup", "ModelSpec"]
 
@@ -386,17 +386,12 @@ class ModelSpec:
             if n_par == 0:
                 continue
             slots = []
-            ordinal = isinstance(o.family, Ordinal)
-            by = (self.threshold_by if ordinal else self.residual_by)[o.name]
+            kind = o.family.param_kind  # "thresholds" or "variance"
+            by = (self.threshold_by if kind == "thresholds" else self.residual_by)[o.name]
             for pat in pats:
                 sub = {b: pat[b] for b in by}
-                if ordinal:
-                    names = [f"{o.name}|t{k + 1}" + class_suffix(sub) for k in range(n_par)]
-                    start = np.linspace(-1, 1, n_par) if n_par > 1 else [0.0]
-                    slots.append(self._new_group("thresholds", names, start))
-                else:
-                    slots.append(self._new_group("variance", [f"Var({o.name})" +
-                                                               class_suffix(sub)], [1.0]))
+                names = o.family.param_names(o.name, n_par, class_suffix(sub))
+                slots.append(self._new_group(kind, names, o.family.param_start(n_par)))
             self.family_slots[o.name] = slots
 
     # -- the parameter table --------------------------------------------------------
