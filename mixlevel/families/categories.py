@@ -90,7 +90,7 @@ class CategoricalFamily(Family):
             "order mixlevel cannot know (sorting them alphabetically would silently "
             "flip the model); give the order: data[" f"{column!r}] = pd.Categorical("
             f"data[{column!r}], categories=[...], ordered=True), or "
-            f"family={{{column!r}: Ordinal(levels=[...])}}")
+            f"family={{{column!r}: ml.families.Ordinal(levels=[...])}}")
 
     def _candidate_levels(self, s, miss, column):
         """All categories in model order (observed or not)."""
