@@ -373,16 +373,9 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 KV, CHV, CPAT, INDPTR, post_dg.shape[1], ACT)
     cdef Py_ssize_t j, i, jj, d, g, c, h, dc, CHH = L.C * L.H
     cdef Py_ssize_t NOCH = L.CH
-    cdef double* lv
-    cdef double* U
-    cdef double* eta
-    cdef double* dl
-    cdef double* dfp
-    cdef double* dcls
+    cdef double *lv, *U, *eta, *dl, *dfp, *dcls, *S, *GF  # per-thread buffers
     cdef double lpc, lf, w, wdg, wc, q
     cdef const double* rp = &rowpost[0]
-    cdef double* S
-    cdef double* GF
     with nogil, parallel(num_threads=num_threads):
         lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
         U = <double*> malloc(L.H * L.M * sizeof(double))
@@ -482,20 +475,8 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         ex = &EXTRA[0]
     cdef Py_ssize_t nbuf = nmax if want_scores else 0
     cdef bint prior_only = (not want_scores and ex != NULL and L.NACT == 0 and L.V == 0)
-    cdef double* lv
-    cdef double* U
-    cdef double* eta
-    cdef double* dl
-    cdef double* dfp
-    cdef double* dcls
-    cdef double* cell
-    cdef double* acc
-    cdef double* pw
-    cdef double* ob
-    cdef double* cb
-    cdef double* rec
-    cdef double* S
-    cdef double* GF
+    cdef double *lv, *U, *eta, *dl, *dfp, *dcls, *cell, *acc, *pw  # per-thread buffers
+    cdef double *ob, *cb, *rec, *S, *GF
     cdef double lpc, li, ll, w, wdg, wc, q
     with nogil, parallel(num_threads=num_threads):
         lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
