@@ -68,6 +68,14 @@ def test_two_class_mixture_recovers_parameters():
              f"y~x[c={lo}]": 0.8, "c#1~1": np.log(0.4 / 0.6) * (1 if hi == 1 else -1)}
     for name, value in truth.items():
         assert abs(p[name] - value) < 4 * se[name], (name, p[name], value, se[name])
+    # the class profiles are means (not probabilities): E[y | c] averaged over the rows' x
+    prof = res.profiles[res.profiles["outcome"] == "y"].set_index("classes")
+    assert set(prof["scale"]) == {"mean"}
+    k = np.arange(1, 80)[:, None]
+    for c in (1, 2):
+        mu = np.exp(p[f"y~1[c={c}]"] + p[f"y~x[c={c}]"] * x)[None]
+        mean = (k * stats.poisson.pmf(k, mu)).sum(axis=0) / stats.poisson.sf(0, mu[0])
+        assert prof.loc[f"c={c}", "estimate"] == pytest.approx(mean.mean(), rel=1e-8)
 
 
 def test_simulated_counts_follow_the_model():

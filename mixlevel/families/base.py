@@ -103,6 +103,9 @@ class Family:
     ``closed_form_intercept``
         A class-specific intercept alone has a closed-form EM update,
         ``link_function(expected share of successes)`` (binary items).
+    ``mean_scale``
+        What :meth:`mean` gives: ``"mean"`` or ``"probability"`` (of success,
+        of each category); results tables and plots group outcomes by it.
     """
 
     name = "family"
@@ -113,6 +116,7 @@ class Family:
     categorical = False
     has_intercept = True
     closed_form_intercept = False
+    mean_scale = "mean"
 
     # -- layout -----------------------------------------------------------------------
     def n_channels(self, n_categories):

@@ -17,6 +17,8 @@ class Successes(Family):
     Shared by :class:`Binary` (one trial) and :class:`~mixlevel.families.Binomial`.
     """
 
+    mean_scale = "probability"
+
     def __init__(self, link="logit"):
         self.link = check_link(link)
 

@@ -64,6 +64,7 @@ class CategoricalFamily(Family):
     """
 
     categorical = True
+    mean_scale = "probability"
     ordered = False  # the order of the categories is part of the model
 
     def __init__(self, levels=None):

@@ -1064,7 +1064,7 @@ class MixtureResults(GenericLikelihoodModelResults):
         rows = []
         ocv = self._outcome_class_vars()
         for _p, o, cat in self._outcome_layout():
-            scale = "mean" if o.family.name in ("normal", "poisson") else "probability"
+            scale = o.family.mean_scale
             for assign, _ in self._pattern_masks(ocv[o.name]):
                 row = {"outcome": o.name, "category": cat, "scale": scale,
                        "classes": _label(assign)}
