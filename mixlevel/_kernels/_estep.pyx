@@ -172,10 +172,8 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
             continue
         f = L.FAM[p]
         ch = L.OCH[p]
-        fp = L.FP + (p * L.DC + dc) * L.KF
         if want_grad:
             de = dl + ch
-            dp = dfp + p * L.KF
         if f == NOMINAL:
             K = L.NCAT[p]
             for k in range(K - 1):
@@ -183,6 +181,10 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
             s += logf_nominal(<Py_ssize_t> y, K, eta, de, want_grad)
             continue
         e = dot(arow + (ch * L.DC + dc) * L.M, U, L.M)
+        if f == NORMAL or f == ORDINAL_LOGIT or f == ORDINAL_PROBIT:  # family parameters
+            fp = L.FP + (p * L.DC + dc) * L.KF
+            if want_grad:
+                dp = dfp + p * L.KF
         if f == NORMAL:
             s += logf_normal(y, e, fp, de, dp, want_grad)
         elif f == LOGIT:
