@@ -56,8 +56,9 @@ def mixture(formula, data, classes=None, family="normal", cluster=None, weights=
         Class variables: ``{"c": 2}`` (within), ``{"d": Between(2)}``.
     family : str, Family or dict
         "normal" (default), "binary", "probit", "binomial", "ordinal",
-        "nominal", "poisson", a :mod:`mixlevel.families` object, or a dict
-        ``{outcome or glob pattern: family}`` (unlisted outcomes are normal).
+        "nominal", "poisson", "truncated_poisson", a :mod:`mixlevel.families`
+        object, or a dict ``{outcome or glob pattern: family}`` (unlisted
+        outcomes are normal).
     cluster : str, optional
         Cluster id column; inferred from the random terms' grouping column.
         Needed only for a two-level model without random terms (e.g. a between

@@ -28,7 +28,7 @@ from scipy import integrate, special, stats
 
 from mixlevel.data.design import build_design
 from mixlevel.engine import Engine
-from mixlevel.families import Binary, Binomial, Ordinal
+from mixlevel.families import Binary, Binomial, Ordinal, ZeroTruncatedPoisson
 from mixlevel.spec import ModelSpec, ParamTable
 
 # --------------------------------------------------------------------------
@@ -201,8 +201,6 @@ def _ri_data(seed, sizes, outcome):
         y = eta + rng.normal(scale=0.9, size=n)
     elif outcome == "binary":
         y = (rng.uniform(size=n) < special.expit(eta)).astype(float)
-    elif outcome == "poisson":
-        y = rng.poisson(np.exp(eta - 0.8)).astype(float)
     return pd.DataFrame({"g": g, "x": x, "y": y})
 
 
@@ -221,155 +219,193 @@ def _sigma1(name):
     return lambda nat, d=0: np.array([[nat[name]]])
 
 
-@case
-def normal_ri():
-    df = shuffled(_ri_data(1, [3, 2, 4, 3, 4], "normal"), 1)
-    nat = {"y~1": 0.4, "y~x": 0.7, "Var(y)": 0.8, "Var(u0)": 0.5}
-
-    def row_logf(sub, d, B, nat):
-        eta = nat["y~1"] + nat["y~x"] * sub["x"][:, None] + B[None, :, 0]
-        return stats.norm.logpdf(sub["y"][:, None], eta, np.sqrt(nat["Var(y)"]))
-
-    return dict(spec=_ri_spec("normal"), df=df, cluster="g", nat=nat, n_points=40,
-                Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
+# --------------------------------------------------------------------------
+# every family through the same checks: its oracle density from scipy.stats
+# --------------------------------------------------------------------------
 
 
-def _binary_ri(link):
-    df = shuffled(_ri_data(2, [3, 4, 2, 4, 3, 4], "binary"), 2)
-    nat = {"y~1": 0.2, "y~x": 0.8, "Var(u0)": 0.9}
-
-    def row_logf(sub, d, B, nat):
-        eta = nat["y~1"] + nat["y~x"] * sub["x"][:, None] + B[None, :, 0]
-        y = sub["y"][:, None]
-        if link == "logit":
-            return np.where(y == 1, LOG_EXPIT(eta), LOG_EXPIT(-eta))
-        return np.where(y == 1, stats.norm.logcdf(eta), stats.norm.logcdf(-eta))
-
-    fam = "binary" if link == "logit" else Binary("probit")
-    return dict(spec=_ri_spec(fam), df=df, cluster="g", nat=nat, n_points=40,
-                Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
+def _cdf(link):
+    return special.expit if link == "logit" else stats.norm.cdf
 
 
-@case
-def binary_logit_ri():
-    return _binary_ri("logit")
+def _dichotomous(link, binomial):
+    """Binary (n = 1) or binomial outcome: scipy's binomial pmf."""
+    def sample(rng, etas, n):
+        return rng.binomial(n.astype(int), _cdf(link)(etas[0])).astype(float)
+
+    def logf(y, etas, n, fp):
+        return stats.binom.logpmf(y, n, _cdf(link)(etas[0]))
+
+    return dict(family=(Binomial(link) if binomial else Binary(link)), sample=sample,
+                logf=logf, trials=binomial, n_points=80 if binomial else 40)
 
 
-@case
-def binary_probit_ri():
-    return _binary_ri("probit")
+def _ordinal(link):
+    """Categories 1, 2, 3 (coded 0, 1, 2 in numeric order), thresholds t1 < t2."""
+    def sample(rng, etas, n):
+        z = etas[0] + (rng.logistic(size=etas[0].shape) if link == "logit"
+                       else rng.normal(size=etas[0].shape))
+        return 1.0 + (z > -0.5) + (z > 0.8)
 
-
-def _binomial_ri(link):
-    rng = np.random.default_rng(3)
-    sizes = [3, 2, 4, 3]
-    g = cluster_ids(sizes)
-    n = len(g)
-    x = rng.normal(size=n)
-    trials = rng.integers(1, 5, size=n).astype(float)
-    u = rng.normal(scale=0.6, size=len(sizes))[np.searchsorted(np.unique(g), g)]
-    y = rng.binomial(trials.astype(int), special.expit(-0.2 + 0.5 * x + u)).astype(float)
-    y[0], y[1] = 0.0, trials[1]  # both boundary counts present
-    df = shuffled(pd.DataFrame({"g": g, "x": x, "y": y, "n": trials}), 3)
-    nat = {"y~1": -0.3, "y~x": 0.6, "Var(u0)": 0.7}
-
-    def row_logf(sub, d, B, nat):
-        eta = nat["y~1"] + nat["y~x"] * sub["x"][:, None] + B[None, :, 0]
-        p = special.expit(eta) if link == "logit" else stats.norm.cdf(eta)
-        return stats.binom.logpmf(sub["y"][:, None], sub["n"][:, None], p)
-
-    spec = _ri_spec(Binomial(link), trials="n")
-    # the binomial counts make the integrand peaked: 40 GH points leave ~1e-5
-    return dict(spec=spec, df=df, cluster="g", nat=nat, n_points=80,
-                Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
-
-
-@case
-def binomial_logit_ri():
-    return _binomial_ri("logit")
-
-
-@case
-def binomial_probit_ri():
-    return _binomial_ri("probit")
-
-
-def _ordinal_ri(link):
-    rng = np.random.default_rng(4)
-    sizes = [4, 3, 2, 4, 3]
-    g = cluster_ids(sizes)
-    x = rng.normal(size=len(g))
-    # categories labelled 1, 2, 3 (encoded 0, 1, 2 in sorted order)
-    y = rng.integers(1, 4, size=len(g)).astype(float)
-    df = shuffled(pd.DataFrame({"g": g, "x": x, "y": y}), 4)
-    nat = {"y~x": 0.5, "y|t1": -0.4, "y|t2": 0.9, "Var(u0)": 0.8}
-    cdf = special.expit if link == "logit" else stats.norm.cdf
-
-    def row_logf(sub, d, B, nat):
-        eta = nat["y~x"] * sub["x"][:, None] + B[None, :, 0]
-        tau = np.array([-np.inf, nat["y|t1"], nat["y|t2"], np.inf])
-        k = sub["y"].astype(int) - 1
-        up = cdf(tau[k + 1][:, None] - eta)
-        lo = cdf(tau[k][:, None] - eta)
+    def logf(y, etas, n, fp):
+        tau = np.array([-np.inf, fp["y|t1"], fp["y|t2"], np.inf])
+        k = y.astype(int) - 1
         with np.errstate(divide="ignore"):  # far-out oracle nodes
-            return np.log(up - lo)
+            return np.log(_cdf(link)(tau[k + 1] - etas[0]) - _cdf(link)(tau[k] - etas[0]))
 
-    fam = "ordinal" if link == "logit" else Ordinal("probit")
-    return dict(spec=_ri_spec(fam, intercept=False), df=df, cluster="g", nat=nat,
-                n_points=40, Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
-
-
-@case
-def ordinal_logit_ri():
-    return _ordinal_ri("logit")
+    return dict(family=Ordinal(link), sample=sample, logf=logf, intercept=False,
+                fparams={"y|t1": -0.4, "y|t2": 0.9}, by_kind="threshold_by")
 
 
-@case
-def ordinal_probit_ri():
-    return _ordinal_ri("probit")
+def _nominal():
+    """Categories "a", "b", "c"; the logits of a and b against c."""
+    labels = np.array(["a", "b", "c"])
 
+    def sample(rng, etas, n):
+        lp = log_softmax_ref(etas)                            # (3, n)
+        u = rng.uniform(size=lp.shape[1])
+        return labels[np.minimum((np.cumsum(np.exp(lp), axis=0) < u).sum(axis=0), 2)]
 
-@case
-def nominal_ri():
-    rng = np.random.default_rng(5)
-    sizes = [3, 4, 2, 3, 4]
-    g = cluster_ids(sizes)
-    x = rng.normal(size=len(g))
-    y = np.array(["a", "b", "c"])[rng.integers(0, 3, size=len(g))]
-    y[:3] = ["a", "b", "c"]
-    df = shuffled(pd.DataFrame({"g": g, "x": x, "y": y}), 5)
-    nat = {"y#1~1": 0.3, "y#2~1": -0.5, "y#1~x": 0.7, "y#2~x": -0.4, "Var(u0)": 0.6}
-
-    def row_logf(sub, d, B, nat):
-        xx = sub["x"][:, None]
-        u = B[None, :, 0]
-        lp = log_softmax_ref([nat["y#1~1"] + nat["y#1~x"] * xx + u,
-                              nat["y#2~1"] + nat["y#2~x"] * xx + u])   # (3, n, G)
-        k = np.searchsorted(["a", "b", "c"], sub["y"])
+    def logf(y, etas, n, fp):
+        lp = log_softmax_ref(etas)                            # (3, n, G)
+        k = np.searchsorted(labels, y[:, 0])
         return np.take_along_axis(lp, k[None, :, None].repeat(lp.shape[2], 2), 0)[0]
 
+    return dict(family="nominal", sample=sample, logf=logf, channels=2)
+
+
+def _truncated_poisson_logpmf(y, mu):
+    """Poisson pmf given y >= 1, from scipy: pmf(y) / P(Y > 0)."""
+    return stats.poisson.logpmf(y, mu) - stats.poisson.logsf(0, mu)
+
+
+def _truncated_poisson_sample(rng, etas, n):
+    mu = np.exp(etas[0])
+    y = rng.poisson(mu)
+    while (y == 0).any():  # rejection: redraw the zeros
+        y = np.where(y == 0, rng.poisson(mu), y)
+    return y.astype(float)
+
+
+#: family key -> family, data sampler, scipy log-density and layout
+FAMILY_ORACLES = {
+    "normal": dict(family="normal", fparams={"Var(y)": 0.8}, by_kind="residual_by",
+                   sample=lambda rng, etas, n: etas[0] + rng.normal(scale=0.9,
+                                                                    size=etas[0].shape),
+                   logf=lambda y, etas, n, fp: stats.norm.logpdf(y, etas[0],
+                                                                 np.sqrt(fp["Var(y)"]))),
+    "binary_logit": _dichotomous("logit", binomial=False),
+    "binary_probit": _dichotomous("probit", binomial=False),
+    "binomial_logit": _dichotomous("logit", binomial=True),
+    "binomial_probit": _dichotomous("probit", binomial=True),
+    "ordinal_logit": _ordinal("logit"),
+    "ordinal_probit": _ordinal("probit"),
+    "nominal": _nominal(),
+    # counts make the integrand peaked: 40 GH points leave ~1e-5, 80 about 2e-10; in the
+    # mixture (larger counts) 80 leave 2e-7, 160 about 1e-11
+    "poisson": dict(family="poisson", n_points=80, mixture_points=160,
+                    sample=lambda rng, etas, n: rng.poisson(np.exp(etas[0] - 0.8)).astype(float),
+                    logf=lambda y, etas, n, fp: stats.poisson.logpmf(y, np.exp(etas[0]))),
+    "truncated_poisson": dict(family=ZeroTruncatedPoisson(), n_points=80, mixture_points=160,
+                              sample=_truncated_poisson_sample,
+                              logf=lambda y, etas, n, fp: _truncated_poisson_logpmf(
+                                  y, np.exp(etas[0]))),
+}
+
+
+def _family_layout(key):
+    f = dict(channels=1, intercept=True, fparams={}, by_kind=None, trials=False, n_points=40)
+    f.update(FAMILY_ORACLES[key])
+    f.setdefault("mixture_points", f["n_points"])
+    f["prefix"] = ["y"] if f["channels"] == 1 else [f"y#{k + 1}" for k in range(f["channels"])]
+    return f
+
+
+def _family_data(f, seed, sizes, n_classes=1):
+    """Cluster ids, a covariate x, a class covariate w, trials n and outcomes y."""
+    rng = np.random.default_rng(seed)
+    g = cluster_ids(sizes)
+    size = len(g)
+    x, w = rng.normal(size=size), rng.normal(size=size)
+    u = rng.normal(scale=0.6, size=len(sizes))[np.searchsorted(np.unique(g), g)]
+    n = rng.integers(1, 5, size=size).astype(float) if f["trials"] else np.ones(size)
+    shift = np.where(rng.uniform(size=size) < 0.5, -0.8, 0.8) if n_classes > 1 else 0.0
+    etas = [0.3 * k - 0.2 + 0.6 * x + u + shift for k in range(f["channels"])]
+    df = pd.DataFrame({"g": g, "x": x, "w": w, "n": n, "y": f["sample"](rng, etas, n)})
+    if f["trials"]:  # both boundary counts present
+        df.loc[0, "y"], df.loc[1, "y"] = 0.0, df.loc[1, "n"]
+    return shuffled(df, seed)
+
+
+def family_ri(key):
+    """A random-intercept regression of one outcome of the family: y ~ x + (1 | g)."""
+    f = _family_layout(key)
+    seed = 1 + list(FAMILY_ORACLES).index(key)
+    df = _family_data(f, seed, [3, 4, 2, 4, 3, 4][: 4 + seed % 3])
+    nat = dict(f["fparams"], **{"Var(u0)": 0.6})
+    for k, pre in enumerate(f["prefix"]):
+        if f["intercept"]:
+            nat[f"{pre}~1"] = 0.2 - 0.5 * k
+        nat[f"{pre}~x"] = 0.5 - 0.9 * k
+
+    def row_logf(sub, d, B, nat):
+        xx, u = sub["x"][:, None], B[None, :, 0]
+        etas = [nat.get(f"{pre}~1", 0.0) + nat[f"{pre}~x"] * xx + u for pre in f["prefix"]]
+        return f["logf"](sub["y"][:, None], etas, sub["n"][:, None], nat)
+
+    spec = _ri_spec(f["family"], intercept=f["intercept"],
+                    **({"trials": "n"} if f["trials"] else {}))
+    return dict(spec=spec, df=df, cluster="g", nat=nat, n_points=f["n_points"],
+                Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
+
+
+def family_mixture(key):
+    """Two within classes with class-specific intercepts (thresholds) and family parameters,
+    a common slope, a random intercept and class logits on a covariate w."""
+    f = _family_layout(key)
+    seed = 60 + list(FAMILY_ORACLES).index(key)
+    df = _family_data(f, seed, [4, 3, 4, 3, 2], n_classes=2)
+    nat = {"c#1~1": 0.3, "c#1~w": -0.6, "Var(u0)": 0.5}
+    for c in (1, 2):
+        for name, value in f["fparams"].items():
+            nat[f"{name}[c={c}]"] = value + 0.3 * (c - 1)
+        for k, pre in enumerate(f["prefix"]):
+            if f["intercept"]:
+                nat[f"{pre}~1[c={c}]"] = (-0.6 if c == 1 else 0.7) + 0.2 * k
+    for k, pre in enumerate(f["prefix"]):
+        nat[f"{pre}~x"] = 0.5 - 0.9 * k
+
+    def row_logf(sub, d, B, nat):
+        xx, u = sub["x"][:, None], B[None, :, 0]
+        lpc = log_softmax_ref([nat["c#1~1"] + nat["c#1~w"] * sub["w"][:, None]])
+        out = []
+        for c in (1, 2):
+            fp = {name: nat[f"{name}[c={c}]"] for name in f["fparams"]}
+            etas = [nat.get(f"{pre}~1[c={c}]", 0.0) + nat[f"{pre}~x"] * xx + u
+                    for pre in f["prefix"]]
+            out.append(lpc[c - 1] + f["logf"](sub["y"][:, None], etas, sub["n"][:, None], fp))
+        return special.logsumexp(np.stack(out), axis=0)
+
     spec = ModelSpec()
-    spec.add_outcome("y", "nominal")
-    spec.add_term("y")
+    spec.add_class("c", 2)
+    kw = {"trials": "n"} if f["trials"] else {}
+    if f["by_kind"]:
+        kw[f["by_kind"]] = ["c"]
+    spec.add_outcome("y", f["family"], **kw)
+    if f["intercept"]:
+        spec.add_term("y", by=["c"])
     spec.add_term("y", "x")
     spec.add_block("re", ["u0"])
     spec.add_term("y", "1", latent="u0")
-    return dict(spec=spec, df=df, cluster="g", nat=nat, n_points=40,
+    spec.add_term("c")
+    spec.add_term("c", "w")
+    return dict(spec=spec, df=df, cluster="g", nat=nat, n_points=f["mixture_points"],
                 Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
 
 
-@case
-def poisson_ri():
-    df = shuffled(_ri_data(6, [3, 2, 4, 3, 2], "poisson"), 6)
-    nat = {"y~1": 0.2, "y~x": 0.5, "Var(u0)": 0.4}
-
-    def row_logf(sub, d, B, nat):
-        eta = nat["y~1"] + nat["y~x"] * sub["x"][:, None] + B[None, :, 0]
-        return stats.poisson.logpmf(sub["y"][:, None], np.exp(eta))
-
-    # counts make the integrand peaked: 40 GH points leave ~1e-5, 80 about 2e-10
-    return dict(spec=_ri_spec("poisson"), df=df, cluster="g", nat=nat, n_points=80,
-                Sigma=_sigma1("Var(u0)"), row_logf=row_logf)
+for _key in FAMILY_ORACLES:
+    CASES[f"{_key}_ri"] = lambda key=_key: family_ri(key)
+    CASES[f"{_key}_mixture"] = lambda key=_key: family_mixture(key)
 
 
 def _two_re(outcome):
@@ -922,8 +958,8 @@ def _rw_data():
 
 @case
 def binary_ri_row_weights():
-    c = _binary_ri("logit")
-    c["df"] = _rw_data()
+    c = family_ri("binary_logit")
+    c["df"] = _rw_data().assign(n=1.0)
     c["weights"] = "fw"
     return c
 
@@ -1009,7 +1045,8 @@ def test_engine_rule_is_converged(name):
         f"{name}: {c['n_points']} points give {a!r}, {2 * c['n_points']} give {b!r}")
 
 
-@pytest.mark.parametrize("name", ["poisson_ri", "ordinal_probit_ri", "between_class_ri"])
+@pytest.mark.parametrize("name", ["poisson_ri", "ordinal_probit_ri", "between_class_ri",
+                                  "truncated_poisson_ri"])
 def test_oracle_rules_are_converged_1d(name):
     """Guard the oracle itself: its 200-point GH sum equals adaptive scipy quad."""
     c = CASES[name]()
@@ -1161,6 +1198,9 @@ EXTREME = {
     "nominal": ("nominal", {"y#1~1": 0.5, "y#2~1": -0.5, "y#1~x": 40.0, "y#2~x": -30.0},
                 [0, 1, 2], None),
     "poisson": ("poisson", {"y~1": -12.0, "y~x": 18.0}, [0, 1, 3, 50], None),
+    # eta from -30 (P(y >= 1) ~ 1e-13: the series branch) to 6
+    "truncated_poisson": (ZeroTruncatedPoisson(), {"y~1": -12.0, "y~x": 18.0}, [1, 2, 3, 50],
+                          None),
 }
 
 
@@ -1191,6 +1231,8 @@ def _mp_row_loglike(kind, nat, x, y, n):
         eta = [nat["y#1~1"] + nat["y#1~x"] * x, nat["y#2~1"] + nat["y#2~x"] * x, mp.mpf(0)]
         return eta[y] - mp.log(mp.fsum(mp.exp(e) for e in eta))
     eta = nat["y~1"] + nat["y~x"] * x                     # poisson
+    if kind == "truncated_poisson":  # given y >= 1: minus log P(y >= 1) = log(1 - e^-mu)
+        return y * eta - mp.exp(eta) - mp.loggamma(y + 1) - mp.log(-mp.expm1(-mp.exp(eta)))
     return y * eta - mp.exp(eta) - mp.loggamma(y + 1)
 
 

@@ -21,6 +21,7 @@ import pytest
 from scipy.special import logsumexp
 
 from mixlevel._kernels import _reference as ref
+from mixlevel.families import FamilyCode as F
 
 try:
     from mixlevel._kernels import _estep
@@ -32,19 +33,21 @@ pytestmark = pytest.mark.skipif(_estep is None, reason="compiled kernel not buil
 RTOL, ATOL = 1e-10, 1e-12
 
 # (family code, number of categories)
-NORMAL = (0, 0)
-LOGIT = (1, 2)
-PROBIT = (2, 2)
-BIN_LOGIT = (3, 0)
-BIN_PROBIT = (4, 0)
-POISSON = (5, 0)
-ORD_LOGIT = (6, 4)
-ORD_PROBIT = (7, 4)
-NOMINAL = (8, 3)
+NORMAL = (F.NORMAL, 0)
+LOGIT = (F.LOGIT, 2)
+PROBIT = (F.PROBIT, 2)
+BIN_LOGIT = (F.BINOMIAL_LOGIT, 0)
+BIN_PROBIT = (F.BINOMIAL_PROBIT, 0)
+POISSON = (F.POISSON, 0)
+ORD_LOGIT = (F.ORDINAL_LOGIT, 4)
+ORD_PROBIT = (F.ORDINAL_PROBIT, 4)
+NOMINAL = (F.NOMINAL, 3)
+TRUNC_POISSON = (F.TRUNCATED_POISSON, 0)
+ORDINALS = (F.ORDINAL_LOGIT, F.ORDINAL_PROBIT)
 ALL_FAMILIES = [NORMAL, LOGIT, PROBIT, BIN_LOGIT, BIN_PROBIT, POISSON, ORD_LOGIT,
-                ORD_PROBIT, NOMINAL]
+                ORD_PROBIT, NOMINAL, TRUNC_POISSON]
 FAMILY_IDS = ["normal", "logit", "probit", "binomial_logit", "binomial_probit",
-              "poisson", "ordinal_logit", "ordinal_probit", "nominal"]
+              "poisson", "ordinal_logit", "ordinal_probit", "nominal", "truncated_poisson"]
 
 ARG_NAMES = ("A", "Y", "T", "FP", "RW", "ZB", "LWG", "ZH", "LWH", "FAM", "OCH", "NCAT",
              "MONO", "KV", "CHV", "CPAT", "INDPTR")
@@ -77,7 +80,7 @@ def make_problem(seed, fams=tuple(ALL_FAMILIES), D=2, KV=(2, 3), Qb=2, Qw=1, H=3
     ch = 0
     for p, (f, k) in enumerate(fams):
         OCH[p] = ch
-        ch += k - 1 if f == 8 else 1
+        ch += k - 1 if f == F.NOMINAL else 1
     V = len(KV)
     KV = np.array(KV, np.int64).reshape(V)
     CHV = np.zeros(V, np.int64)
@@ -105,27 +108,29 @@ def make_problem(seed, fams=tuple(ALL_FAMILIES), D=2, KV=(2, 3), Qb=2, Qw=1, H=3
         A[:, CHV[v]:CHV[v] + KV[v] - 1, :, within] = 0.0
     A = np.ascontiguousarray(A)
 
-    KF = max([k - 1 for f, k in fams if f in (6, 7)] + [1])
+    KF = max([k - 1 for f, k in fams if f in ORDINALS] + [1])
     FP = np.zeros((max(P, 1), DC, KF))
     for p, (f, k) in enumerate(fams):
-        if f == 0:
+        if f == F.NORMAL:
             FP[p, :, 0] = rng.uniform(-0.7, 0.7, DC)
-        elif f in (6, 7):
+        elif f in ORDINALS:
             steps = rng.uniform(0.3, 1.2, (DC, k - 1))
             FP[p, :, :k - 1] = np.cumsum(steps, axis=1) - 1.2
 
     Y = np.zeros((N, P))
     T = np.ones((N, P))
     for p, (f, k) in enumerate(fams):
-        if f == 0:
+        if f == F.NORMAL:
             Y[:, p] = rng.normal(0.0, 1.5, N)
-        elif f in (1, 2):
+        elif f in (F.LOGIT, F.PROBIT):
             Y[:, p] = rng.integers(0, 2, N)
-        elif f in (3, 4):
+        elif f in (F.BINOMIAL_LOGIT, F.BINOMIAL_PROBIT):
             T[:, p] = rng.integers(1, 7, N)
             Y[:, p] = rng.integers(0, T[:, p] + 1)
-        elif f == 5:
+        elif f == F.POISSON:
             Y[:, p] = rng.integers(0, 5, N)
+        elif f == F.TRUNCATED_POISSON:
+            Y[:, p] = rng.integers(1, 6, N)
         else:
             Y[:, p] = rng.integers(0, k, N)
     if missing and N * P:
@@ -217,7 +222,7 @@ def test_each_family(fam):
     S, GF = compare(prob)
     # the family's own channel has nonzero scores
     assert np.abs(S[:, prob["OCH"][0]]).max() > 0
-    if fam[0] in (0, 6, 7):
+    if fam[0] in (F.NORMAL, *ORDINALS):
         assert np.abs(GF).max() > 0
     else:
         assert not GF.any()

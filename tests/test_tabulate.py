@@ -5,8 +5,19 @@ import pandas as pd
 import pytest
 
 from mixlevel.data.design import build_design
-from mixlevel.engine import Engine
-from mixlevel.families import Binary, Binomial, Nominal, Normal, Ordinal, Poisson
+from mixlevel.engine import Engine, tabulate
+from mixlevel.families import (
+    Binary,
+    Binomial,
+    Family,
+    Nominal,
+    Normal,
+    NoTables,
+    Ordinal,
+    Poisson,
+    ZeroTruncatedPoisson,
+)
+from mixlevel.model import MixtureModel
 from mixlevel.spec import ModelSpec, ParamTable
 
 FAMILIES = {
@@ -19,13 +30,15 @@ FAMILIES = {
     "ordinal": (Ordinal(), lambda r, n: r.integers(0, 4, n).astype(float)),
     "ordinal_probit": (Ordinal("probit"), lambda r, n: r.integers(0, 4, n).astype(float)),
     "nominal": (Nominal(), lambda r, n: r.integers(0, 3, n).astype(float)),
+    "truncated_poisson": (ZeroTruncatedPoisson(), lambda r, n: 1.0 + r.poisson(1.5, n)),
 }
 
 
-def engines(family_key, cluster, between=False):
+def engines(family_key, cluster, between=False, family=None):
     rng = np.random.default_rng(7)
     n = 40
     fam, draw = FAMILIES[family_key]
+    fam = family or fam
     y = draw(rng, n)
     y[[3, 11]] = np.nan
     df = pd.DataFrame({"y": y, "u": rng.integers(0, 2, n).astype(float),
@@ -136,3 +149,66 @@ def test_grouped_tables_with_interleaved_families():
     q_s, gq_s = slow.expected(w + 0.05, es_s)
     assert abs(q_f - q_s) < 1e-9 * max(1.0, abs(q_s))
     np.testing.assert_allclose(gq_f, gq_s, rtol=1e-9, atol=1e-10)
+
+
+class UntabulatedTruncatedPoisson(ZeroTruncatedPoisson):
+    """A family without tables (as a new family may start out)."""
+
+    def n_statistics(self, n_categories):
+        return Family.n_statistics(self, n_categories)
+
+
+def test_family_without_tables_is_left_to_the_kernel():
+    """The engine computes an outcome whose family has no tables in the kernel (the other
+    outcomes and the class prior stay tabulated) and gets the same numbers; tabulate
+    refuses such a family outright instead of guessing its statistics."""
+    with pytest.raises(NoTables, match="truncated_poisson family has no tabulated"):
+        tabulate.OutcomeTables([0], [UntabulatedTruncatedPoisson()], [2], [0], [1], [0],
+                               np.ones((3, 1)), np.ones((3, 1)))
+    assert not tabulate.has_tables(UntabulatedTruncatedPoisson(), 2)
+    tab_fast, slow, table = engines("truncated_poisson", cluster=True)
+    fast, _, _ = engines("truncated_poisson", cluster=True,
+                         family=UntabulatedTruncatedPoisson())
+    assert fast.fast and fast.tab_outcomes == [1] and fast.tab_classes
+    assert tab_fast.tab_outcomes == [0, 1]
+    w = np.random.default_rng(3).normal(scale=0.5, size=table.n_free)
+    ll_f, g_f, es_f = fast.loglike_and_score(w)
+    ll_s, g_s, es_s = slow.loglike_and_score(w)
+    assert abs(ll_f - ll_s) < 1e-10 * max(1.0, abs(ll_s))
+    np.testing.assert_allclose(g_f, g_s, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(fast.score_obs(w, es_f), slow.score_obs(w, es_s), rtol=1e-9,
+                               atol=1e-10)
+    q_f, gq_f = fast.expected(w + 0.1, es_f)
+    q_s, gq_s = slow.expected(w + 0.1, es_s)
+    assert abs(q_f - q_s) < 1e-9 * max(1.0, abs(q_s))
+    np.testing.assert_allclose(gq_f, gq_s, rtol=1e-9, atol=1e-10)
+
+
+def test_model_with_an_untabulated_family_fits():
+    """A latent class model whose count item has no tables fits (EM, BFGS, standard errors)
+    to the optimum of the same model with the item tabulated."""
+    rng = np.random.default_rng(8)
+    n = 300
+    c = rng.uniform(size=n) < 0.5
+    df = pd.DataFrame({f"u{k}": (rng.uniform(size=n) < np.where(c, 0.8, 0.25)).astype(float)
+                       for k in range(3)})
+    df["k"] = 1.0 + rng.poisson(np.where(c, 2.0, 0.5))
+
+    def fit(family):
+        spec = ModelSpec()
+        spec.add_class("c", 2)
+        for u in ("u0", "u1", "u2"):
+            spec.add_outcome(u, "binary")
+            spec.add_term(u, by=["c"])
+        spec.add_outcome("k", family)
+        spec.add_term("k", by=["c"])
+        spec.add_term("c")
+        model = MixtureModel(spec, df)
+        return model, model.fit(starts=(4, 2))
+
+    m_tab, r_tab = fit(ZeroTruncatedPoisson())
+    m_kern, r_kern = fit(UntabulatedTruncatedPoisson())
+    assert 3 in m_tab.engine.tab_outcomes and 3 not in m_kern.engine.tab_outcomes
+    assert r_kern.llf == pytest.approx(r_tab.llf, abs=1e-6)
+    np.testing.assert_allclose(r_kern.params.to_numpy(), r_tab.params.to_numpy(), atol=1e-4)
+    np.testing.assert_allclose(r_kern.bse.to_numpy(), r_tab.bse.to_numpy(), rtol=1e-3)

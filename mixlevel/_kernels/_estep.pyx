@@ -22,90 +22,18 @@ or parameter names: it receives arrays only.
 """
 
 from cython.parallel cimport prange, parallel
-from libc.math cimport exp, log, log1p, expm1, erfc, sqrt, fabs, isnan, INFINITY, M_PI
+from libc.math cimport exp, log, isnan, INFINITY
 from libc.stdlib cimport malloc, free
 from libc.stdint cimport int64_t
 
 import numpy as np
 
-cdef enum:
-    NORMAL = 0
-    LOGIT = 1
-    PROBIT = 2
-    BINOMIAL_LOGIT = 3
-    BINOMIAL_PROBIT = 4
-    POISSON = 5
-    ORDINAL_LOGIT = 6
-    ORDINAL_PROBIT = 7
-    NOMINAL = 8
-
-cdef double LOG_SQRT_2PI = 0.5 * log(2.0 * M_PI)
-cdef double SQRT1_2 = sqrt(0.5)
+include "_families.pxi"
 
 
 # ----------------------------------------------------------------------------
-# scalar helpers
+# array helpers
 # ----------------------------------------------------------------------------
-
-cdef inline double softplus(double x) noexcept nogil:
-    if x > 0.0:
-        return x + log1p(exp(-x))
-    return log1p(exp(x))
-
-
-cdef inline double log_ndtr(double x) noexcept nogil:
-    cdef double z2, s
-    if x > 5.0:
-        return log1p(-0.5 * erfc(x * SQRT1_2))
-    if x > -37.0:
-        return log(0.5 * erfc(-x * SQRT1_2))
-    z2 = x * x
-    s = 1.0 - 1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2)
-    return -0.5 * z2 - log(-x) - LOG_SQRT_2PI + log(s)
-
-
-cdef inline double log_cdf(double x, bint probit) noexcept nogil:
-    if probit:
-        return log_ndtr(x)
-    return -softplus(-x)
-
-
-cdef inline double log_pdf(double x, bint probit) noexcept nogil:
-    if probit:
-        return -0.5 * x * x - LOG_SQRT_2PI
-    return -softplus(x) - softplus(-x)
-
-
-cdef inline double log_diff_cdf(double a, double b, bint probit) noexcept nogil:
-    """log(F(a) - F(b)) for a > b; a may be +inf and b -inf."""
-    cdef double la, lb
-    if b == -INFINITY:
-        return log_cdf(a, probit)
-    if a == INFINITY:
-        return log_cdf(-b, probit)
-    if b > 0.0:
-        la = log_cdf(-b, probit)
-        lb = log_cdf(-a, probit)
-    else:
-        la = log_cdf(a, probit)
-        lb = log_cdf(b, probit)
-    if lb >= la:
-        return -INFINITY
-    return la + log(-expm1(lb - la))
-
-
-cdef inline double logsumexp(double* x, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t k
-    cdef double mx = -INFINITY, s = 0.0
-    for k in range(n):
-        if x[k] > mx:
-            mx = x[k]
-    if mx == -INFINITY:
-        return -INFINITY
-    for k in range(n):
-        s += exp(x[k] - mx)
-    return mx + log(s)
-
 
 cdef inline double lse_normalize(const double* x, Py_ssize_t n, double* w) noexcept nogil:
     """log sum exp(x), writing the normalised weights exp(x - lse) to w (zeros if -inf).
@@ -227,99 +155,56 @@ cdef inline double outcome_logf(Layout* L, Py_ssize_t i, Py_ssize_t dc, const do
 
     dl[ch] receives d log f / d eta_ch (outcome channels), dfp[p*KF + k] the
     derivative in the family parameter k of outcome p (normal: log-variance,
-    ordinal: thresholds).
+    ordinal: thresholds).  One flat if-chain over the family codes calls the
+    inline log-densities of _families.pxi.
     """
-    cdef Py_ssize_t p, k, K, ch, f
-    cdef double y, e, s = 0.0, lf, r, lv, iv, a, b, lpa, lpb, lse, n, t
-    cdef bint probit
+    cdef Py_ssize_t p, k, K, ch, ia
+    cdef int64_t f
+    cdef double y, e, n, s = 0.0
     cdef const double* arow = L.A + i * L.a_rs
     cdef const double* fp
-    cdef Py_ssize_t ia
+    cdef double* de = NULL
+    cdef double* dp = NULL
     for ia in range(L.NACT):  # outcomes with a negative code are tabulated by the caller
         p = L.ACT[ia]
         y = L.Y[i * L.P + p]
-        f = L.FAM[p]
         if isnan(y):  # missing: drops out (FIML)
             continue
+        f = L.FAM[p]
         ch = L.OCH[p]
-        fp = L.FP + (p * L.DC + dc) * L.KF
+        if want_grad:
+            de = dl + ch
         if f == NOMINAL:
             K = L.NCAT[p]
             for k in range(K - 1):
                 eta[k] = dot(arow + ((ch + k) * L.DC + dc) * L.M, U, L.M)
-            eta[K - 1] = 0.0
-            lse = logsumexp(eta, K)
-            s += eta[<Py_ssize_t> y] - lse
-            if want_grad:
-                for k in range(K - 1):
-                    dl[ch + k] = (1.0 if <Py_ssize_t> y == k else 0.0) - exp(eta[k] - lse)
+            s += logf_nominal(<Py_ssize_t> y, K, eta, de, want_grad)
             continue
         e = dot(arow + (ch * L.DC + dc) * L.M, U, L.M)
+        if f == NORMAL or f == ORDINAL_LOGIT or f == ORDINAL_PROBIT:  # family parameters
+            fp = L.FP + (p * L.DC + dc) * L.KF
+            if want_grad:
+                dp = dfp + p * L.KF
         if f == NORMAL:
-            lv = fp[0]
-            iv = exp(-lv)
-            r = y - e
-            s += -0.5 * lv - 0.5 * r * r * iv
-            if want_grad:
-                dl[ch] = r * iv
-                dfp[p * L.KF] = -0.5 + 0.5 * r * r * iv
-        elif f == LOGIT:  # one exp serves the log-density and the derivative
-            t = exp(-fabs(e))
-            lf = log1p(t)  # softplus(e) = max(e, 0) + lf
-            if y > 0.5:
-                s += -(lf + (-e if e < 0.0 else 0.0))
-            else:
-                s += -(lf + (e if e > 0.0 else 0.0))
-            if want_grad:
-                dl[ch] = y - (1.0 / (1.0 + t) if e >= 0.0 else t / (1.0 + t))
+            s += logf_normal(y, e, fp, de, dp, want_grad)
+        elif f == LOGIT:
+            s += logf_logit(y, e, de, want_grad)
         elif f == PROBIT:
-            if y > 0.5:
-                lf = log_ndtr(e)
-                s += lf
-                if want_grad:
-                    dl[ch] = exp(-0.5 * e * e - LOG_SQRT_2PI - lf)
-            else:
-                lf = log_ndtr(-e)
-                s += lf
-                if want_grad:
-                    dl[ch] = -exp(-0.5 * e * e - LOG_SQRT_2PI - lf)
+            s += logf_probit(y, e, de, want_grad)
         elif f == BINOMIAL_LOGIT:
             n = L.T[i * L.P + p]
-            t = exp(-fabs(e))
-            s += y * e - n * (log1p(t) + (e if e > 0.0 else 0.0))
-            if want_grad:
-                dl[ch] = y - n * (1.0 / (1.0 + t) if e >= 0.0 else t / (1.0 + t))
+            s += logf_binomial_logit(y, n, e, de, want_grad)
         elif f == BINOMIAL_PROBIT:
             n = L.T[i * L.P + p]
-            lpa = log_ndtr(e)
-            lpb = log_ndtr(-e)
-            s += y * lpa + (n - y) * lpb
-            if want_grad:
-                lf = -0.5 * e * e - LOG_SQRT_2PI
-                dl[ch] = y * exp(lf - lpa) - (n - y) * exp(lf - lpb)
+            s += logf_binomial_probit(y, n, e, de, want_grad)
         elif f == POISSON:
-            s += y * e - exp(e)
-            if want_grad:
-                dl[ch] = y - exp(e)
-        else:  # ordinal, eq. (1): P(y <= k) = F(tau_k - eta)
-            probit = f == ORDINAL_PROBIT
-            K = L.NCAT[p]
-            k = <Py_ssize_t> y
-            a = fp[k] - e if k < K - 1 else INFINITY
-            b = fp[k - 1] - e if k > 0 else -INFINITY
-            lf = log_diff_cdf(a, b, probit)
-            s += lf
-            if want_grad:
-                lpa = exp(log_pdf(a, probit) - lf) if k < K - 1 else 0.0
-                lpb = exp(log_pdf(b, probit) - lf) if k > 0 else 0.0
-                dl[ch] = lpb - lpa
-                for k in range(K - 1):
-                    dfp[p * L.KF + k] = 0.0
-                k = <Py_ssize_t> y
-                if k < K - 1:
-                    dfp[p * L.KF + k] = lpa
-                if k > 0:
-                    dfp[p * L.KF + k - 1] = -lpb
+            s += logf_poisson(y, e, de, want_grad)
+        elif f == ORDINAL_LOGIT:
+            s += logf_ordinal(<Py_ssize_t> y, L.NCAT[p], e, fp, False, de, dp, want_grad)
+        elif f == ORDINAL_PROBIT:
+            s += logf_ordinal(<Py_ssize_t> y, L.NCAT[p], e, fp, True, de, dp, want_grad)
+        elif f == TRUNCATED_POISSON:
+            s += logf_truncated_poisson(y, e, de, want_grad)
     return s
 
 
@@ -330,21 +215,21 @@ cdef inline void add_outcome_scores(Layout* L, Py_ssize_t i, Py_ssize_t dc, doub
 
     Over the outcomes computed here that row i observes; dl and dfp are laid out
     as :func:`outcome_logf` writes them, Uh holds the monomials of one row node.
+    The channels and scored family parameters of an outcome are properties of
+    its family code (_families.pxi).
     """
-    cdef Py_ssize_t ia, p, ch, k, m
+    cdef Py_ssize_t ia, p, ch, k, m, K
     for ia in range(L.NACT):
         p = L.ACT[ia]
         if isnan(L.Y[i * L.P + p]):
             continue
         ch = L.OCH[p]
-        for k in range(ch, ch + (L.NCAT[p] - 1 if L.FAM[p] == NOMINAL else 1)):
+        K = L.NCAT[p]
+        for k in range(ch, ch + family_channels(L.FAM[p], K)):
             for m in range(L.M):
                 S[(k * L.DC + dc) * L.M + m] += w * dl[k] * Uh[m]
-        if L.FAM[p] == NORMAL:
-            GF[(p * L.DC + dc) * L.KF] += w * dfp[p * L.KF]
-        elif L.FAM[p] == ORDINAL_LOGIT or L.FAM[p] == ORDINAL_PROBIT:
-            for k in range(L.NCAT[p] - 1):
-                GF[(p * L.DC + dc) * L.KF + k] += w * dfp[p * L.KF + k]
+        for k in range(family_scored_params(L.FAM[p], K)):
+            GF[(p * L.DC + dc) * L.KF + k] += w * dfp[p * L.KF + k]
 
 
 cdef inline void add_class_scores(Layout* L, Py_ssize_t dc, double w, const double* dcls,
@@ -490,16 +375,9 @@ def expected_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
                                 KV, CHV, CPAT, INDPTR, post_dg.shape[1], ACT)
     cdef Py_ssize_t j, i, jj, d, g, c, h, dc, CHH = L.C * L.H
     cdef Py_ssize_t NOCH = L.CH
-    cdef double* lv
-    cdef double* U
-    cdef double* eta
-    cdef double* dl
-    cdef double* dfp
-    cdef double* dcls
+    cdef double *lv, *U, *eta, *dl, *dfp, *dcls, *S, *GF  # per-thread buffers
     cdef double lpc, lf, w, wdg, wc, q
     cdef const double* rp = &rowpost[0]
-    cdef double* S
-    cdef double* GF
     with nogil, parallel(num_threads=num_threads):
         lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))
         U = <double*> malloc(L.H * L.M * sizeof(double))
@@ -599,20 +477,8 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         ex = &EXTRA[0]
     cdef Py_ssize_t nbuf = nmax if want_scores else 0
     cdef bint prior_only = (not want_scores and ex != NULL and L.NACT == 0 and L.V == 0)
-    cdef double* lv
-    cdef double* U
-    cdef double* eta
-    cdef double* dl
-    cdef double* dfp
-    cdef double* dcls
-    cdef double* cell
-    cdef double* acc
-    cdef double* pw
-    cdef double* ob
-    cdef double* cb
-    cdef double* rec
-    cdef double* S
-    cdef double* GF
+    cdef double *lv, *U, *eta, *dl, *dfp, *dcls, *cell, *acc, *pw  # per-thread buffers
+    cdef double *ob, *cb, *rec, *S, *GF
     cdef double lpc, li, ll, w, wdg, wc, q
     with nogil, parallel(num_threads=num_threads):
         lv = <double*> malloc((1 + L.Qb + L.Qw) * sizeof(double))

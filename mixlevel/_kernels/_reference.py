@@ -19,17 +19,20 @@ with every linear predictor
 
 Within class variable v has K_v classes whose logits (classes k < K_v - 1) are
 channels ``CHV[v] + k`` evaluated at row node h = 0 (the last class has logit
-0).  Family codes and log-densities, all without data constants:
+0).  Family codes (:class:`FamilyCode`, the kernel's own enum) and
+log-densities, all without data constants, one function per family in
+:data:`DENSITIES`:
 
-* 0 normal, ``FP[p, dc, 0]`` = log variance lv:
-  ``-lv/2 - (y - eta)^2 e^{-lv} / 2``;
-* 1 binary logit, 2 binary probit (``n = 1``), 3 binomial logit, 4 binomial
-  probit (``n = T[i, p]``): ``y log F(eta) + (n - y) log F(-eta)``;
-* 5 Poisson, log link: ``y eta - exp(eta)``;
-* 6 ordinal logit, 7 ordinal probit, y in 0..K-1, thresholds
-  ``FP[p, dc, 0..K-2]``, ``P(y <= k) = F(tau_k - eta)``;
-* 8 nominal: K categories, channels ``OCH[p] .. OCH[p] + K - 2`` are the
-  logits of categories 0..K-2, category K-1 has logit 0.
+* NORMAL, ``FP[p, dc, 0]`` = log variance lv: ``-lv/2 - (y - eta)^2 e^{-lv} / 2``;
+* LOGIT, PROBIT (``n = 1``), BINOMIAL_LOGIT, BINOMIAL_PROBIT (``n = T[i, p]``):
+  ``y log F(eta) + (n - y) log F(-eta)``;
+* POISSON, log link: ``y eta - exp(eta)``;
+* TRUNCATED_POISSON, log link, y >= 1: ``y eta - mu - log(1 - exp(-mu))``,
+  ``mu = exp(eta)``;
+* ORDINAL_LOGIT, ORDINAL_PROBIT, y in 0..K-1, thresholds ``FP[p, dc, 0..K-2]``,
+  ``P(y <= k) = F(tau_k - eta)``;
+* NOMINAL: K categories, channels ``OCH[p] .. OCH[p] + K - 2`` are the logits
+  of categories 0..K-2, category K-1 has logit 0.
 
 Missing outcomes (NaN) drop out of the density and all its derivatives.
 """
@@ -40,10 +43,9 @@ import numpy as np
 from scipy import special
 from scipy.special import logsumexp
 
-__all__ = ["loglik_posterior", "expected_scores"]
+from ._families import FamilyCode
 
-NORMAL, LOGIT, PROBIT, BINOMIAL_LOGIT, BINOMIAL_PROBIT, POISSON = 0, 1, 2, 3, 4, 5
-ORDINAL_LOGIT, ORDINAL_PROBIT, NOMINAL = 6, 7, 8
+__all__ = ["loglik_posterior", "expected_scores", "DENSITIES"]
 
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -134,6 +136,90 @@ def _class_terms(eta, KV, CHV, CPAT, C):
     return lpc, scores
 
 
+# ----------------------------------------------------------------------------
+# one log-density per family: (y, eta, tau, K, n) -> (log f, [d/deta per channel],
+# {k: d/dFP_k}); y, n (n, 1, 1, 1), eta (n, channels of the outcome, DC, G, H),
+# FP of the outcome (DC, KF)
+# ----------------------------------------------------------------------------
+
+def _normal(y, eta, fp, K, n):
+    lvar = fp[None, :, 0, None, None]
+    prec = np.exp(-lvar)
+    r = y - eta[:, 0]
+    return -0.5 * lvar - 0.5 * r * r * prec, [r * prec], {0: -0.5 + 0.5 * r * r * prec}
+
+
+def _successes(probit, binomial):
+    def density(y, eta, fp, K, n):
+        e = eta[:, 0]
+        nt = n if binomial else 1.0
+        if probit:
+            lf = y * special.log_ndtr(e) + (nt - y) * special.log_ndtr(-e)
+            return lf, [y * _mills(e) - (nt - y) * _mills(-e)], {}
+        lf = y * special.log_expit(e) + (nt - y) * special.log_expit(-e)
+        return lf, [y - nt * special.expit(e)], {}
+    return density
+
+
+def _poisson(y, eta, fp, K, n):
+    e = eta[:, 0]
+    mu = np.exp(e)
+    return y * e - mu, [y - mu], {}
+
+
+def _truncated_poisson(y, eta, fp, K, n):
+    """P(y | y >= 1): the Poisson density over 1 - P(0); d/deta = y - mu / (1 - e^-mu)."""
+    e = eta[:, 0]
+    mu = np.exp(e)
+    p_pos = -np.expm1(-mu)
+    return y * e - mu - np.log(p_pos), [y - mu / p_pos], {}
+
+
+def _ordinal(probit):
+    def density(y, eta, fp, K, n):
+        e = eta[:, 0]
+        yi = y[:, 0, 0, 0].astype(np.int64)
+        DC = fp.shape[0]
+        tau = np.concatenate([np.full((DC, 1), -np.inf), fp[:, :K - 1],
+                              np.full((DC, 1), np.inf)], axis=1)  # (DC, K+1)
+        a = tau[:, yi + 1].T[:, :, None, None] - e   # upper: tau_y - eta
+        b = tau[:, yi].T[:, :, None, None] - e       # lower: tau_{y-1} - eta
+        lf = _log_F_interval(a, b, probit)
+        ra = np.exp(_log_density(a, probit) - lf)   # f(a) / P
+        rb = np.exp(_log_density(b, probit) - lf)   # f(b) / P
+        ycol = yi[:, None, None, None]
+        # tau_k is the upper bound when y = k, the lower when y = k + 1
+        gfp = {k: np.where(ycol == k, ra, 0.0) - np.where(ycol == k + 1, rb, 0.0)
+               for k in range(K - 1)}
+        return lf, [rb - ra], gfp
+    return density
+
+
+def _nominal(y, eta, fp, K, n):
+    n_rows = eta.shape[0]
+    logits = np.concatenate([eta, np.zeros((n_rows, 1) + eta.shape[2:])], axis=1)
+    logp = logits - logsumexp(logits, axis=1, keepdims=True)    # (n, K, DC, G, H)
+    yi = y[:, 0, 0, 0].astype(np.int64)
+    deta = [(yi == k).astype(float)[:, None, None, None] - np.exp(logp[:, k])
+            for k in range(K - 1)]
+    return logp[np.arange(n_rows), yi], deta, {}
+
+
+#: the oracle's log-density of every family code
+DENSITIES = {
+    FamilyCode.NORMAL: _normal,
+    FamilyCode.LOGIT: _successes(probit=False, binomial=False),
+    FamilyCode.PROBIT: _successes(probit=True, binomial=False),
+    FamilyCode.BINOMIAL_LOGIT: _successes(probit=False, binomial=True),
+    FamilyCode.BINOMIAL_PROBIT: _successes(probit=True, binomial=True),
+    FamilyCode.POISSON: _poisson,
+    FamilyCode.ORDINAL_LOGIT: _ordinal(probit=False),
+    FamilyCode.ORDINAL_PROBIT: _ordinal(probit=True),
+    FamilyCode.NOMINAL: _nominal,
+    FamilyCode.TRUNCATED_POISSON: _truncated_poisson,
+}
+
+
 def _outcome_terms(eta, Y, T, FP, FAM, OCH, NCAT, r0, r1):
     """sum_p log f per (n, DC, G, H), d log f / d eta per channel and d/dFP.
 
@@ -150,63 +236,16 @@ def _outcome_terms(eta, Y, T, FP, FAM, OCH, NCAT, r0, r1):
         y_raw = Y[r0:r1, p]
         obs = ~np.isnan(y_raw)
         mask = obs[:, None, None, None]
-        y = np.where(obs, y_raw, 0.0)
-        yb = y[:, None, None, None]
+        y = np.where(obs, y_raw, 0.0)[:, None, None, None]
+        nt = np.where(obs, T[r0:r1, p], 1.0)[:, None, None, None]
         fam, ch, K = int(FAM[p]), int(OCH[p]), int(NCAT[p])
-        fp = FP[p]                                                      # (DC, KF)
-        gfp = {}
-        if fam == NOMINAL:
-            logits = np.concatenate([eta[:, ch:ch + K - 1], np.zeros((n, 1, DC, G, H))],
-                                    axis=1)
-            logp = logits - logsumexp(logits, axis=1, keepdims=True)    # (n, K, DC, G, H)
-            yi = y.astype(np.int64)
-            lfp = logp[np.arange(n), yi]
-            deta = {ch + k: (yi == k).astype(float)[:, None, None, None] - np.exp(logp[:, k])
-                    for k in range(K - 1)}
-        else:
-            e = eta[:, ch]                                              # (n, DC, G, H)
-            if fam == NORMAL:
-                lvar = fp[None, :, 0, None, None]
-                prec = np.exp(-lvar)
-                r = yb - e
-                lfp = -0.5 * lvar - 0.5 * r * r * prec
-                de = r * prec
-                gfp[0] = -0.5 + 0.5 * r * r * prec
-            elif fam in (LOGIT, BINOMIAL_LOGIT):
-                nt = (np.where(obs, T[r0:r1, p], 1.0) if fam == BINOMIAL_LOGIT
-                      else np.ones(n))[:, None, None, None]
-                lfp = yb * special.log_expit(e) + (nt - yb) * special.log_expit(-e)
-                de = yb - nt * special.expit(e)
-            elif fam in (PROBIT, BINOMIAL_PROBIT):
-                nt = (np.where(obs, T[r0:r1, p], 1.0) if fam == BINOMIAL_PROBIT
-                      else np.ones(n))[:, None, None, None]
-                lfp = yb * special.log_ndtr(e) + (nt - yb) * special.log_ndtr(-e)
-                de = yb * _mills(e) - (nt - yb) * _mills(-e)
-            elif fam == POISSON:
-                mu = np.exp(e)
-                lfp = yb * e - mu
-                de = yb - mu
-            elif fam in (ORDINAL_LOGIT, ORDINAL_PROBIT):
-                probit = fam == ORDINAL_PROBIT
-                yi = y.astype(np.int64)
-                tau = np.concatenate([np.full((DC, 1), -np.inf), fp[:, :K - 1],
-                                      np.full((DC, 1), np.inf)], axis=1)  # (DC, K+1)
-                a = tau[:, yi + 1].T[:, :, None, None] - e   # upper: tau_y - eta
-                b = tau[:, yi].T[:, :, None, None] - e       # lower: tau_{y-1} - eta
-                lfp = _log_F_interval(a, b, probit)
-                ra = np.exp(_log_density(a, probit) - lfp)   # f(a) / P
-                rb = np.exp(_log_density(b, probit) - lfp)   # f(b) / P
-                de = rb - ra
-                ycol = yi[:, None, None, None]
-                for k in range(K - 1):
-                    # tau_k is the upper bound when y = k, the lower when y = k + 1
-                    gfp[k] = np.where(ycol == k, ra, 0.0) - np.where(ycol == k + 1, rb, 0.0)
-            else:
-                raise ValueError(f"unknown family code {fam}")
-            deta = {ch: de}
+        if fam not in DENSITIES:
+            raise ValueError(f"unknown family code {fam}")
+        nch = K - 1 if fam == FamilyCode.NOMINAL else 1
+        lfp, deta, gfp = DENSITIES[fam](y, eta[:, ch:ch + nch], FP[p], K, nt)
         lf += np.where(mask, lfp, 0.0)
-        for c, d in deta.items():
-            dl[c] += np.where(mask, d, 0.0)
+        for k, d in enumerate(deta):
+            dl[ch + k] += np.where(mask, d, 0.0)
         for k, d in gfp.items():
             dfp[p, k] += np.where(mask, d, 0.0)
     return lf, dl, dfp

@@ -150,10 +150,10 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
             drop |= bad
     trial_cols = {}
     for o in spec.outcomes:
-        if o.family.name == "binomial":
+        if o.family.needs_trials:
             if o.trials is None:
                 raise SpecificationError(
-                    f"binomial outcome {o.name!r} needs a trials column (trials=...)"
+                    f"{o.family.name} outcome {o.name!r} needs a trials column (trials=...)"
                 )
             if o.trials not in data.columns:
                 raise SpecificationError(f"trials column {o.trials!r} is not in the data")
@@ -194,7 +194,8 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
     ys, trials, const = [], [], np.zeros(int(keep.sum()))
     n_cat, levels = {}, {}
     for o in spec.outcomes:
-        codes, lev = o.family.encode(data[o.name].to_numpy()[keep], o.name)
+        # the column itself: a pd.Categorical keeps its category order
+        codes, lev = o.family.encode(data[o.name][keep], o.name)
         if lev is not None:
             n_cat[o.name] = len(lev)
             levels[o.name] = lev
@@ -203,7 +204,7 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
             obs = ~np.isnan(codes)
             if (codes[obs] > t[obs]).any():
                 raise SpecificationError(
-                    f"binomial outcome {o.name!r} has more successes than trials "
+                    f"{o.family.name} outcome {o.name!r} has more successes than trials "
                     f"{o.trials!r} in some rows"
                 )
         ys.append(codes)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tabulate import has_tables
+
 __all__ = ["KernelLayout", "build_kernel_layout"]
 
 
@@ -56,7 +58,8 @@ class KernelLayout:
     row_varying : bool
         Some coefficient multiplies a design column other than the constant.
     tabulable_outcomes : tuple of int
-        Outcomes whose predictors do not vary over rows.
+        Outcomes whose predictors do not vary over rows and whose family has
+        tables (:mod:`mixlevel.engine.tabulate`).
     tabulable_classes : bool
         The within class logits do not vary over rows.
     """
@@ -121,7 +124,7 @@ def build_kernel_layout(layout, single_level):
     for o in spec.outcomes:
         och.append(ch)
         channel_of[o.name] = ch
-        fam.append(o.family.kernel_code())
+        fam.append(int(o.family.code))
         ncat.append(layout.n_categories[o.name])
         nch.append(layout.n_channels(o))
         ch += nch[-1]
@@ -177,13 +180,13 @@ def build_kernel_layout(layout, single_level):
             family_entries.append((p, dc, int(first), fs.n_params, fs.thresholds))
             if fs.thresholds:
                 is_threshold[first:first + fs.n_params] = True
-    # which predictors are the same on every row
+    # which predictors are the same on every row (and whose family has tables)
     const_channel = {}
     for chan, _, col, _, _ in entries:
         const_channel[chan] = const_channel.get(chan, True) and col == "1"
-    tab_out = tuple(p for p in range(len(spec.outcomes))
-                    if all(const_channel.get(c, True)
-                           for c in range(och[p], och[p] + nch[p])))
+    tab_out = tuple(p for p, o in enumerate(spec.outcomes)
+                    if all(const_channel.get(c, True) for c in range(och[p], och[p] + nch[p]))
+                    and has_tables(o.family, ncat[p]))
     class_chans = [c for K, c0 in zip(kv, chv, strict=True) for c in range(c0, c0 + K - 1)]
     tab_classes = bool(class_chans) and all(const_channel.get(c, True) for c in class_chans)
     return KernelLayout(

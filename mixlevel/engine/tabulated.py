@@ -48,10 +48,11 @@ class TabulatedMixin:
             self.selection_fast = self.selection_full
             return
         n_fp = [self.layout.n_family_params(o) for o in self.spec.outcomes]
-        key = ("outcome tables", tuple(self.tab_outcomes), tuple(kl.fam), tuple(kl.ncat),
+        fams = [o.family for o in self.spec.outcomes]
+        key = ("outcome tables", tuple(self.tab_outcomes), tuple(fams), tuple(kl.ncat),
                tuple(kl.och), tuple(kl.n_channels), tuple(n_fp))
         if key not in d.cache:  # every engine of the design shares them
-            d.cache[key] = tabulate.OutcomeTables(self.tab_outcomes, kl.fam, kl.ncat, kl.och,
+            d.cache[key] = tabulate.OutcomeTables(self.tab_outcomes, fams, kl.ncat, kl.och,
                                                   kl.n_channels, n_fp, d.y, d.trials)
         self.tables = d.cache[key]
         self.stats = self.tables.stats

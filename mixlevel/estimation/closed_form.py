@@ -11,9 +11,6 @@ applies it to the expected statistics of an E-step.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logit, ndtri
-
-from ..families import LOGIT, PROBIT
 
 __all__ = ["ClosedFormMStep"]
 
@@ -44,7 +41,7 @@ class ClosedFormMStep:
             by_channel.setdefault(ch, []).append((m, col, idx, val))
         plan_items, plan_classes, covered = [], [], set()
         for p in eng.tab_outcomes:
-            if kl.fam[p] not in (LOGIT, PROBIT):
+            if not eng.spec.outcomes[p].family.closed_form_intercept:
                 return None
             ents = by_channel.get(kl.och[p], [])
             if len(ents) != 1 or ents[0][0] != 0:
@@ -89,10 +86,11 @@ class ClosedFormMStep:
                 cell.append(dc)  # no latent variables: cells are (d, c)
         self.params, self.slot = np.unique(np.asarray(par, np.int64), return_inverse=True)
         self.row, self.cell = np.asarray(row, np.int64), np.asarray(cell, np.int64)
-        self.probit = np.zeros(len(self.params), bool)
+        by_family = {}  # the update is the family's link of the pooled share of successes
         for p, idx in plan_items:
-            if eng.kl.fam[p] == PROBIT:
-                self.probit[np.isin(self.params, idx[idx >= 0])] = True
+            fam = eng.spec.outcomes[p].family
+            by_family.setdefault(fam, []).extend(idx[idx >= 0].tolist())
+        self.links = [(fam, np.isin(self.params, ids)) for fam, ids in by_family.items()]
 
     def update(self, eng, estep):
         """The free working vector that maximises the Q-function of ``estep`` (of ``eng``)."""
@@ -106,7 +104,8 @@ class ClosedFormMStep:
             n0 = np.bincount(self.slot, weights=E[self.row + 1, self.cell],
                              minlength=len(self.params))
             prob = np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
-            work[self.params] = np.where(self.probit, ndtri(prob), logit(prob))
+            for fam, mask in self.links:
+                work[self.params[mask]] = fam.link_function(prob[mask])
         cnt = counts.reshape(D, C)
         for v, configs in self.plan_classes:
             K = kl.kv[v]

@@ -148,8 +148,8 @@ def _column_sd(design, column):
 
 
 def latent_start_scale(engine, nat):
-    """Start SD of each random effect from the residual variances of the normal
-    outcomes it enters (per unit of its covariate): half their SD."""
+    """Start SD of each random effect from the outcomes it enters, on their families'
+    scale (half the residual SD of a normal outcome, per unit of the covariate)."""
     layout, design = engine.layout, engine.design
     spec = layout.spec
     scale = {}
@@ -157,10 +157,11 @@ def latent_start_scale(engine, nat):
         if t.latent is None or t.target not in spec.outcome_names:
             continue
         o = spec.outcomes[spec.outcome_names.index(t.target)]
-        if o.family.name != "normal":
-            continue
-        var = nat[layout.select(equation=o.name, role="residual variance")]
-        scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / _column_sd(design, t.column)
+        fparams = nat[layout.select(equation=o.name, kind=o.family.param_kind)] \
+            if o.family.param_kind else np.zeros(0)
+        s = o.family.latent_start_scale(fparams, _column_sd(design, t.column))
+        if s is not None:
+            scale[t.latent] = s
     return scale
 
 
@@ -206,9 +207,10 @@ def base_start(engine):
 def perturbation_scale(engine):
     """Standard deviations of the random-start perturbation (free working scale).
 
-    Class-specific coefficients and class logits are perturbed: by 1.5 on the
-    logit scale, by the outcome's standard deviation (per unit of the
-    covariate) for normal outcomes; other parameters keep the base start.
+    Class-specific coefficients and class logits are perturbed: class logits by
+    1.5, outcome coefficients by their family's start scale (1.5 on a logit or
+    log scale, the standard deviation of a normal outcome per unit of the
+    covariate); other parameters keep the base start.
     """
     layout, tab, design = engine.layout, engine.table, engine.design
     spec = layout.spec
@@ -222,8 +224,7 @@ def perturbation_scale(engine):
         sd = 1.5
         if not is_class:
             p = spec.outcome_names.index(t.target)
-            if spec.outcomes[p].family.name == "normal":
-                sd = np.nanstd(design.y[:, p]) / _column_sd(design, t.column)
+            sd = spec.outcomes[p].family.start_scale(design.y[:, p], _column_sd(design, t.column))
         for i in ts.index[ts.index >= 0].ravel():
             if int(i) in free_pos:
                 scale[free_pos[int(i)]] = sd

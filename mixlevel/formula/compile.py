@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..families import Ordinal, get_family
+from ..families import get_family
 from ..spec import ModelSpec, class_suffix
 from .context import formula_context
 from .parse import FormulaError, Measurement, ParsedFormula, Regression, _clean, parse_formula
@@ -334,7 +334,7 @@ class _Builder:
         self.families = _families(self.family_arg, outs)
         for st in parsed.regressions("variance"):
             for n in st.lhs:
-                if self.families[n].name != "normal":
+                if self.families[n].param_kind != "variance":
                     raise _stmt_err(st, f"var({n}): {n!r} is {self.families[n].name}",
                                     "only normal outcomes have a residual variance")
 
@@ -476,7 +476,7 @@ class _Builder:
             add(data[self.cluster].isna().to_numpy(), f"cluster {self.cluster!r}")
         self.trials = {}
         for o in self.outcomes:
-            if self.families[o].name != "binomial":
+            if not self.families[o].needs_trials:
                 continue
             tr = self.trials_arg.get(o) if isinstance(self.trials_arg, dict) else \
                 self.trials_arg
@@ -561,10 +561,13 @@ class _Builder:
         if target in self.classes:
             return self.classes[target][0] - 1
         fam = self.families[target]
-        if fam.name == "nominal":
-            _, lev = fam.encode(self.kept[target].to_numpy(), target)
-            return len(lev) - 1
-        return 1
+        n_cat = 2
+        if fam.categorical:  # the data decide the number of categories
+            with warnings.catch_warnings():  # the design warns about unused categories
+                warnings.simplefilter("ignore", UserWarning)
+                _, lev = fam.encode(self.kept[target], target)
+            n_cat = len(lev)
+        return fam.n_channels(n_cat)
 
     def channel_labels(self, target, base):
         """Parameter base names per logit channel, as the spec labels them."""
@@ -602,7 +605,8 @@ class _Builder:
                             if s not in sets2:
                                 sets2.append(s)
                                 changed = True
-        ordinal = target in self.families and isinstance(self.families[target], Ordinal)
+        ordinal = target in self.families and \
+            self.families[target].param_kind == "thresholds"
         threshold_by = []
         for key in order:
             lat, data = key
@@ -719,7 +723,7 @@ class _Builder:
             st = stmt_of.get(("outcome", o))
             if st is not None:
                 threshold_by[o] = self.coefficient_terms(tmp, st, o)
-            elif not isinstance(self.families[o], Ordinal):
+            elif self.families[o].has_intercept:
                 tmp.add_term(o, "1", name=f"{o}~1")
         for o in self.outcomes:
             spec.add_outcome(o, self.families[o], trials=self.trials.get(o),

@@ -61,12 +61,6 @@ def _figure_of(ax, figsize):
     return ax.figure, ax
 
 
-def _value_name(outcome, category, family):
-    if family in ("ordinal", "nominal"):
-        return f"{outcome}[{category}]"
-    return outcome
-
-
 def plot_profiles(res, outcomes=None, ci=True, alpha=0.05, figsize=None, title=None):
     """Outcome probabilities or means by class: one line per class over the items.
 
@@ -92,7 +86,7 @@ def plot_profiles(res, outcomes=None, ci=True, alpha=0.05, figsize=None, title=N
 
     r = _res(res)
     prof = r.profiles.copy()
-    fams = {o.name: o.family.name for o in r.model.spec.outcomes}
+    fams = {o.name: o.family for o in r.model.spec.outcomes}
     if outcomes is not None:
         prof = prof[prof["outcome"].isin(list(outcomes))]
     if prof.empty:
@@ -100,7 +94,7 @@ def plot_profiles(res, outcomes=None, ci=True, alpha=0.05, figsize=None, title=N
     order = r._class_order
     prof["_vars"] = prof[order].notna().apply(
         lambda row: tuple(n for n in order if row[n]), axis=1) if order else [()] * len(prof)
-    prof["_item"] = [_value_name(o, c, fams[o]) for o, c in
+    prof["_item"] = [fams[o].value_label(o, c) for o, c in
                      zip(prof["outcome"], prof["category"], strict=True)]
     panels = list(dict.fromkeys(zip(prof["scale"], prof["_vars"], strict=True)))
     n = len(panels)

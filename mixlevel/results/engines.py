@@ -1,8 +1,10 @@
-"""Engines on new design columns, built by hand from the fitted model.
+"""Engines of the fitted model on other rows.
 
 The model's prior (every outcome missing) on the rows' distinct covariate
 values, for model-implied quantities, and engines on new data, for
-prediction.  (To be replaced by a public engine factory.)
+prediction: a :class:`~mixlevel.data.Design` of the rows
+(:meth:`~mixlevel.data.Design.for_rows`) and the fitted engine moved onto it
+(:meth:`~mixlevel.engine.Engine.on_rows`).
 """
 
 from __future__ import annotations
@@ -10,29 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .implied import _fmt_level
-
 __all__ = ["EngineMixin"]
-
-
-def _encode_like(outcome, values, levels):
-    """Encode new outcome values with the estimation data's categories."""
-    fam = outcome.family
-    if fam.name in ("ordinal", "nominal"):
-        s = pd.Series(values, dtype=object)
-        out = np.full(len(s), np.nan)
-        lev = [_fmt_level(v) for v in levels]
-        for i, v in enumerate(s):
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                continue
-            key = _fmt_level(v)
-            if key not in lev:
-                raise ValueError(f"outcome {outcome.name!r}: category {v!r} was not in the "
-                                 f"estimation data (categories {lev})")
-            out[i] = lev.index(key)
-        return out
-    codes, _ = fam.encode(values, outcome.name)
-    return codes
 
 
 class EngineMixin:
@@ -116,8 +96,8 @@ class EngineMixin:
             if o.name not in newdata.columns:
                 continue
             vals = newdata[o.name].to_numpy()[keep]
-            y[:, p] = _encode_like(o, vals, self._meta["levels"].get(o.name))
-            if o.family.name == "binomial":
+            y[:, p] = o.family.encode_like(vals, self._meta["levels"].get(o.name), o.name)
+            if o.family.needs_trials:
                 if o.trials not in newdata.columns:
                     raise ValueError(f"binomial outcome {o.name!r} needs its trials column "
                                      f"{o.trials!r} in newdata")

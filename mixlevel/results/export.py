@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .implied import _value_label
-
 __all__ = ["ExportMixin"]
 
 
@@ -154,8 +152,8 @@ class ExportMixin:
         pr = self.profiles
         parts.append(pd.DataFrame({
             "section": "profile",
-            "name": [_value_label(self.model.spec.outcomes[
-                self.model.spec.outcome_names.index(o)], c)
+            "name": [self.model.spec.outcomes[self.model.spec.outcome_names.index(
+                o)].family.value_label(o, c)
                 for o, c in zip(pr["outcome"], pr["category"], strict=True)],
             "classes": pr["classes"].to_numpy(),
             **{c: pr[c].to_numpy() for c in ["estimate", "se", "lower", "upper"]}}))

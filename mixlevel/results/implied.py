@@ -11,56 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
-from ..families import Ordinal
 from .classes import _label
 
 __all__ = ["ImpliedMixin"]
-
-
-def _mean_values(family, link, eta, fp):
-    """Expected outcome values from linear predictors.
-
-    ``eta`` has the channels last; returns the values last (one for normal,
-    binary, binomial and poisson; one per category for ordinal and nominal).
-    """
-    name = family.name
-    if name == "normal":
-        return eta[..., :1]
-    cdf = special.ndtr if link == "probit" else special.expit
-    if name in ("binary", "binomial"):
-        return cdf(eta[..., :1])
-    if name == "poisson":
-        return np.exp(eta[..., :1])
-    if name == "nominal":
-        full = np.concatenate([eta, np.zeros(eta.shape[:-1] + (1,))], axis=-1)
-        return special.softmax(full, axis=-1)
-    # ordinal: P(y <= k) = F(tau_k - eta); fp holds the thresholds, shape (DC, K-1)
-    e = eta[..., 0]
-    tau = fp  # (DC, K-1)
-    shape = [1] * e.ndim
-    shape[1] = tau.shape[0]
-    cum = [np.zeros_like(e)]
-    for k in range(tau.shape[1]):
-        cum.append(cdf(tau[:, k].reshape(shape) - e))
-    cum.append(np.ones_like(e))
-    cum = np.stack(cum, axis=-1)
-    return np.diff(cum, axis=-1)
-
-
-def _value_label(outcome, category):
-    if outcome.family.name in ("ordinal", "nominal"):
-        return f"{outcome.name}[{category}]"
-    return outcome.name
-
-
-def _fmt_level(v):
-    try:
-        f = float(v)
-        return f"{f:g}"
-    except (TypeError, ValueError):
-        return str(v)
 
 
 class ImpliedMixin:
@@ -70,17 +25,9 @@ class ImpliedMixin:
         """Value columns of the outcomes: list of (outcome index, outcome, category label)."""
         out = []
         for p, o in enumerate(self.model.spec.outcomes):
-            if o.family.name in ("ordinal", "nominal"):
-                levels = self._meta["levels"].get(o.name)
-                K = self.model.layout.n_categories[o.name]
-                labs = [str(v) for v in levels] if levels is not None else \
-                    [str(k) for k in range(K)]
-                for lab in labs:
-                    out.append((p, o, _fmt_level(lab)))
-            elif o.family.name in ("binary",):
-                out.append((p, o, "1"))
-            else:
-                out.append((p, o, ""))
+            cats = o.family.value_categories(self._meta["levels"].get(o.name),
+                                             self.model.layout.n_categories[o.name])
+            out.extend((p, o, cat) for cat in cats)
         return out
 
     def _means(self, eng, es):
@@ -124,10 +71,9 @@ class ImpliedMixin:
                     eta = np.einsum("qdm,ighm->idghq", Ap[0], Ui)
                 else:
                     eta = np.einsum("iqdm,ighm->idghq", Ap, Ui)
-            n_cat = self.model.layout.n_categories[o.name]
-            fp = FP[p, :, :max(n_cat - 1, 1)] if isinstance(o.family, Ordinal) \
-                else None
-            mu = _mean_values(o.family, o.family.link, eta, fp)  # (n_a|N, DC, G, H, nv)
+            n_par = self.model.layout.n_family_params(o)
+            fp = FP[p][:, None, None, :n_par]  # (DC, 1, 1, n_par)
+            mu = o.family.mean(eta, fp)  # (n_a|N, DC, G, H, nv)
             nv = mu.shape[-1]
             num[:, :, v:v + nv] = np.einsum("idgh,idghv->idv", W,
                                             np.broadcast_to(mu, (N,) + mu.shape[1:]))
@@ -136,7 +82,7 @@ class ImpliedMixin:
 
     def _value_labels(self):
         """Column names of expected values: the outcome, or ``y[level]`` per category."""
-        return [_value_label(o, cat) for _p, o, cat in self._outcome_layout()]
+        return [o.family.value_label(o.name, cat) for _p, o, cat in self._outcome_layout()]
 
     def _outcome_class_vars(self):
         """Class variables each outcome's parameters depend on (between first)."""
@@ -251,7 +197,7 @@ class ImpliedMixin:
         rows = []
         ocv = self._outcome_class_vars()
         for _p, o, cat in self._outcome_layout():
-            scale = "mean" if o.family.name in ("normal", "poisson") else "probability"
+            scale = o.family.mean_scale
             for assign, _ in self._pattern_masks(ocv[o.name]):
                 row = {"outcome": o.name, "category": cat, "scale": scale,
                        "classes": _label(assign)}

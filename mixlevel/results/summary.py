@@ -9,7 +9,6 @@ from statsmodels.iolib.table import SimpleTable
 from statsmodels.iolib.tableformatting import fmt_params
 
 from .classes import _label
-from .implied import _value_label
 
 __all__ = ["MixtureSummary", "SummaryMixin", "SUMMARY_WIDTH"]
 
@@ -162,8 +161,7 @@ class SummaryMixin:
         spec = self.model.spec
         if name not in spec.outcome_names:
             return False
-        return spec.outcomes[spec.outcome_names.index(name)].family.name in (
-            "binary", "binomial", "ordinal", "nominal")
+        return spec.outcomes[spec.outcome_names.index(name)].family.mean_scale == "probability"
 
     def _top_table(self, title):
         model = self.model
@@ -328,7 +326,7 @@ class SummaryMixin:
             rows = {}
             fam = {o.name: o for o in self.model.spec.outcomes}
             for _, r in grp.iterrows():
-                stub = _value_label(fam[r["outcome"]], r["category"])
+                stub = fam[r["outcome"]].family.value_label(r["outcome"], r["category"])
                 rows.setdefault(stub, {})[r["classes"]] = f"{r['estimate']:.3f} ({r['se']:.3f})"
             data = [[rows[s].get(lab, "") for lab in labs] for s in rows]
             if not order:

@@ -34,10 +34,11 @@ use the engine's own linear-predictor arrays (:meth:`Engine.arrays
    each from its multinomial logit given the classes drawn before it, the
    between pattern and the cluster random effects (random logit intercepts,
    Table 4); row-level factors do not enter class logits, as in the kernel;
-4. every outcome from its family at its linear predictor: normal (the
-   engine's log residual variance), binary / binomial (logit or probit),
-   Poisson (log link), ordinal (``P(y <= k) = F(tau_k - eta)``, eq. 1) and
-   nominal (multinomial logit, last category the reference).
+4. every outcome from its family at its linear predictor and family
+   parameters (:meth:`Family.draw <mixlevel.families.Family.draw>`): normal
+   (the engine's log residual variance), binary / binomial (logit or probit),
+   Poisson (log link), ordinal (``P(y <= k) = F(tau_k - eta)``, eq. 1),
+   nominal (multinomial logit, last category the reference), ...
 """
 
 from __future__ import annotations
@@ -48,20 +49,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..errors import SpecificationError
-from ..families import (
-    BINOMIAL_LOGIT,
-    BINOMIAL_PROBIT,
-    LOGIT,
-    NOMINAL,
-    NORMAL,
-    ORDINAL_LOGIT,
-    ORDINAL_PROBIT,
-    POISSON,
-    PROBIT,
-)
+from ..families.base import draw_category
 from ..spec import ModelSpec
 
 __all__ = ["Covariate", "Population", "simulate", "draw"]
@@ -197,16 +187,6 @@ def slim_context(context, formula):
     return out
 
 
-def _n_categories_from(params, outcome, family):
-    """Number of categories an ordinal / nominal outcome needs, read off the names."""
-    if family.name == "ordinal":
-        pat = re.compile(re.escape(outcome) + r"\|t(\d+)")
-    else:
-        pat = re.compile(re.escape(outcome) + r"#(\d+)~")
-    ks = [int(m.group(1)) for n in params for m in [pat.match(n)] if m]
-    return max(ks) + 1 if ks else None
-
-
 class Population:
     """A model with parameter values and a design to draw data sets from.
 
@@ -296,8 +276,8 @@ class Population:
         self.params = {str(k): float(v) for k, v in dict(params).items()}
         for o in self.outcomes:
             fam = self.families[o]
-            if fam.name in ("ordinal", "nominal") and o not in self.n_categories:
-                k = _n_categories_from(self.params, o, fam)
+            if fam.categorical and o not in self.n_categories:
+                k = fam.n_categories_from(self.params, o)
                 if k is None:
                     raise SpecificationError(
                         f"cannot tell how many categories the {fam.name} outcome {o!r} "
@@ -368,17 +348,7 @@ class Population:
                     frame[name] = cov.draw(rng, len(cl))
         n = len(frame)
         for o in self.outcomes:  # placeholders (replaced by the draws)
-            fam = self.families[o]
-            if fam.name == "normal":
-                frame[o] = np.arange(n) % 7 - 3.0
-            elif fam.name in ("ordinal", "nominal"):
-                frame[o] = np.arange(n) % self.n_categories[o]
-            elif fam.name == "binomial":
-                frame[o] = 0.0
-            elif fam.name == "poisson":
-                frame[o] = (np.arange(n) % 3).astype(float)
-            else:
-                frame[o] = (np.arange(n) % 2).astype(float)
+            frame[o] = self.families[o].placeholder(n, self.n_categories.get(o, 2))
         return frame
 
     def build(self, frame):
@@ -483,17 +453,6 @@ def _within_index(engine):
     return w
 
 
-def _categorical(rng, logp):
-    """One draw per row from log-probabilities (rows) by inverse cdf."""
-    p = np.exp(logp - special.logsumexp(logp, axis=1, keepdims=True))
-    u = rng.uniform(size=(p.shape[0], 1))
-    return np.minimum((np.cumsum(p, axis=1) < u).sum(axis=1), p.shape[1] - 1)
-
-
-def _cdf(x, probit):
-    return special.ndtr(x) if probit else special.expit(x)
-
-
 def draw(model, params, seed=None, return_latent=False):
     """Draw new outcomes for the rows of ``model`` at ``params``.
 
@@ -530,7 +489,7 @@ def draw(model, params, seed=None, return_latent=False):
     rows = np.arange(N)
     arow = rows if A.shape[0] == N else np.zeros(N, np.int64)
     # 1. between patterns
-    dsel = _categorical(rng, logpd) if eng.D > 1 else np.zeros(J, np.int64)
+    dsel = draw_category(rng, logpd) if eng.D > 1 else np.zeros(J, np.int64)
     # 2. latent normals
     qb, qw = kl.qb, kl.qw
     zb = rng.standard_normal((J, qb))
@@ -554,41 +513,18 @@ def draw(model, params, seed=None, return_latent=False):
             logits = np.zeros((N, K))
             for k in range(K - 1):
                 logits[:, k] = eta(ch0 + k, dc, U0)
-            cvals[:, v] = _categorical(rng, logits)
+            cvals[:, v] = draw_category(rng, logits)
         cidx = cvals @ wts
     else:
         cidx = np.zeros(N, np.int64)
     dc = dsel[cl] * eng.C + cidx
-    # 4. outcomes
+    # 4. outcomes, each from its family
     y = np.full((N, len(spec.outcomes)), np.nan)
-    for p in range(len(spec.outcomes)):
-        fam, ch = kl.fam[p], kl.och[p]
-        fp = FP[p, dc, :]
-        if fam == NOMINAL:
-            K = kl.ncat[p]
-            logits = np.zeros((N, K))
-            for k in range(K - 1):
-                logits[:, k] = eta(ch + k, dc, U)
-            y[:, p] = _categorical(rng, logits)
-            continue
-        e = eta(ch, dc, U)
-        if fam == NORMAL:
-            y[:, p] = e + np.exp(0.5 * fp[:, 0]) * rng.standard_normal(N)
-        elif fam in (LOGIT, PROBIT):
-            y[:, p] = (rng.uniform(size=N) < _cdf(e, fam == PROBIT)).astype(float)
-        elif fam in (BINOMIAL_LOGIT, BINOMIAL_PROBIT):
-            n_tr = d.trials[:, p].astype(np.int64)
-            y[:, p] = rng.binomial(n_tr, _cdf(e, fam == BINOMIAL_PROBIT)).astype(float)
-        elif fam == POISSON:
-            y[:, p] = rng.poisson(np.exp(e)).astype(float)
-        elif fam in (ORDINAL_LOGIT, ORDINAL_PROBIT):
-            K = kl.ncat[p]
-            probit = fam == ORDINAL_PROBIT
-            eps = rng.standard_normal(N) if probit else rng.logistic(size=N)
-            star = e + eps
-            y[:, p] = (star[:, None] > fp[:, :K - 1]).sum(axis=1)
-        else:  # pragma: no cover - new family codes must be added here
-            raise NotImplementedError(f"simulating family code {fam}")
+    for p, o in enumerate(spec.outcomes):
+        ch, K = kl.och[p], kl.ncat[p]
+        etas = np.stack([eta(ch + k, dc, U) for k in range(kl.n_channels[p])], axis=1)
+        fp = FP[p, dc, :o.family.n_params(K)]
+        y[:, p] = o.family.draw(rng, etas, fp, d.trials[:, p])
     out = _output_frame(model, y)
     if not return_latent:
         return out
@@ -662,11 +598,8 @@ def _output_frame(model, y):
             if o.trials is not None:
                 out[o.trials] = d.trials[inv, spec.outcome_names.index(o.name)]
     for p, o in enumerate(spec.outcomes):
-        vals = y[:, p]
         levels = d.levels.get(o.name)
-        if levels is not None and o.family.name in ("ordinal", "nominal"):
-            vals = np.asarray(levels)[vals.astype(int)]
-        out[o.name] = vals
+        out[o.name] = y[:, p] if levels is None else o.family.decode(y[:, p], levels)
     return out
 
 

@@ -33,7 +33,6 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import SpecificationError
-from ..families import Ordinal
 
 __all__ = ["ParamGroup", "ParamInfo", "TermSlots", "FamilySlots", "ParamLayout",
            "build_layout", "class_suffix"]
@@ -403,23 +402,18 @@ class _Builder:
         n_par = o.family.n_params(self.n_categories[o.name])
         if n_par == 0:
             return
-        thresholds = isinstance(o.family, Ordinal)
+        kind = o.family.param_kind  # "thresholds" or "variance"
+        thresholds = kind == "thresholds"
         by = tuple((self.spec.threshold_by if thresholds else self.spec.residual_by)[o.name])
+        role = "threshold" if thresholds else "residual variance"
+        plain = o.family.param_names(o.name, n_par)
         index = np.zeros(self.shape(by), dtype=np.int64)
         for combo, sub in self.assignments(by):
             suffix = class_suffix(sub)
-            classes = self.ordered(sub)
-            if thresholds:
-                names = [f"{o.name}|t{k + 1}" + suffix for k in range(n_par)]
-                start = np.linspace(-1, 1, n_par) if n_par > 1 else [0.0]
-                infos = [ParamInfo(n, "thresholds", "outcome", o.name, classes, "threshold",
-                                   None, f"{o.name}|t{k + 1}") for k, n in enumerate(names)]
-                index[combo] = self.new_group("thresholds", names, start, infos)
-            else:
-                name = f"Var({o.name})" + suffix
-                info = ParamInfo(name, "variance", "outcome", o.name, classes,
-                                 "residual variance", None, f"Var({o.name})")
-                index[combo] = self.new_group("variance", [name], [1.0], [info])
+            names = o.family.param_names(o.name, n_par, suffix)
+            infos = [ParamInfo(n, kind, "outcome", o.name, self.ordered(sub), role, None, lab)
+                     for n, lab in zip(names, plain, strict=True)]
+            index[combo] = self.new_group(kind, names, o.family.param_start(n_par), infos)
         self.family[o.name] = FamilySlots(o.name, by, index, n_par, thresholds)
 
 

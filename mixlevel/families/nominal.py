@@ -1,0 +1,71 @@
+"""Unordered categories: multinomial logit with the last category as reference."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy import special
+
+from .base import FamilyCode, draw_category, observed
+from .categories import CategoricalFamily
+
+__all__ = ["Nominal"]
+
+
+class Nominal(CategoricalFamily):
+    """Unordered categories, multinomial logit; the last category is the reference.
+
+    Parameters
+    ----------
+    levels : sequence, optional
+        The categories in the order of their logits (the last is the reference).
+        Default: the category order of a ``pd.Categorical``, else sorted values.
+    """
+
+    name = "nominal"
+    link = "mlogit"
+    code = FamilyCode.NOMINAL
+
+    def __init__(self, levels=None):
+        super().__init__(levels)
+
+    def n_channels(self, n_categories):
+        return n_categories - 1
+
+    def n_categories_from(self, params, outcome):
+        if self.levels is not None:
+            return len(self.levels)
+        pat = re.compile(re.escape(outcome) + r"#(\d+)~")
+        ks = [int(m.group(1)) for n in params for m in [pat.match(n)] if m]
+        return max(ks) + 1 if ks else None
+
+    @staticmethod
+    def _logits(eta):
+        return np.concatenate([eta, np.zeros(eta.shape[:-1] + (1,))], axis=-1)
+
+    def mean(self, eta, fp):
+        return special.softmax(self._logits(eta), axis=-1)
+
+    def draw(self, rng, eta, fp, trials):
+        return draw_category(rng, self._logits(eta)).astype(float)
+
+    # statistics: the one-hot category; T[k, cell] = log P(y = k)
+    def n_statistics(self, n_categories):
+        return n_categories
+
+    def row_statistics(self, y, trials, n_categories, out):
+        obs, yy = observed(y)
+        out[:] = 0.0
+        out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
+        return out
+
+    def table(self, eta, fp, n_categories):
+        full = np.concatenate([eta, np.zeros((1,) + eta.shape[1:])])
+        return full - special.logsumexp(full, axis=0, keepdims=True)
+
+    def table_gradient(self, eta, fp, n_categories, E):
+        full = np.concatenate([eta, np.zeros((1,) + eta.shape[1:])])
+        prob = np.exp(full - special.logsumexp(full, axis=0, keepdims=True))
+        total = E.sum(axis=0)
+        return E[:-1] - total * prob[:-1], np.zeros((0,) + eta.shape[1:])
