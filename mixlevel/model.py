@@ -9,6 +9,7 @@ thresholds); the optimiser works on the Cholesky / log working scale.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -44,9 +45,13 @@ class MixtureModel(GenericLikelihoodModel):
         ``{parameter name or glob: value}`` on the natural scale.
     equal : list of tuples, optional
         Parameter names (or globs) constrained equal.
-    integration : {"trapezoid", "gauss-hermite", "monte-carlo", "quasi-monte-carlo"}
+    integration : {"trapezoid", "gauss-hermite", "monte-carlo", "quasi-monte-carlo", "exact"}
+        Default (None): the exact likelihood where all outcomes are normal and
+        the latent variables enter linearly without within classes beside
+        cluster random effects (:mod:`mixlevel.engine.gaussian`), otherwise
+        "trapezoid".  Any integration option asks for quadrature.
     n_points : int
-        Integration points per dimension (15, as Mplus's trapezoid default).
+        Integration points per dimension (default 15, as Mplus's trapezoid).
     adaptive : bool
         Adaptive quadrature for the cluster-level latent variables.
 
@@ -62,7 +67,7 @@ class MixtureModel(GenericLikelihoodModel):
     _formula_max_endog = None
 
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
-                 equal=None, integration="trapezoid", n_points=15, adaptive=False,
+                 equal=None, integration=None, n_points=None, adaptive=False,
                  n_points_within=None, seed=0, num_threads=None, **kwargs):
         design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights)
         spec.finalize(design.n_categories)
@@ -73,6 +78,9 @@ class MixtureModel(GenericLikelihoodModel):
                                n_points_within=n_points_within, seed=seed,
                                num_threads=num_threads)
         self.engine = Engine(spec, design, table, **self._engine_kw)
+        # the rule the engine chose ("exact" for normal models without options)
+        self._engine_kw.update(integration=self.engine.integration,
+                               n_points=self.engine.n_points)
         endog = pd.DataFrame(design.y, columns=spec.outcome_names)  # pandas: labelled results
         super().__init__(endog, None, missing="none", **kwargs)
         self.data.param_names = list(table.free_names)
@@ -132,11 +140,13 @@ class MixtureModel(GenericLikelihoodModel):
         eng = engine or self.engine
         tab = self.table
         w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
+        # normal models without classes: that GLM is least squares (engine/gaussian.py)
+        w = eng.exact.least_squares_start(eng, w0) if eng.exact is not None else None
         with eng.at_zero_nodes():  # latent variables at their mean: a GLM per equation
             es = eng.estep(w0)
             es.post_dg[:] = 1.0 / eng.D
             es.rowpost[:] = 1.0 / eng.C
-            w = estimation.m_step(eng, w0, es, maxiter=100)
+            w = estimation.m_step(eng, w0, es, maxiter=100) if w is None else w
         free_pos = {full: k for k, full in enumerate(tab.free_index)}
         for _t, _, latent, slots in self.spec.term_slots:  # loadings start at 1, not 0
             if latent is None or latent[0].covariance != "identity":
@@ -277,7 +287,7 @@ class MixtureModel(GenericLikelihoodModel):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
-            **kwargs):
+            reml=False, **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -291,7 +301,15 @@ class MixtureModel(GenericLikelihoodModel):
             with closed-form M-steps, else 0: there quasi-Newton iterations make more
             progress per E-step), BFGS iterations, BFGS tolerance.
         cov_type : {"MLR", "ML"}
-            Sandwich (default, as Mplus) or inverse observed information.
+            Sandwich (default, as Mplus) or inverse observed information.  For
+            normal models fitted exactly without class variables, "ML" gives
+            the fixed effects' covariance (X'V^-1X)^-1 given the covariance
+            parameters, as lme4, nlme and SAS (docs: "Normal outcomes: the exact
+            likelihood").
+        reml : bool
+            Restricted maximum likelihood (as lme4 and MixedLM) instead of ML:
+            one normal outcome, no class variables, exact likelihood (no
+            integration options).  ``llf`` is then the REML criterion.
         seed : int
             Seed of the random starts (reproducible).
         n_jobs : int
@@ -309,9 +327,62 @@ class MixtureModel(GenericLikelihoodModel):
         # OpenBLAS worker threads spinning between them starve the main thread on
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
+        self._set_reml(reml)
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
                              n_jobs, initial_iter, canonical, progress)
+
+    # -- REML and the covariance convention of exact normal models (engine/gaussian.py) -----
+    @property
+    def reml(self):
+        """True while the likelihood functions evaluate the REML criterion (see fit)."""
+        return self.engine.exact is not None and self.engine.exact.reml
+
+    def _set_reml(self, reml):
+        exact = self.engine.exact
+        if exact is None:
+            if reml:
+                raise SpecificationError(
+                    "reml=True needs the exact normal likelihood: one normal outcome with "
+                    "normal random effects and no integration=, n_points= or adaptive= "
+                    "options")
+            return
+        exact.set_reml(reml)
+
+    @contextlib.contextmanager
+    def criterion(self, reml):
+        """Evaluate loglike, score and hessian as ML (False) or REML (True) inside."""
+        old = self.reml
+        self._set_reml(reml)
+        try:
+            yield
+        finally:
+            self._set_reml(old)
+
+    def ml_covariance(self, hessian, cov):
+        """The ML covariance under the convention of exact normal models without classes.
+
+        ``cov`` is the inverse observed information -hessian^-1.  Where the
+        fixed effects are separable from the covariance parameters (exact
+        normal likelihood, no class variables) their expected cross
+        information is zero, and the fixed effects get (X'V^-1X)^-1, the
+        inverse of their own block (lme4's ``vcov``, nlme, SAS), the
+        covariance parameters keep their block of the inverse information
+        (the inverse Hessian of the likelihood profiled over the fixed
+        effects), and the cross covariances are zero.  Elsewhere ``cov``.
+        """
+        exact = self.engine.exact
+        if exact is None or exact.D * exact.C > 1 or not exact.separable:
+            return cov
+        beta = exact.mean_free
+        if not len(beta):
+            return cov
+        out = np.array(cov, float, copy=True)
+        theta = np.setdiff1d(np.arange(len(out)), beta)
+        out[np.ix_(beta, theta)] = 0.0
+        out[np.ix_(theta, beta)] = 0.0
+        out[np.ix_(beta, beta)] = np.linalg.inv(-hessian[np.ix_(beta, beta)])
+        return out
 
     def _fit(self, start_params, starts, em_iter, maxiter, gtol, cov_type, seed, n_jobs,
              initial_iter, canonical, progress=None):
@@ -351,8 +422,9 @@ class MixtureModel(GenericLikelihoodModel):
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)
         params = self.table.free_natural_from_working(work)
-        return MixtureResultsWrapper(MixtureResults.from_fit(
-            self, params, best, start_table, cov_type=cov_type))
+        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type)
+        res.reml = self.reml  # the criterion of this fit; its covariance is computed later
+        return MixtureResultsWrapper(res)
 
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))

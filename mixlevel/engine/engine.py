@@ -23,7 +23,7 @@ from ..estimation.closed_form import ClosedFormMStep
 from ..families import Ordinal
 from ..integrate import quadrature
 from ..spec.transforms import working_jacobian
-from . import tabulate
+from . import gaussian, tabulate
 
 __all__ = ["Engine", "EStep"]
 
@@ -104,7 +104,7 @@ class Engine:
         Shift and scale the cluster-level nodes per cluster to the posterior.
     """
 
-    def __init__(self, spec, design, table, integration="trapezoid", n_points=15,
+    def __init__(self, spec, design, table, integration=None, n_points=None,
                  adaptive=False, n_points_within=None, seed=0, num_threads=None):
         self.spec, self.design, self.table = spec, design, table
         self.num_threads = num_threads or default_threads()
@@ -115,7 +115,12 @@ class Engine:
         self._layout_channels()
         self._layout_latent(design.single_level)
         self._layout_terms()
+        # exact normal likelihood (gaussian.py, one node at 0) unless a rule was asked for
+        self.exact, integration, n_points = gaussian.select(self, integration, n_points,
+                                                            adaptive, n_points_within)
         self.integration, self.n_points, self.adaptive = integration, n_points, adaptive
+        if self.exact is not None:
+            integration, n_points = "gauss-hermite", 1
         self._check_grid_size(integration, n_points, n_points_within, design.n_rows)
         self.rule_b = quadrature.make_rule(integration, n_points, len(self.dims_b), seed=seed)
         self.rule_w = quadrature.make_rule(integration, n_points_within or n_points,
@@ -262,7 +267,8 @@ class Engine:
                        for ch in range(self.chv[v], self.chv[v] + self.kv[v] - 1)]
         self.tab_classes = bool(class_chans) and all(
             const_channels.get(ch, True) for ch in class_chans)
-        self.fast = not self.adaptive and (bool(self.tab_outcomes) or self.tab_classes)
+        self.fast = not self.adaptive and self.exact is None and (
+            bool(self.tab_outcomes) or self.tab_classes)
         self.remaining_outcomes = len(self.tab_outcomes) < len(spec.outcomes)
         if not self.fast:
             return
@@ -450,7 +456,8 @@ class Engine:
     @contextlib.contextmanager
     def at_zero_nodes(self):
         """Temporarily one node at z = 0 for every latent variable (start values)."""
-        saved = (self.zb, self.lwg, self.zh, self.lwh, self.adapted)
+        saved = (self.zb, self.lwg, self.zh, self.lwh, self.adapted, self.exact)
+        self.exact = None  # the kernel at z = 0: a GLM per equation
         self.zb = np.zeros((1, 1, len(self.dims_b)))
         self.lwg = np.zeros((1, 1))
         self.zh = np.zeros((1, len(self.dims_w)))
@@ -459,7 +466,7 @@ class Engine:
         try:
             yield
         finally:
-            self.zb, self.lwg, self.zh, self.lwh, self.adapted = saved
+            self.zb, self.lwg, self.zh, self.lwh, self.adapted, self.exact = saved
 
     def adapt_nodes(self, estep):
         """Centre and scale the cluster nodes at each cluster's posterior of z.
@@ -635,9 +642,13 @@ class Engine:
         trivial = self.C * self.zh.shape[0] == 1
         rowpost = np.empty(0 if trivial else n_rowpost)
         with np.errstate(all="ignore"):
-            _estep.loglik_posterior(*self._kernel_args(arr), arr["logpd"], ll, post_dg,
-                                    rowpost, self.num_threads,
-                                    EXTRA=self._extra(arr) if "tab" in arr else None)
+            if self.exact is not None:  # exact normal likelihood (gaussian.py)
+                arr["moments"] = self.exact.loglik_posterior(arr["A"], arr["FP"],
+                                                             arr["logpd"], ll, post_dg, rowpost)
+            else:
+                _estep.loglik_posterior(*self._kernel_args(arr), arr["logpd"], ll, post_dg,
+                                        rowpost, self.num_threads,
+                                        EXTRA=self._extra(arr) if "tab" in arr else None)
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
         arr["free_work"] = np.array(free_work, float, copy=True)
         return EStep(ll_cluster, post_dg, None if trivial else rowpost, arr["logpd"], arr,
@@ -674,7 +685,11 @@ class Engine:
             S = np.zeros((N, self.CH, self.DC, self.M))
             GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
             q = np.zeros(J)
-            if need_kernel or not fast:
+            if self.exact is not None:  # exact normal likelihood (gaussian.py)
+                self.exact.expected_scores(arr["A"], arr["FP"], d.cluster_weight,
+                                           estep.post_dg, estep.rowpost,
+                                           estep.arrays["moments"], S, GF, q)
+            elif need_kernel or not fast:
                 with np.errstate(all="ignore"):
                     _estep.expected_scores(*self._kernel_args(arr, full=not fast),
                                            d.cluster_weight, estep.post_dg, estep.rowpost,
@@ -798,9 +813,15 @@ class Engine:
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), self.DC, self.kf))
         q = np.zeros(J)
         with np.errstate(all="ignore"):
-            _estep.loglik_and_scores(*self._kernel_args(arr), arr["logpd"], d.cluster_weight,
-                                     ll, post_dg, rowpost, S, GF, q, self.num_threads,
-                                     EXTRA=self._extra(arr) if "tab" in arr else None)
+            if self.exact is not None:  # exact normal likelihood (gaussian.py)
+                arr["moments"] = self.exact.loglik_and_scores(
+                    arr["A"], arr["FP"], arr["logpd"], d.cluster_weight, ll, post_dg,
+                    rowpost, S, GF, q)
+            else:
+                _estep.loglik_and_scores(*self._kernel_args(arr), arr["logpd"],
+                                         d.cluster_weight, ll, post_dg, rowpost, S, GF, q,
+                                         self.num_threads,
+                                         EXTRA=self._extra(arr) if "tab" in arr else None)
         arr["free_work"] = np.array(free_work, float, copy=True)
         es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost,
                    arr["logpd"], arr)

@@ -281,10 +281,12 @@ class MixtureResults(GenericLikelihoodModelResults):
         if self.__dict__.get("_information") is None:
             model = self.model
             params = np.asarray(self.__dict__["params"], float)
-            H = model.hessian(params)
+            with model.criterion(self.__dict__.get("reml", False)):  # the fit's ML or REML
+                H = model.hessian(params)
+                scores = model.score_obs(params)
             ok = model._check_information(H)
-            cov_mlr, cov_ml = sandwich(H, model.score_obs(params),
-                                       model.engine.design.cluster_weight)
+            cov_mlr, cov_ml = sandwich(H, scores, model.engine.design.cluster_weight)
+            cov_ml = model.ml_covariance(H, cov_ml)  # exact normal models: as lme4
             self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
         return self.__dict__["_information"]
 
@@ -945,6 +947,9 @@ class MixtureResults(GenericLikelihoodModelResults):
             es.rowpost.reshape(N, D, G, C, H)
         W = W.transpose(0, 1, 3, 2, 4).reshape(N, DC, G, H)
         den = W.sum(axis=(2, 3))
+        if getattr(eng, "exact", None) is not None:  # exact normal path: posterior moments
+            return den[:, :, None] * eng.exact.cell_means(es.arrays["A"],
+                                                          es.arrays["moments"]), den
         Qb, Qw = zb.shape[2], zh.shape[1]
         Jz = zb.shape[0]
         lv = np.ones((Jz, G, H, 1 + Qb + Qw))
@@ -1241,6 +1246,11 @@ class MixtureResults(GenericLikelihoodModelResults):
                 m1 = np.zeros((J, q))
                 m2 = np.zeros((J, q))
                 for dd, L in enumerate(chol[blk.name]):
+                    if eng.exact is not None:  # exact normal path: posterior moments of z
+                        mz, sz = eng.exact.cluster_moments(es, pos, q, dd)
+                        m1 += mz @ L.T
+                        m2 += np.einsum("kl,jlm,km->jk", L, sz, L)
+                        continue
                     b = np.einsum("kl,jgl->jgk", L, z)  # (Jz, G, q)
                     wdg = es.post_dg[:, dd, :]  # (J, G)
                     m1 += np.einsum("jg,jgk->jk", wdg, np.broadcast_to(b, (J,) + b.shape[1:]))
@@ -1495,7 +1505,9 @@ class MixtureResults(GenericLikelihoodModelResults):
         dims = (len(eng.dims_b) + len(eng.dims_w)) if eng is not None else \
             self._store.get("n_dims", 0)
         self._store["n_dims"] = dims
-        if dims:
+        if dims and kw["integration"] == "exact":
+            integ, npts = "exact (normal)", "-"
+        elif dims:
             integ = f"{kw['integration']}{' (adaptive)' if kw['adaptive'] else ''}"
             npts = f"{kw['n_points']} per dim. ({dims} dim.)"
         else:
@@ -1510,7 +1522,8 @@ class MixtureResults(GenericLikelihoodModelResults):
                 ("Cluster size min/mean/max:", [size_txt]),
                 ("Integration:", [integ]),
                 ("Points:", [npts]),
-                ("Estimator:", ["ML (EM + BFGS)" if self.em_iterations else "ML (BFGS)"]),
+                ("Estimator:", [("REML" if self.__dict__.get("reml") else "ML")
+                                + (" (EM + BFGS)" if self.em_iterations else " (BFGS)")]),
                 ("Standard errors:", [{"MLR": "MLR (sandwich)", "ML": "ML (information)"}
                                       .get(self.cov_type, self.cov_type)])]
         rep = self.best_loglike_replicated

@@ -11,7 +11,7 @@ import fnmatch
 import numpy as np
 
 from ..errors import SpecificationError
-from .transforms import to_natural, to_working, vech_dim, working_jacobian
+from .transforms import to_natural, to_working, tril_indices, vech_dim, working_jacobian
 
 __all__ = ["ParamTable"]
 
@@ -160,7 +160,7 @@ class ParamTable:
             if self.groups[gi].kind != "covariance":
                 continue
             q = self._q(self.groups[gi])
-            rows, cols = np.tril_indices(q)
+            rows, cols = tril_indices(q)
             diag = np.asarray(free_work[s], float)[rows == cols]
             signs[s] = np.where(diag[cols] < 0, -1.0, 1.0)
         return signs
