@@ -10,12 +10,13 @@ thresholds); the optimiser works on the Cholesky / log working scale.
 from __future__ import annotations
 
 import contextlib
+import functools
 import warnings
 
 import numpy as np
 import pandas as pd
 from statsmodels.base.model import GenericLikelihoodModel
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import estimation
 from .data import build_design
@@ -24,6 +25,12 @@ from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .spec import ParamTable, to_working
 
 __all__ = ["MixtureModel"]
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded libraries, made once (a scan costs ~6 ms a fit)."""
+    return ThreadpoolController()
 
 
 class MixtureModel(GenericLikelihoodModel):
@@ -328,7 +335,7 @@ class MixtureModel(GenericLikelihoodModel):
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
         self._set_reml(reml)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
                              n_jobs, initial_iter, canonical, progress)
 

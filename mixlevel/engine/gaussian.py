@@ -78,6 +78,12 @@ def _inv_logdet(M):
         return M.copy(), np.zeros(M.shape[:-2])
     if q == 1:
         return 1.0 / M, np.log(M[..., 0, 0])
+    if q == 2:  # closed form: LAPACK's per-call overhead dominates for 2 x 2 blocks
+        a, b, d = M[..., 0, 0], M[..., 0, 1], M[..., 1, 1]
+        det = a * d - b * b
+        inv = np.stack([np.stack([d, -b], -1), np.stack([-b, a], -1)], -2) / det[..., None, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return inv, np.where((a > 0) & (det > 0), np.log(det), np.nan)
     chol = np.linalg.cholesky(M)
     logdet = 2.0 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(-1)
     inv = np.linalg.inv(M)
@@ -85,6 +91,8 @@ def _inv_logdet(M):
 
 
 def _lse(x, axis):
+    if x.shape[axis] == 1:
+        return np.take(x, 0, axis=axis)
     mx = np.max(x, axis=axis, keepdims=True)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     return np.log(np.sum(np.exp(x - mx), axis=axis)) + np.squeeze(mx, axis=axis)
@@ -172,6 +180,7 @@ class ExactNormal:
         self.indptr = np.asarray(indptr, np.int64)
         self.sizes = np.diff(self.indptr)
         self.cor = np.repeat(np.arange(len(self.sizes)), self.sizes)
+        self._no_empty = bool(len(self.sizes)) and bool((self.sizes > 0).all())
         self.och = np.asarray(och, np.int64)
         if (self.och != np.arange(len(self.och))).any():
             raise ValueError("normal outcomes have one channel each, first in A")
@@ -297,7 +306,7 @@ class ExactNormal:
         """
         N = self.obs.shape[0]
         P = len(self.och)
-        Ao = np.moveaxis(A[:, self.osl], 1, 2)  # (n_a, DC, P, M)
+        Ao = A[:, self.osl].transpose(0, 2, 1, 3)  # (n_a, DC, P, M)
         a = Ao[..., 0]
         Lat = np.broadcast_to(Ao[..., 1:], (N,) + Ao.shape[1:3] + (Ao.shape[3] - 1,))
         logvar = np.ascontiguousarray(FP[:P, :, 0].T)  # (DC, P)
@@ -347,6 +356,8 @@ class ExactNormal:
 
     def _csum(self, x):
         """Sums over each cluster's rows (axis 0)."""
+        if self._no_empty:
+            return np.add.reduceat(x, self.indptr[:-1], axis=0)
         out = np.zeros((len(self.sizes),) + x.shape[1:])
         nz = self.sizes > 0
         if len(x):
@@ -491,12 +502,12 @@ class ExactNormal:
         LS = np.einsum("ndpq,ndqk->ndpk", Lat, cov)
         er2 = e * e + np.einsum("ndpk,ndpk->ndp", LS, Lat) * self.obsf[:, None, :]
         ws = w[:, :, None] * s
-        S[:, self.osl, :, 0] = np.moveaxis(ws * e, 1, 2)
+        S[:, self.osl, :, 0] = (ws * e).transpose(0, 2, 1)
         if Lat.shape[3]:
-            S[:, self.osl, :, 1:] = np.moveaxis(
-                ws[..., None] * (e[..., None] * mean[:, :, None, :] - LS), 1, 2)
-        GF[:, :P, :, 0] = np.moveaxis(
-            w[:, :, None] * self.obsf[:, None, :] * (-0.5 + 0.5 * s * er2), 1, 2)
+            S[:, self.osl, :, 1:] = (ws[..., None] * (e[..., None] * mean[:, :, None, :] - LS)
+                                     ).transpose(0, 2, 1, 3)
+        GF[:, :P, :, 0] = (w[:, :, None] * self.obsf[:, None, :]
+                           * (-0.5 + 0.5 * s * er2)).transpose(0, 2, 1)
         lf = -0.5 * np.einsum("np,dp->nd", self.obsf, t["logvar"]) - 0.5 * (s * er2).sum(2)
         q[:] = self._csum((w * (lf + lpc)).sum(1))
         for ch0, K, resid in cls_scores:
@@ -574,7 +585,7 @@ class ExactNormal:
     # -- what results need from the posterior --------------------------------------------------
     def cell_means(self, A, moments):
         """E[y_i | Y_j, pattern] (N, DC, P): the fixed part plus loadings times posterior means."""
-        Ao = np.moveaxis(A[:, self.osl], 1, 2)  # (n_a, DC, P, M)
+        Ao = A[:, self.osl].transpose(0, 2, 1, 3)  # (n_a, DC, P, M)
         lat = np.broadcast_to(Ao[..., 1:], moments.mean.shape[:2] + Ao.shape[2:3]
                               + (Ao.shape[3] - 1,))
         return Ao[..., 0] + np.einsum("ndpq,ndq->ndp", lat, moments.mean)

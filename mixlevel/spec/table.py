@@ -179,6 +179,13 @@ class ParamTable:
         for gi in self.free_groups:
             g = self.groups[gi]
             s = slice(pos, pos + g.size)
+            pos += g.size
+            if g.kind == "coef":  # identity
+                out[..., s] = g_free_work[..., s]
+                continue
+            if g.kind == "variance":  # d nat / d work = nat: a division, no solve
+                out[..., s] = g_free_work[..., s] / np.exp(free_work[s])
+                continue
             jac = working_jacobian(g.kind, free_work[s])  # d nat / d work
             # g_work = jac' g_nat  =>  g_nat = jac'^-1 g_work; at a variance of zero the
             # Cholesky Jacobian is singular: the least-squares solution is used there
@@ -188,7 +195,6 @@ class ParamTable:
             except np.linalg.LinAlgError:
                 sol = np.linalg.lstsq(jac.T, rhs, rcond=None)[0]
             out[..., s] = sol.T
-            pos += g.size
         return out
 
     def table(self):
