@@ -43,17 +43,9 @@ expected complete-data scores need the posterior means and covariances of z
 per row and cell, kept in :class:`Moments`; the Q-function and its gradient at
 other parameters (EM) use them with the posterior held fixed.
 
-REML (Patterson & Thompson 1971; Harville 1977) for one normal outcome without
-class variables: the criterion is the log-likelihood plus
-
-    -0.5 log|X' V^-1 X| + (p / 2) log(2 pi)
-
-with X the fixed-effect design (p free coefficients), the REML log-likelihood
-that lme4 and statsmodels MixedLM report.  Its maximiser over the fixed
-effects is GLS, the profile over them is the restricted likelihood of the
-covariance parameters.  The correction's gradient is
-0.5 tr(M_j dV_j) per cluster, M_j = V_j^-1 X G X' V_j^-1 and G = (X'V^-1X)^-1,
-written into the same score arrays (loadings and log-variances).
+REML (Patterson & Thompson 1971) for one normal outcome without class
+variables adds -0.5 log|X' V^-1 X| + (p / 2) log(2 pi) to the log-likelihood,
+with its exact gradient in the same score arrays (:mod:`.gaussian_fixed`).
 """
 
 from __future__ import annotations
@@ -62,11 +54,9 @@ import numpy as np
 
 from ..errors import SpecificationError
 from ..families import NORMAL
+from .gaussian_fixed import FixedEffects
 
 __all__ = ["ExactNormal", "Moments", "ineligible_reason"]
-
-_LOG_2PI = np.log(2.0 * np.pi)
-
 
 # ----------------------------------------------------------------------------------------
 # small batched helpers
@@ -191,7 +181,7 @@ class ExactNormal:
         if self.C > 1 and self.Qc > 0:
             raise ValueError("within classes with cluster random effects are not exact")
         self.reml = False
-        self.X = None  # fixed-effect design (N, P, p), set by enable_reml
+        self.fixed = None  # FixedEffects, made by for_engine
 
     # -- construction from an engine ------------------------------------------------------
     @classmethod
@@ -208,89 +198,28 @@ class ExactNormal:
         obj = cls(d.y, d.row_weight, d.cluster_weight, d.indptr, engine.och, engine.kv,
                   engine.chv, engine.cpat, engine.D, engine.C, n_cluster,
                   qb + qw - n_cluster)
-        obj._mean_layout(engine)
+        obj.fixed = FixedEffects(obj, engine)
         return obj, None
 
-    def _mean_layout(self, engine):
-        """Free parameters of the outcomes' fixed parts and their design X (N, P, p).
+    @property
+    def mean_free(self):
+        """Free positions of the fixed-effect coefficients (see gaussian_fixed)."""
+        return self.fixed.mean_free
 
-        ``mean_free`` lists the free positions that enter only the fixed parts
-        a (the monomial-1 coefficients of the outcomes); ``separable`` is False
-        when one of them also enters a covariance (then neither REML nor the
-        fixed-effect information block apply).
-        """
-        tab, d = engine.table, engine.design
-        n_full, n_free = len(tab.names), tab.n_free
-        agg = tab.reduce_gradient(np.eye(n_full)) if n_full else np.zeros((0, n_free))
-        P = len(self.och)
-        X = np.zeros((d.n_rows, P, n_free))
-        mean_pos, other_pos = set(), set()
-        p_of_channel = {int(ch): p for p, ch in enumerate(self.och)}
-        for ch, m, col, idx, _ in engine.entries:
-            ok = idx >= 0
-            pos = set(np.flatnonzero(agg[idx[ok]].any(axis=0)).tolist()) if ok.any() else set()
-            if ch in p_of_channel and m == 0:
-                mean_pos |= pos
-                if ok.any() and self.D * self.C == 1:
-                    X[:, p_of_channel[ch], :] += d.columns[col][:, None] * agg[idx[0]][None, :]
-            else:
-                other_pos |= pos
-        self.var_pos = np.full(P, -1, np.int64)  # free position of each residual variance
-        for p, dc, off, n_par, _ in engine.family_entries:
-            pos = np.flatnonzero(agg[off:off + n_par].any(axis=0))
-            other_pos |= set(pos.tolist())
-            if dc == 0 and len(pos) and self.D * self.C == 1:
-                self.var_pos[p] = pos[0]
-        self.separable = not (mean_pos & other_pos)
-        self.mean_free = np.array(sorted(mean_pos), np.int64)
-        self._X_all = X[:, :, self.mean_free]
+    @property
+    def separable(self):
+        return self.fixed.separable
 
     def least_squares_start(self, engine, work):
-        """The start's GLM step (latent values at 0) in closed form, or None.
-
-        For models without classes the M-step at z = 0 of the base start is
-        weighted least squares of each outcome on its fixed-effect design, with
-        the residual variance its mean squared residual; returns ``work`` with
-        those values (other parameters unchanged), or None with classes.
-        """
-        if self.D * self.C > 1 or not self.separable:
-            return None
-        w = np.array(work, float, copy=True)
-        A = engine.arrays(w)["A"]
-        X, beta0 = self._X_all, w[self.mean_free]
-        offset = A[:, self.osl, 0, 0] - X @ beta0  # fixed coefficients' part (n_a | N, P)
-        wt = np.sqrt(self.rw * self.cw[self.cor])[:, None] * self.obsf
-        Xw = (X * wt[..., None]).reshape(-1, X.shape[2])
-        yw = ((self.y0 - offset) * wt).reshape(-1)
-        if X.shape[2]:
-            w[self.mean_free] = np.linalg.lstsq(Xw, yw, rcond=None)[0]
-        resid2 = (((self.y0 - offset - X @ w[self.mean_free]) * wt) ** 2).sum(0)
-        n_obs = (wt ** 2).sum(0)
-        for pos in set(self.var_pos[self.var_pos >= 0].tolist()):
-            on = self.var_pos == pos
-            w[pos] = np.log(max(resid2[on].sum() / max(n_obs[on].sum(), 1e-300), 1e-8))
-        return w
-
-    def reml_unavailable(self):
-        """Why REML is not defined for this model (None when it is)."""
-        if self.D * self.C > 1:
-            return ("REML is defined here for models without class variables (with classes "
-                    "the fixed effects are not separable from the mixture); fit by ML")
-        if len(self.och) != 1:
-            return ("REML is defined here for one normal outcome (as lme4 and MixedLM); "
-                    "this model has several, fit it by ML")
-        if not self.separable:
-            return ("a fixed-effect coefficient is tied to a covariance parameter, so the "
-                    "fixed effects cannot be integrated out; fit by ML")
-        return None
+        """The base start's regression step in closed form (None with classes)."""
+        return self.fixed.least_squares_start(engine, work)
 
     def set_reml(self, reml):
         """Switch the REML correction on or off (error where REML is not defined)."""
         if reml:
-            reason = self.reml_unavailable()
+            reason = self.fixed.reml_unavailable()
             if reason is not None:
                 raise SpecificationError(reason)
-            self.X = self._X_all
         self.reml = bool(reml)
 
     # -- the cluster's normal density -----------------------------------------------------
@@ -354,7 +283,7 @@ class ExactNormal:
             quad = np.einsum("ndk,ndk->nd", mw, mw)
         return quad + np.einsum("ndp,ndp->nd", t["s"], e * e)
 
-    def _csum(self, x):
+    def csum(self, x):
         """Sums over each cluster's rows (axis 0)."""
         if self._no_empty:
             return np.add.reduceat(x, self.indptr[:-1], axis=0)
@@ -372,12 +301,12 @@ class ExactNormal:
         penalised residual sum of squares at it (:meth:`_quad`).
         """
         w = self.rw
-        prec = self._csum(w[:, None, None, None] * t["BRB"]) + np.eye(self.Qc)
-        b = self._csum(w[:, None, None] * t["BRr"])
+        prec = self.csum(w[:, None, None, None] * t["BRB"]) + np.eye(self.Qc)
+        b = self.csum(w[:, None, None] * t["BRr"])
         Vb, ldp = _inv_logdet(prec)
         mub = np.einsum("jdkl,jdl->jdk", Vb, b)
         rows = w[:, None] * (t["logdet"] + self._quad(t, mub[self.cor]))
-        loglik = -0.5 * (self._csum(rows) + ldp + np.einsum("jdk,jdk->jd", mub, mub))
+        loglik = -0.5 * (self.csum(rows) + ldp + np.einsum("jdk,jdk->jd", mub, mub))
         return loglik, Vb, mub
 
     def _class_logprior(self, A):
@@ -427,7 +356,7 @@ class ExactNormal:
             with np.errstate(invalid="ignore"):
                 rp = np.exp(cell - row_ll[:, :, None])
             rp = np.where(np.isfinite(rp), rp, 0.0)
-            lj = self._csum(self.rw[:, None] * row_ll)
+            lj = self.csum(self.rw[:, None] * row_ll)
             if self.Qr:
                 mean, cov = t["Vtr"], np.broadcast_to(t["Vw"], (N, D * C, Q, Q))
             else:
@@ -453,7 +382,7 @@ class ExactNormal:
         """
         t, mom, _, _ = self._posterior(A, FP, logpd, ll_out, post_dg_out, rowpost_out)
         if self.reml:
-            value, _ = self._reml(t, want_grad=False)
+            value, _ = self.fixed.correction(t, want_grad=False)
             ll_out += value / max(self.cw.sum(), 1e-300)
         return mom
 
@@ -473,7 +402,7 @@ class ExactNormal:
         if self.reml:
             if self.Qc:
                 _, t["Vb"], _ = self._clusters(t)
-            self._add_reml(t, S_out, GF_out, q_out)
+            self.fixed.add_correction(t, S_out, GF_out, q_out)
 
     def loglik_and_scores(self, A, FP, logpd, CW, ll_out, post_dg_out, rowpost_out, S_out,
                           GF_out, q_out):
@@ -487,7 +416,7 @@ class ExactNormal:
         rp = rowpost_out if rowpost_out.shape[0] else np.ones(0)
         self._scores(t, A, CW, post_dg_out, rp, mom, lpc, cls_scores, S_out, GF_out, q_out)
         if self.reml:
-            value = self._add_reml(t, S_out, GF_out, q_out)
+            value = self.fixed.add_correction(t, S_out, GF_out, q_out)
             ll_out += value / max(self.cw.sum(), 1e-300)
         return mom
 
@@ -509,78 +438,11 @@ class ExactNormal:
         GF[:, :P, :, 0] = (w[:, :, None] * self.obsf[:, None, :]
                            * (-0.5 + 0.5 * s * er2)).transpose(0, 2, 1)
         lf = -0.5 * np.einsum("np,dp->nd", self.obsf, t["logvar"]) - 0.5 * (s * er2).sum(2)
-        q[:] = self._csum((w * (lf + lpc)).sum(1))
+        q[:] = self.csum((w * (lf + lpc)).sum(1))
         for ch0, K, resid in cls_scores:
             wr = w[:, None, :] * resid  # (N, K - 1, DC)
             S[:, ch0:ch0 + K - 1, :, 0] = wr
             S[:, ch0:ch0 + K - 1, :, 1:] = wr[..., None] * mean[:, None, :, :]
-
-    # -- REML -------------------------------------------------------------------------------
-    def _reml(self, t, want_grad=True):
-        """REML correction -0.5 log|X'V^-1X| + (p/2) log 2 pi and its gradient pieces.
-
-        Needs D = C = 1 (:meth:`set_reml` checks).  The gradient is returned
-        per row in the layout of the scores: (gB (N, P, Qc), gW (N, P, Qr),
-        glv (N, P)), already weighted by the row and cluster weights.
-        """
-        X = self.X
-        p = X.shape[2]
-        if p == 0:
-            return 0.0, None
-        Qc, Qr = self.Qc, self.Qr
-        s = t["s"][:, 0]
-        wt = self.rw * self.cw[self.cor]
-        W = t["Lat"][:, 0, :, Qc:]
-
-        def row_means(Z):  # posterior means of the row factors for "data" Z, and Z - W zw
-            if not Qr:
-                return None, Z
-            zw = np.einsum("nkl,npl,npj->nkj", t["Vw"][:, 0], t["sW"][:, 0], Z)
-            return zw, Z - np.einsum("npk,nkj->npj", W, zw)
-
-        # X'V^-1X as a penalised sum of squares at the posterior means of the latent
-        # values for the columns of X (as :meth:`_quad`): no cancellation
-        VBX = None
-        Xt = X
-        if Qc:
-            B = t["Lat"][:, 0, :, :Qc]
-            _, E0 = row_means(X)
-            BRX = self._csum(self.rw[:, None, None]
-                             * np.einsum("npk,npj->nkj", B, s[..., None] * E0))
-            VBX = np.einsum("jkl,jlm->jkm", t["Vb"][:, 0], BRX)  # (J, Qc, p)
-            Xt = X - np.einsum("npk,nkj->npj", B, VBX[self.cor])
-        zw, E = row_means(Xt)
-        U = s[..., None] * E  # rows of V^-1 X
-        H = np.einsum("n,npj,npk->jk", wt, E, U)
-        if Qr:
-            H = H + np.einsum("n,nkj,nkl->jl", wt, zw, zw)
-        if Qc:
-            H = H + np.einsum("j,jka,jkb->ab", self.cw, VBX, VBX)
-        sign, logdet = np.linalg.slogdet(H)
-        value = (-0.5 * logdet if sign > 0 else -np.inf) + 0.5 * p * _LOG_2PI
-        if not want_grad or sign <= 0:
-            return value, None
-        UG = U @ np.linalg.inv(H)
-        UGU = np.einsum("npj,nqj->npq", UG, U)
-        gB = wt[:, None, None] * np.einsum("npj,nkj->npk", UG, VBX[self.cor]) if Qc else None
-        gW = wt[:, None, None] * np.einsum("npq,nqk->npk", UGU, W) if Qr else None
-        glv = wt[:, None] * 0.5 * np.exp(t["logvar"][0])[None, :] * \
-            np.diagonal(UGU, axis1=1, axis2=2) * self.obsf
-        return value, (gB, gW, glv)
-
-    def _add_reml(self, t, S, GF, q):
-        """Add the REML correction (value spread over clusters) and its gradient."""
-        value, grads = self._reml(t)
-        share = self.cw / max(self.cw.sum(), 1e-300)
-        q += value * share
-        if grads is not None:
-            gB, gW, glv = grads
-            if gB is not None:
-                S[:, self.osl, 0, 1:1 + self.Qc] += gB
-            if gW is not None:
-                S[:, self.osl, 0, 1 + self.Qc:] += gW
-            GF[:, :len(self.och), 0, 0] += glv
-        return value
 
     # -- what results need from the posterior --------------------------------------------------
     def cell_means(self, A, moments):
