@@ -480,3 +480,14 @@ def test_summary_and_likelihood_ratio_tests_of_reml_fits():
     assert np.isnan(test["pvalue"]) and "reml=False" in test["note"]
     test = ml.lrt(peer_fit("exam_ri", False), res)
     assert np.isnan(test["pvalue"]) and "not comparable" in test["note"]
+
+
+def test_reml_results_keep_their_criterion_after_a_later_ml_fit():
+    df = lmm_data()
+    m = ml.mixture("y ~ x + (x | g)", data=df)
+    reml = m.fit(reml=True, cov_type="ML")
+    m.fit(cov_type="ML")  # the model is back to ML ...
+    assert not m.reml
+    fresh = ml.mixture("y ~ x + (x | g)", data=df).fit(reml=True, cov_type="ML")
+    np.testing.assert_allclose(reml.bse, fresh.bse, rtol=1e-8)  # ... its REML result is not
+    assert reml.llf == pytest.approx(fresh.llf, abs=1e-9)
