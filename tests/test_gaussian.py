@@ -491,3 +491,27 @@ def test_reml_results_keep_their_criterion_after_a_later_ml_fit():
     fresh = ml.mixture("y ~ x + (x | g)", data=df).fit(reml=True, cov_type="ML")
     np.testing.assert_allclose(reml.bse, fresh.bse, rtol=1e-8)  # ... its REML result is not
     assert reml.llf == pytest.approx(fresh.llf, abs=1e-9)
+
+
+def test_canonical_order_relabels_the_posterior_moments_too():
+    from mixlevel.estimation import canonical_order
+
+    rng = np.random.default_rng(11)
+    J, n = 60, 6
+    g = np.repeat(np.arange(J), n)
+    d = (rng.random(J) < 0.3).astype(int)[g]
+    x = rng.normal(size=J * n)
+    y = np.where(d == 1, 2 + 0.2 * x, 0.8 * x) + rng.normal(scale=0.5, size=J)[g] \
+        + rng.normal(size=J * n)
+    m = ml.mixture("y ~ d * x + (1 | g)", data=pd.DataFrame({"y": y, "x": x, "g": g}),
+                   classes={"d": ml.Between(2)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = m.fit(starts=(4, 2))
+    p = dict(res.params)
+    swapped = dict(p, **{"d#1~1": -p["d#1~1"]})
+    for k in ("y~1", "y~x"):
+        swapped[f"{k}[d=1]"], swapped[f"{k}[d=2]"] = p[f"{k}[d=2]"], p[f"{k}[d=1]"]
+    work = canonical_order(m.engine, m._work(vector(m, swapped)))
+    np.testing.assert_allclose(m.table.free_natural_from_working(work), res.params,
+                               rtol=1e-5, atol=1e-6)
