@@ -330,11 +330,11 @@ class MixtureModel(GenericLikelihoodModel):
         -------
         MixtureResultsWrapper
         """
+        self._set_reml(reml)
         # BLAS threads are limited to one: fits make many small BLAS calls, and
         # OpenBLAS worker threads spinning between them starve the main thread on
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
-        self._set_reml(reml)
         with _blas_controller().limit(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
                              n_jobs, initial_iter, canonical, progress)

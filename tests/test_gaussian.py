@@ -287,6 +287,11 @@ def test_posterior_moments_follow_relabelled_classes():
     mom.permute(np.array([0]), np.array([1, 0]))
     np.testing.assert_allclose(mom.mean, es_swapped.arrays["moments"].mean, atol=1e-12)
     np.testing.assert_allclose(mom.cov, es_swapped.arrays["moments"].cov, atol=1e-12)
+    # without latent variables (a mixture regression) the moments are empty
+    reg = ml.mixture("y ~ c * x", data=lmm_data(), classes={"c": 2})
+    empty = reg.engine.estep(reg._work(reg.start_params)).arrays["moments"]
+    empty.permute(np.array([0]), np.array([1, 0]))
+    assert empty.mean.shape == (reg.design.n_rows, 2, 0)
 
 
 # --------------------------------------------------------------------------------------

@@ -104,8 +104,9 @@ class Moments:
         N, Q = self.mean.shape[0], self.mean.shape[2]
         m = self.mean.reshape(N, self.D, self.C, Q)[:, d_map][:, :, c_map]
         v = self.cov.reshape(N, self.D, self.C, Q, Q)[:, d_map][:, :, c_map]
-        self.mean = m.reshape(N, -1, Q)
-        self.cov = v.reshape(N, -1, Q, Q)
+        DC = self.D * self.C
+        self.mean = m.reshape(N, DC, Q)
+        self.cov = v.reshape(N, DC, Q, Q)
 
 
 def ineligible_reason(families, mono, n_within_patterns, n_cluster_dims,
