@@ -9,13 +9,15 @@ optimiser works on the Cholesky / log working scale.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import warnings
 
 import numpy as np
 import pandas as pd
 from statsmodels.base.model import GenericLikelihoodModel
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import estimation
 from .data import build_design
@@ -33,8 +35,14 @@ ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "see
                   "num_threads")
 #: Options of :meth:`MixtureModel.fit`.
 FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
-               "n_jobs", "initial_iter", "canonical", "progress")
+               "n_jobs", "initial_iter", "canonical", "progress", "reml")
 MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded libraries, made once (a scan costs ~6 ms a fit)."""
+    return ThreadpoolController()
 
 
 def unknown_option(where, name, known, elsewhere=(), elsewhere_name=""):
@@ -85,11 +93,14 @@ class MixtureModel(GenericLikelihoodModel):
         ``{parameter name or glob: value}`` on the natural scale.
     equal : list of tuples, optional
         Parameter names (or globs) constrained equal.
-    integration : {"gauss-hermite", "trapezoid", "monte-carlo", "quasi-monte-carlo"}, optional
-        How latent variables are integrated.  Default: chosen from the model
-        (adaptive Gauss-Hermite for random effects, the exact likelihood for
-        normal models, ...; see docs/estimation.rst "Integration by default");
-        every fit that integrates reports an accuracy check.
+    integration : str, optional
+        "gauss-hermite", "trapezoid", "monte-carlo", "quasi-monte-carlo" or "exact".
+        How latent variables are integrated; default: chosen from the model
+        (the exact likelihood where all outcomes are normal given normal latent
+        variables, adaptive Gauss-Hermite for random effects, ...; see
+        docs/estimation.rst "Integration by default"); every fit that
+        integrates reports an accuracy check.  "exact" insists on the exact
+        normal likelihood.
     n_points : int, optional
         Integration points per dimension (product rules) or in total (Monte
         Carlo); default by rule and dimension.
@@ -243,7 +254,7 @@ class MixtureModel(GenericLikelihoodModel):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
-            **kwargs):
+            reml=False, **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -258,7 +269,15 @@ class MixtureModel(GenericLikelihoodModel):
             with closed-form M-steps, else 0: there quasi-Newton iterations make more
             progress per E-step), BFGS iterations, BFGS tolerance.
         cov_type : {"MLR", "ML"}
-            Sandwich (default, as Mplus) or inverse observed information.
+            Sandwich (default, as Mplus) or inverse observed information.  For
+            normal models fitted exactly without class variables, "ML" gives
+            the fixed effects' covariance (X'V^-1X)^-1 given the covariance
+            parameters, as lme4, nlme and SAS (docs: "Normal outcomes: the exact
+            likelihood").
+        reml : bool
+            Restricted maximum likelihood (as lme4 and MixedLM) instead of ML:
+            one normal outcome, no class variables, exact likelihood (no
+            integration options).  ``llf`` is then the REML criterion.
         seed : int
             Seed of the random starts (reproducible).
         n_jobs : int
@@ -279,15 +298,68 @@ class MixtureModel(GenericLikelihoodModel):
             raise SpecificationError(f"cov_type={cov_type!r}: use 'MLR' (sandwich, the "
                                      "default) or 'ML' (inverse observed information)")
         starts = check_starts(starts)
+        self._set_reml(reml)
         if start_params is not None:
             start_params = self._check_start_params(start_params)
         # BLAS threads are limited to one: fits make many small BLAS calls, and
         # OpenBLAS worker threads spinning between them starve the main thread on
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
                              n_jobs, initial_iter, canonical, progress)
+
+    # -- REML and the covariance convention of exact normal models (engine/gaussian.py) -----
+    @property
+    def reml(self):
+        """True while the likelihood functions evaluate the REML criterion (see fit)."""
+        return self.engine.exact is not None and self.engine.exact.reml
+
+    def _set_reml(self, reml):
+        exact = self.engine.exact
+        if exact is None:
+            if reml:
+                raise SpecificationError(
+                    "reml=True needs the exact normal likelihood: one normal outcome with "
+                    "normal random effects and no integration=, n_points= or adaptive= "
+                    "options")
+            return
+        exact.set_reml(reml)
+
+    @contextlib.contextmanager
+    def criterion(self, reml):
+        """Evaluate loglike, score and hessian as ML (False) or REML (True) inside."""
+        old = self.reml
+        self._set_reml(reml)
+        try:
+            yield
+        finally:
+            self._set_reml(old)
+
+    def ml_covariance(self, hessian, cov):
+        """The ML covariance under the convention of exact normal models without classes.
+
+        ``cov`` is the inverse observed information -hessian^-1.  Where the
+        fixed effects are separable from the covariance parameters (exact
+        normal likelihood, no class variables) their expected cross
+        information is zero, and the fixed effects get (X'V^-1X)^-1, the
+        inverse of their own block (lme4's ``vcov``, nlme, SAS), the
+        covariance parameters keep their block of the inverse information
+        (the inverse Hessian of the likelihood profiled over the fixed
+        effects), and the cross covariances are zero.  Elsewhere ``cov``.
+        """
+        exact = self.engine.exact
+        if exact is None or exact.D * exact.C > 1 or not exact.separable:
+            return cov
+        beta = exact.mean_free
+        if not len(beta):
+            return cov
+        out = np.array(cov, float, copy=True)
+        theta = np.setdiff1d(np.arange(len(out)), beta)
+        out[np.ix_(beta, theta)] = 0.0
+        out[np.ix_(theta, beta)] = 0.0
+        out[np.ix_(beta, beta)] = np.linalg.inv(-hessian[np.ix_(beta, beta)])
+        return out
 
     def _check_start_params(self, start_params):
         names = self.param_names
@@ -351,8 +423,10 @@ class MixtureModel(GenericLikelihoodModel):
         if check is not None and not check.ok:
             warnings.warn(f"numerical integration may be inaccurate: {check.advice()}",
                           EstimationWarning, stacklevel=3)
-        return MixtureResultsWrapper(MixtureResults.from_fit(
-            self, params, best, start_table, cov_type=cov_type, integration_check=check))
+        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type,
+                                      integration_check=check)
+        res.reml = self.reml  # the criterion of this fit; its covariance is computed later
+        return MixtureResultsWrapper(res)
 
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))

@@ -27,7 +27,7 @@ from ..estimation.closed_form import ClosedFormMStep
 from ..integrate import adaptive, quadrature
 from ..integrate.defaults import IntegrationRule, default_rule
 from ..spec.transforms import working_jacobian
-from . import kernel
+from . import gaussian, kernel
 from .inputs import KernelInputs
 from .layout import build_kernel_layout
 from .nodes import NodeState, nonadaptive_nodes, zero_nodes
@@ -126,8 +126,14 @@ class Engine(TabulatedMixin):
         self.rule = rule or self._resolve_rule(integration, n_points, adaptive,
                                                n_points_within)
         self.seed = seed
+        # the exact normal likelihood (gaussian.py, one node at 0) when the rule is "exact"
+        self.exact = None
+        if self.rule.kind == "exact":
+            self.exact = self.__dict__.pop("_exact_candidate", None) or \
+                gaussian.ExactNormal.for_engine(self)[0]
+        self.__dict__.pop("_exact_candidate", None)
         kind = "gauss-hermite" if self.rule.kind in ("none", "exact") else self.rule.kind
-        self.integration, self.n_points = kind, self.rule.n_points
+        self.integration, self.n_points = self.rule.kind, self.rule.n_points
         self.adaptive = self.rule.adaptive and self.kl.qb > 0
         self._check_grid_size(kind, self.rule.n_points, self.rule.n_points_within,
                               design.n_rows)
@@ -147,8 +153,19 @@ class Engine(TabulatedMixin):
         """The integration rule from the user's options, defaults where they gave none."""
         kl = self.kl
         chans = set(kl.class_channels())
+        exact, reason = gaussian.ExactNormal.for_engine(self)
+        self._exact_candidate = exact
+        if isinstance(integration, str) and integration.strip().lower() == "exact":
+            if adaptive or n_points is not None or n_points_within is not None:
+                raise SpecificationError("integration='exact' uses no nodes: drop n_points=, "
+                                         "n_points_within= and adaptive=")
+            if exact is None:
+                raise SpecificationError(
+                    "integration='exact' needs normal outcomes with normal latent variables, "
+                    f"but {reason}; use a quadrature rule (e.g. integration='gauss-hermite')")
+            return IntegrationRule("exact", 1, False, 1)
         default = default_rule(
-            kl.qb, kl.qw,
+            kl.qb, kl.qw, exact=exact is not None,
             shared=self.design.single_level and len(kl.tabulable_outcomes) == len(kl.fam)
             and (not len(kl.kv) or kl.tabulable_classes),
             random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries))
@@ -251,6 +268,8 @@ class Engine(TabulatedMixin):
         new.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
         new.adaptive = False
         new._bind_design(design)
+        if new.exact is not None:
+            new.exact = gaussian.ExactNormal.for_engine(new)[0]
         new._layout_tabulation()
         return new
 
@@ -276,12 +295,13 @@ class Engine(TabulatedMixin):
     @contextlib.contextmanager
     def at_zero_nodes(self):
         """Temporarily one node at z = 0 for every latent variable (start values)."""
-        saved = self.nodes
+        saved = self.nodes, self.exact
         self.nodes = zero_nodes(self.kl.qb, self.kl.qw)
+        self.exact = None  # the kernel at z = 0: a GLM per equation
         try:
             yield
         finally:
-            self.nodes = saved
+            self.nodes, self.exact = saved
 
     def adapt_nodes(self, estep):
         """Centre and scale the cluster nodes at each cluster's posterior mean and covariance.
@@ -388,9 +408,15 @@ class Engine(TabulatedMixin):
         n_rowpost = d.n_rows * self.D * G * self.C * nodes.H
         trivial = self.C * nodes.H == 1
         rowpost = np.empty(0 if trivial else n_rowpost)
-        kernel.loglik_posterior(self.kl, self._selection(inputs), d, inputs, nodes, ll,
-                                post_dg, rowpost, self.num_threads,
-                                extra=self._extra(inputs) if inputs.tab is not None else None)
+        if self.exact is not None:  # exact normal likelihood (gaussian.py)
+            with np.errstate(all="ignore"):
+                inputs.moments = self.exact.loglik_posterior(inputs.A, inputs.FP, inputs.logpd,
+                                                             ll, post_dg, rowpost)
+        else:
+            kernel.loglik_posterior(self.kl, self._selection(inputs), d, inputs, nodes, ll,
+                                    post_dg, rowpost, self.num_threads,
+                                    extra=self._extra(inputs) if inputs.tab is not None
+                                    else None)
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
         return EStep(ll_cluster, post_dg, None if trivial else rowpost, inputs, nodes,
                      n_rowpost)
@@ -425,7 +451,12 @@ class Engine(TabulatedMixin):
             S = np.zeros((N, kl.CH, kl.DC, kl.M))
             GF = np.zeros((N, max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
             q = np.zeros(J)
-            if need_kernel or not fast:
+            if self.exact is not None:  # exact normal likelihood (gaussian.py)
+                with np.errstate(all="ignore"):
+                    self.exact.expected_scores(inputs.A, inputs.FP, d.cluster_weight,
+                                               estep.post_dg, estep.rowpost,
+                                               estep.inputs.moments, S, GF, q)
+            elif need_kernel or not fast:
                 kernel.expected_scores(kl, self._selection(inputs, full=not fast), d, inputs,
                                        estep.nodes, estep.post_dg, estep.rowpost, S, GF, q,
                                        self.num_threads)
@@ -546,9 +577,16 @@ class Engine(TabulatedMixin):
         S = np.zeros((N, kl.CH, kl.DC, kl.M))
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
         q = np.zeros(J)
-        kernel.loglik_and_scores(kl, self._selection(inputs), d, inputs, nodes, ll, post_dg,
-                                 rowpost, S, GF, q, self.num_threads,
-                                 extra=self._extra(inputs) if inputs.tab is not None else None)
+        if self.exact is not None:  # exact normal likelihood (gaussian.py)
+            with np.errstate(all="ignore"):
+                inputs.moments = self.exact.loglik_and_scores(
+                    inputs.A, inputs.FP, inputs.logpd, d.cluster_weight, ll, post_dg, rowpost,
+                    S, GF, q)
+        else:
+            kernel.loglik_and_scores(kl, self._selection(inputs), d, inputs, nodes, ll,
+                                     post_dg, rowpost, S, GF, q, self.num_threads,
+                                     extra=self._extra(inputs) if inputs.tab is not None
+                                     else None)
         es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost, inputs,
                    nodes)
         _, g = self.expected(free_work, es, per_cluster=per_cluster, kernel_out=(S, GF, q))

@@ -48,6 +48,9 @@ class KernelInputs:
     free_work : ndarray
         The free working vector these inputs were computed at.
     tab : TabulatedInputs or None
+    moments : object or None
+        Posterior moments of the latent values (exact normal likelihood only,
+        :mod:`mixlevel.engine.gaussian`), set by the E-step.
     """
 
     A: np.ndarray
@@ -59,3 +62,4 @@ class KernelInputs:
     signs: np.ndarray
     free_work: np.ndarray
     tab: TabulatedInputs | None = None
+    moments: object = None

@@ -41,7 +41,8 @@ class TabulatedMixin:
         kl, d = self.kl, self.design
         self.tab_outcomes = list(kl.tabulable_outcomes)
         self.tab_classes = kl.tabulable_classes
-        self.fast = not self.adaptive and (bool(self.tab_outcomes) or self.tab_classes)
+        self.fast = not self.adaptive and self.exact is None and (
+            bool(self.tab_outcomes) or self.tab_classes)
         self.remaining_outcomes = len(self.tab_outcomes) < len(self.spec.outcomes)
         self.selection_full = KernelSelection.full(kl)
         if not self.fast:

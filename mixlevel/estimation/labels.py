@@ -45,6 +45,8 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     es.post_dg[:] = es.post_dg[:, d_map, :]
     rp = es.rowpost.reshape(N, engine.D, G, engine.C, H)
     es.rowpost[:] = rp[:, d_map][:, :, :, c_map].reshape(-1)
+    if es.inputs.moments is not None:  # exact normal path: each pattern's moments
+        es.inputs.moments.permute(d_map, c_map)
     new = m_step(engine, work, es, maxiter=500)
     new, ll_new, _, _, _ = quasi_newton(engine, new, maxiter, gtol)
     ll_old = engine.loglike(work)

@@ -177,11 +177,14 @@ def base_start(engine):
     """
     tab, layout = engine.table, engine.layout
     w0 = tab.free_working_from_natural(tab.natural_full()[tab.free_index])
-    with engine.at_zero_nodes():
-        es = engine.estep(w0)
-        es.post_dg[:] = 1.0 / engine.D
-        es.rowpost[:] = 1.0 / engine.C
-        w = m_step(engine, w0, es, maxiter=100)
+    # normal models without classes: that GLM is least squares (engine/gaussian.py)
+    w = engine.exact.least_squares_start(engine, w0) if engine.exact is not None else None
+    if w is None:
+        with engine.at_zero_nodes():
+            es = engine.estep(w0)
+            es.post_dg[:] = 1.0 / engine.D
+            es.rowpost[:] = 1.0 / engine.C
+            w = m_step(engine, w0, es, maxiter=100)
     free_pos = {int(full): k for k, full in enumerate(tab.free_index)}
     blocks = {b.name: b for b in layout.spec.blocks}
     for ts in layout.terms:  # loadings start at 1

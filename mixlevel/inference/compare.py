@@ -75,6 +75,18 @@ def _fit_warnings(r, f):
     return notes
 
 
+def _reml_mismatch(a, b):
+    """REML fits are comparable only with REML fits of the same fixed effects."""
+    reml = (bool(getattr(a, "reml", False)), bool(getattr(b, "reml", False)))
+    if not any(reml):
+        return False
+    if not all(reml):
+        return True
+    fixed = [{res.model.param_names[k] for k in res.model.engine.exact.mean_free}
+             for res in (a, b)]
+    return fixed[0] != fixed[1]
+
+
 def lrt(restricted, full):
     """Likelihood ratio test of a restricted model against a larger one.
 
@@ -116,6 +128,10 @@ def lrt(restricted, full):
 
 def _lrt(r, f, out):
     names_r, names_f = set(r.model.param_names), set(f.model.param_names)
+    if _reml_mismatch(r, f):
+        out["note"] = ("not comparable: REML criteria of models with different fixed effects "
+                       "(or a REML against an ML fit); refit both with fit(reml=False)")
+        return pd.Series(out, dtype=object)
     if _class_structure(r) != _class_structure(f):
         out["lr"] = 2 * (f.llf - r.llf)
         out["df"] = len(names_f) - len(names_r)

@@ -46,6 +46,8 @@ class ImpliedMixin:
             es.rowpost.reshape(N, D, G, C, H)
         W = W.transpose(0, 1, 3, 2, 4).reshape(N, DC, G, H)
         den = W.sum(axis=(2, 3))
+        if getattr(eng, "exact", None) is not None:  # exact normal path: posterior moments
+            return den[:, :, None] * eng.exact.cell_means(es.inputs.A, es.inputs.moments), den
         Qb, Qw = zb.shape[2], zh.shape[1]
         Jz = zb.shape[0]
         lv = np.ones((Jz, G, H, 1 + Qb + Qw))

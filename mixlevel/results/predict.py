@@ -70,6 +70,11 @@ class PredictMixin:
                 m1 = np.zeros((J, q))
                 m2 = np.zeros((J, q))
                 for dd, L in enumerate(chol[blk.name]):
+                    if eng.exact is not None:  # exact normal path: posterior moments of z
+                        mz, sz = eng.exact.cluster_moments(es, pos, q, dd)
+                        m1 += mz @ L.T
+                        m2 += np.einsum("kl,jlm,km->jk", L, sz, L)
+                        continue
                     b = np.einsum("kl,jgl->jgk", L, z)  # (Jz, G, q)
                     wdg = es.post_dg[:, dd, :]  # (J, G)
                     m1 += np.einsum("jg,jgk->jk", wdg, np.broadcast_to(b, (J,) + b.shape[1:]))

@@ -154,10 +154,12 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
         if self.__dict__.get("_information") is None:
             model = self.model
             params = np.asarray(self.__dict__["params"], float)
-            H = model.hessian(params)
+            with model.criterion(self.__dict__.get("reml", False)):  # the fit's ML or REML
+                H = model.hessian(params)
+                scores = model.score_obs(params)
             ok = model._check_information(H)
-            cov_mlr, cov_ml = sandwich(H, model.score_obs(params),
-                                       model.engine.design.cluster_weight)
+            cov_mlr, cov_ml = sandwich(H, scores, model.engine.design.cluster_weight)
+            cov_ml = model.ml_covariance(H, cov_ml)  # exact normal models: as lme4
             self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
         return self.__dict__["_information"]
 

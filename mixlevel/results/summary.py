@@ -211,7 +211,8 @@ class SummaryMixin:
                 ("Cluster size min/mean/max:", [size_txt]),
                 ("Integration:", [integ]),
                 ("Points:", [npts]),
-                ("Estimator:", ["ML (EM + BFGS)" if self.em_iterations else "ML (BFGS)"]),
+                ("Estimator:", [("REML" if self.__dict__.get("reml") else "ML")
+                                + (" (EM + BFGS)" if self.em_iterations else " (BFGS)")]),
                 ("Standard errors:", [{"MLR": "MLR (sandwich)", "ML": "ML (information)"}
                                       .get(self.cov_type, self.cov_type)])]
         rep = self.best_loglike_replicated

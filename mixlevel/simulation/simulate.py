@@ -21,7 +21,7 @@ repeated draws (Monte Carlo studies, :mod:`mixlevel.montecarlo`).
 How the draws follow the likelihood
 -----------------------------------
 The generating model is built exactly as the fitting model is, and the draws
-use the engine's own linear-predictor arrays (:meth:`Engine.arrays
+use the engine's own linear-predictor arrays (:meth:`Engine.inputs
 <mixlevel.engine.Engine.inputs>`), so every convention is the engine's:
 
 1. between class patterns ``d`` per cluster from ``P(d | x_j)`` (the

@@ -11,7 +11,7 @@ import fnmatch
 import numpy as np
 
 from ..errors import SpecificationError
-from .transforms import to_natural, to_working, vech_dim, working_jacobian
+from .transforms import to_natural, to_working, tril_indices, vech_dim, working_jacobian
 
 __all__ = ["ParamTable"]
 
@@ -166,7 +166,7 @@ class ParamTable:
             if self.groups[gi].kind != "covariance":
                 continue
             q = self._q(self.groups[gi])
-            rows, cols = np.tril_indices(q)
+            rows, cols = tril_indices(q)
             diag = np.asarray(free_work[s], float)[rows == cols]
             signs[s] = np.where(diag[cols] < 0, -1.0, 1.0)
         return signs
@@ -185,6 +185,13 @@ class ParamTable:
         for gi in self.free_groups:
             g = self.groups[gi]
             s = slice(pos, pos + g.size)
+            pos += g.size
+            if g.kind == "coef":  # identity
+                out[..., s] = g_free_work[..., s]
+                continue
+            if g.kind == "variance":  # d nat / d work = nat: a division, no solve
+                out[..., s] = g_free_work[..., s] / np.exp(free_work[s])
+                continue
             jac = working_jacobian(g.kind, free_work[s])  # d nat / d work
             # g_work = jac' g_nat  =>  g_nat = jac'^-1 g_work; at a variance of zero the
             # Cholesky Jacobian is singular: the least-squares solution is used there
@@ -194,7 +201,6 @@ class ParamTable:
             except np.linalg.LinAlgError:
                 sol = np.linalg.lstsq(jac.T, rhs, rcond=None)[0]
             out[..., s] = sol.T
-            pos += g.size
         return out
 
     def table(self):

@@ -188,6 +188,9 @@ Models:
 
 Target LL -875.969672 (lme4): reproduced by every fit above to 1e-6. For the variance parameters
 use rtol of about 1e-4, because the likelihood is that flat.
+
+REML fits, lme4's profile intervals, predictions and conditional modes, and a tight MixedLM
+ML fit are in the section at the end of this module (written by write_lmm_modules.py).
 """
 
 '''
