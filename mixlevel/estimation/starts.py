@@ -13,6 +13,7 @@ from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
 from .labels import pattern_posterior
 from .optimize import maximize
+from .scales import column_sd, outcome_sd
 
 __all__ = ["random_posterior_start", "run_starts", "base_start", "perturbation_scale",
            "latent_start_scale"]
@@ -118,17 +119,10 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
 # ------------------------------------------------------------------------------------------
 # start values
 # ------------------------------------------------------------------------------------------
-def _column_sd(design, column):
-    """SD of a design column ("1" and constant columns: 1)."""
-    if column == "1":
-        return 1.0
-    sd = float(np.std(design.columns[column]))
-    return sd if sd > 0 else 1.0
-
-
 def latent_start_scale(engine, nat):
     """Start SD of each random effect from the residual variances of the normal
-    outcomes it enters (per unit of its covariate): half their SD."""
+    outcomes it enters (per unit of its covariate): half their SD (at least
+    1e-4 of the outcome's SD, a floor in the outcome's own units)."""
     layout, design = engine.layout, engine.design
     spec = layout.spec
     scale = {}
@@ -139,7 +133,8 @@ def latent_start_scale(engine, nat):
         if o.family.name != "normal":
             continue
         var = nat[layout.select(equation=o.name, role="residual variance")]
-        scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), 1e-8)) / _column_sd(design, t.column)
+        floor = 1e-8 * outcome_sd(design, spec, o.name) ** 2
+        scale[t.latent] = 0.5 * np.sqrt(max(np.mean(var), floor)) / column_sd(design, t.column)
     return scale
 
 
@@ -202,7 +197,7 @@ def perturbation_scale(engine):
         if not is_class:
             p = spec.outcome_names.index(t.target)
             if spec.outcomes[p].family.name == "normal":
-                sd = np.nanstd(design.y[:, p]) / _column_sd(design, t.column)
+                sd = np.nanstd(design.y[:, p]) / column_sd(design, t.column)
         for i in ts.index[ts.index >= 0].ravel():
             if int(i) in free_pos:
                 scale[free_pos[int(i)]] = sd
