@@ -121,6 +121,8 @@ class Engine(TabulatedMixin):
         self.layout, self.design, self.table = layout, design, table
         self.kl = kernel_layout or build_kernel_layout(layout, design.single_level)
         self.integration, self.n_points, self.adaptive = integration, n_points, adaptive
+        quadrature.check_options(integration, n_points, n_points_within, adaptive, seed,
+                                 self.kl.qb, self.kl.qw)
         self._check_grid_size(integration, n_points, n_points_within, design.n_rows)
         self.rule_b = quadrature.make_rule(integration, n_points, self.kl.qb, seed=seed)
         self.rule_w = quadrature.make_rule(integration, n_points_within or n_points,
