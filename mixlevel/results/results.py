@@ -50,6 +50,7 @@ from statsmodels.iolib.table import SimpleTable
 from statsmodels.iolib.tableformatting import fmt_params
 
 from ..errors import EstimationWarning
+from ..estimation import diagnostics
 from ..estimation.covariance import sandwich
 from ..families import Ordinal
 from ..spec import class_suffix
@@ -281,10 +282,11 @@ class MixtureResults(GenericLikelihoodModelResults):
             model = self.model
             params = np.asarray(self.__dict__["params"], float)
             H = model.hessian(params)
-            ok = model._check_information(H)
+            ok = model._check_information(H, params)
             cov_mlr, cov_ml = sandwich(H, model.score_obs(params),
                                        model.engine.design.cluster_weight)
-            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
+            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok,
+                                             "hessian": H}
         return self.__dict__["_information"]
 
     @property
@@ -1373,9 +1375,13 @@ class MixtureResults(GenericLikelihoodModelResults):
         notes = []
         if not self.converged:
             notes.append("The optimiser did not converge; raise maxiter or check the model.")
+        params = np.asarray(self.params, float)
         if not self.hessian_ok:
-            notes.append("The information matrix is singular: standard errors are unreliable "
-                         "(a parameter may be on its boundary or not identified).")
+            msg = diagnostics.singular_information_message(
+                self.model, params, self._compute_information()["hessian"])
+            notes.append(msg[0].upper() + msg[1:] + ".")
+        notes.extend(m[0].upper() + m[1:] + "." for m in
+                     diagnostics.fit_problems(self.model, params))
         rep = self.best_loglike_replicated
         nfin = self._final_starts().shape[0]
         if rep is not None and nfin > 1 and rep < 2:
@@ -1397,10 +1403,8 @@ class MixtureResults(GenericLikelihoodModelResults):
             notes.append(f"{len(extreme)} logit(s) at an extreme value (|x| >= 15: a "
                          f"probability of 0 or 1 within a class): {shown}; their standard "
                          "errors are not meaningful.")
-        for n in self.model.param_names:
-            if n.startswith("Var(") and info.loc[n, "kind"] in ("covariance", "variance"):
-                if abs(float(values[n])) < 1e-4:
-                    notes.append(f"{n} is near its boundary (0); its test is not standard.")
+        for n in diagnostics.boundary_variances(self.model, params):
+            notes.append(f"{n} is near its boundary (0); its test is not standard.")
         return notes
 
     def _logit_outcome(self, name):
