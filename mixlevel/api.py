@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .data.checks import check_unique_columns
 from .errors import SpecificationError
 from .formula.compile import Between, CompiledFormula, Within
 from .formula.parse import FormulaError
@@ -156,6 +157,7 @@ def response_patterns(data, columns=None, weights=None, name="n"):
     >>> ml.mixture(" + ".join(items) + " ~ c", data=patterns, classes={"c": 4},
     ...            family="binary", weights="n").fit()
     """
+    check_unique_columns(data)
     columns = list(data.columns if columns is None else columns)
     missing = [c for c in columns + ([weights] if weights else []) if c not in data.columns]
     if missing:

@@ -23,8 +23,10 @@ from . import estimation
 from .data import build_design
 from .engine import Engine
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
-from .estimation.covariance import information_is_regular, observed_hessian
+from .estimation import diagnostics
+from .estimation.covariance import observed_hessian
 from .estimation.integration_check import check_integration
+from .estimation.scales import natural_scales
 from .estimation.starts import base_start, perturbation_scale
 from .spec import ParamTable
 
@@ -225,7 +227,7 @@ class MixtureModel(GenericLikelihoodModel):
 
     def hessian(self, params):
         """Observed Hessian from central differences of the analytic score."""
-        return observed_hessian(self.score, params, self._kinds())
+        return observed_hessian(self.score, params, self._kinds(), natural_scales(self.engine))
 
     def _kinds(self):
         tab = self.table
@@ -298,6 +300,8 @@ class MixtureModel(GenericLikelihoodModel):
             raise SpecificationError(f"cov_type={cov_type!r}: use 'MLR' (sandwich, the "
                                      "default) or 'ML' (inverse observed information)")
         starts = check_starts(starts)
+        estimation.check_fit_options(maxiter=maxiter, gtol=gtol, em_iter=em_iter,
+                                     initial_iter=initial_iter, n_jobs=n_jobs)
         self._set_reml(reml)
         if start_params is not None:
             start_params = self._check_start_params(start_params)
@@ -418,6 +422,8 @@ class MixtureModel(GenericLikelihoodModel):
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)
         params = self.table.free_natural_from_working(work)
+        for msg in diagnostics.fit_problems(self, params):
+            warnings.warn(msg, EstimationWarning, stacklevel=3)
         check = check_integration(self.engine, work, self.engine.loglike(work),
                                   self.param_names)
         if check is not None and not check.ok:
@@ -431,11 +437,9 @@ class MixtureModel(GenericLikelihoodModel):
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))
 
-    def _check_information(self, H):
-        if not information_is_regular(H):
-            warnings.warn(
-                "the information matrix is singular or not positive definite: a parameter "
-                "may be on its boundary or not identified; standard errors are unreliable",
-                EstimationWarning, stacklevel=3)
+    def _check_information(self, H, params=None):
+        if diagnostics.information_is_singular(self, H):  # says what is degenerate
+            warnings.warn(diagnostics.singular_information_message(self, params, H),
+                          EstimationWarning, stacklevel=3)
             return False
         return True

@@ -309,11 +309,12 @@ def test_missing_outcomes_kept_and_covariates_dropped():
     n = 100
     df = pd.DataFrame({"x": rng.normal(size=n)})
     df["y"] = df["x"] + rng.normal(size=n)
-    df.loc[:9, "y"] = np.nan          # outcome missing: kept (FIML)
+    df["y2"] = df["x"] + rng.normal(size=n)
+    df.loc[:9, "y"] = np.nan          # one outcome missing: kept (FIML)
     df.loc[10:12, "x"] = np.nan       # covariate missing: dropped
     with pytest.warns(UserWarning, match=r"3 of 100 rows dropped: 3 with missing 'x'"):
-        model = mixture("y ~ x", data=df)
-    assert model.nobs == 97
+        model = mixture("y + y2 ~ x", data=df)
+    assert model.nobs == 97  # (rows missing every outcome are dropped: test_bad_input.py)
 
 
 # ---------------------------------------------------------------------------------------

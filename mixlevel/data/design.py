@@ -2,7 +2,11 @@
 
 Outcomes are encoded for their families (missing values kept as NaN: FIML);
 rows with a missing covariate, trials count, weight or cluster id are dropped
-with a warning that says how many and why.
+with a warning that says how many and why, and so are rows whose outcomes are
+all missing (they carry no information and, as in Mplus, do not count in
+``nobs`` and BIC).  Data that cannot make a model (repeated column names,
+numbers with stray text, an outcome without variation) are refused
+(:mod:`mixlevel.data.checks`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from .checks import check_numeric_column, check_outcome, check_unique_columns
 
 __all__ = ["Design", "build_design"]
 
@@ -125,6 +130,7 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
     """
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
+    check_unique_columns(data)
     n = len(data)
     needed = spec.columns()
     cols = {}
@@ -132,6 +138,7 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
         if columns is not None and name in columns:
             cols[name] = np.asarray(columns[name], float)
         elif name in data.columns:
+            check_numeric_column(data, name)
             cols[name] = pd.to_numeric(data[name], errors="coerce").to_numpy(float)
         else:
             raise SpecificationError(
@@ -191,7 +198,7 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
     if keep.sum() == 0:
         raise SpecificationError("no rows left after dropping rows with missing covariates")
 
-    ys, trials, const = [], [], np.zeros(int(keep.sum()))
+    ys, trials = [], []
     n_cat, levels = {}, {}
     for o in spec.outcomes:
         # the column itself: a pd.Categorical keeps its category order
@@ -207,11 +214,20 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
                     f"{o.family.name} outcome {o.name!r} has more successes than trials "
                     f"{o.trials!r} in some rows"
                 )
+        check_outcome(o.name, o.family.name, codes, t, o.trials)
         ys.append(codes)
         trials.append(t)
-        const += o.family.constant(codes, t)
     y = np.column_stack(ys) if ys else np.zeros((int(keep.sum()), 0))
     tr = np.column_stack(trials) if trials else np.ones_like(y)
+    empty = np.isnan(y).all(axis=1) if y.shape[1] else np.zeros(len(y), bool)
+    if empty.any():
+        _warn_empty_rows(empty, keep, w, data, cluster, n)
+        keep = keep.copy()
+        keep[np.flatnonzero(keep)[empty]] = False
+        y, tr = y[~empty], tr[~empty]
+    const = np.zeros(len(y))
+    for p, o in enumerate(spec.outcomes):
+        const += o.family.constant(y[:, p], tr[:, p])
     if cluster is not None:
         codes, labels = pd.factorize(data[cluster][keep], sort=True)
         order = np.argsort(codes, kind="stable")
@@ -236,3 +252,19 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
         row_weight=np.ascontiguousarray(row_w), cluster_weight=np.ascontiguousarray(cl_w),
         order=order, cluster_labels=np.asarray(labels), single_level=single,
         n_categories=n_cat, levels=levels, index=data.index[keep][order])
+
+
+def _warn_empty_rows(empty, keep, w, data, cluster, n):
+    """Warn that rows without any observed outcome are dropped (and clusters emptied)."""
+    rows = np.flatnonzero(keep)
+    weight = float(w[rows[empty]].sum())
+    msg = f"{int(empty.sum())} of {n} rows dropped: every outcome is missing"
+    if not np.allclose(w[rows], 1.0):
+        msg += f" (frequency weight {weight:g})"
+    if cluster is not None:
+        before = data[cluster].iloc[rows].nunique()
+        after = data[cluster].iloc[rows[~empty]].nunique()
+        if after < before:
+            msg += f"; {before - after} cluster(s) of {cluster!r} have no rows left"
+    warnings.warn(msg + ".  Such rows carry no information; as in Mplus they do not "
+                  "count in nobs and BIC", UserWarning, stacklevel=4)

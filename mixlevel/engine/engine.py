@@ -123,9 +123,10 @@ class Engine(TabulatedMixin):
                  kernel_layout=None, rule=None):
         self.layout, self.design, self.table = layout, design, table
         self.kl = kernel_layout or build_kernel_layout(layout, design.single_level)
+        quadrature.check_seed(seed)
+        self.seed = seed
         self.rule = rule or self._resolve_rule(integration, n_points, adaptive,
                                                n_points_within)
-        self.seed = seed
         # the exact normal likelihood (gaussian.py, one node at 0) when the rule is "exact"
         self.exact = None
         if self.rule.kind == "exact":
@@ -172,16 +173,11 @@ class Engine(TabulatedMixin):
         if integration is None and n_points is None and adaptive is None \
                 and n_points_within is None:
             return default
-        for name, value in (("n_points", n_points), ("n_points_within", n_points_within)):
-            if value is not None and (isinstance(value, bool) or not isinstance(
-                    value, (int, np.integer)) or value < 1):
-                raise SpecificationError(f"{name}={value!r}: give a whole number of "
-                                         "integration points >= 1")
+        quadrature.check_options(integration or "gauss-hermite", n_points or 15,
+                                 n_points_within, False if adaptive is None else adaptive,
+                                 self.seed, kl.qb, kl.qw)
         if integration is not None:
-            try:
-                kind = quadrature.canonical_kind(integration)
-            except ValueError as err:
-                raise SpecificationError(f"integration={integration!r}: {err}") from None
+            kind = quadrature.canonical_kind(integration)
         else:
             kind = default.kind if default.kind not in ("none", "exact") else "gauss-hermite"
         if adaptive is None:

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import optimize
 
 from .covariance import outer_product, positive_definite
+from .scales import working_scales
 
 __all__ = ["quasi_newton", "outer_product_inverse", "complete_information_inverse", "REFRESH_GAIN"]
 
@@ -33,24 +34,27 @@ def outer_product_inverse(scores, scale, weights=None):
     return positive_definite(B, invert=True)
 
 
-def complete_information_inverse(engine, work, estep, scale):
-    """Inverse of the complete-data information -d2Q/dw2 at ``work``, positive definite.
+def complete_information_inverse(engine, work, estep, scale, units=None):
+    """Inverse of the complete-data information -d2Q/du2 at ``work``, positive definite.
 
     The Hessian of the EM Q-function at the posterior weights of ``estep``
     (computed at ``work``), by forward differences of its exact gradient: the
     curvature EM sees.  Where little information is missing it is close to the
     observed information, so BFGS started from it behaves like an accelerated
     EM (Jamshidian & Jennrich 1997).  Each column costs one Q-gradient, cheap
-    only when the tabulated outcomes give Q without the kernel.
+    only when the tabulated outcomes give Q without the kernel.  The
+    derivatives are taken in the parameters' own units ``u = w / units``
+    (:mod:`.scales`; default 1), and the inverse is on that scale.
     """
-    _, g0 = engine.expected(work, estep)
     k = len(work)
+    units = np.ones(k) if units is None else np.asarray(units, float)
+    _, g0 = engine.expected(work, estep)
     H = np.empty((k, k))
     for j in range(k):
-        h = 1e-5 * max(1.0, abs(work[j]))
+        h = 1e-5 * max(1.0, abs(work[j]) / units[j])
         w = np.array(work, float, copy=True)
-        w[j] += h
-        H[:, j] = (engine.expected(w, estep)[1] - g0) / h
+        w[j] += h * units[j]
+        H[:, j] = (engine.expected(w, estep)[1] - g0) * units / h
     return positive_definite(-0.5 * (H + H.T) / scale, invert=True)
 
 
@@ -76,36 +80,46 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     28 with it).  The outer product is made once more near the maximum, when a
     step promises less than ``REFRESH_GAIN`` log-likelihood units.
 
-    Converged when the scaled gradient's max norm is below ``gtol``, or when
-    the log-likelihood gain the next quasi-Newton step predicts, g'Hg / 2, is
-    below ``gain_tol`` (then the step is about sqrt(2 gain_tol), under 2e-5
-    standard errors, away from the maximum).  When the line search cannot see
-    a decrease in floating point, the point counts as converged if the
-    gradient or the predicted gain is small.
+    The iterations run in the parameters' own units, ``u = w / s`` with the
+    typical magnitudes ``s`` of :func:`~mixlevel.estimation.scales.working_scales`,
+    so that the path and the stopping point do not depend on the units of the
+    data (an outcome in nanometres or in metres).  ``hess_inv`` is on that
+    scale too (the one this function returns).
+
+    Converged when the scaled gradient's max norm (per cluster, in those
+    units) is below ``gtol``, or when the log-likelihood gain the next
+    quasi-Newton step predicts, g'Hg / 2, is below ``gain_tol`` (then the step
+    is about sqrt(2 gain_tol), under 2e-5 standard errors, away from the
+    maximum).  When the line search cannot see a decrease in floating point,
+    the point counts as converged if the gradient or the predicted gain is
+    small.  With ``maxiter=0`` the start is returned, converged only if it
+    meets these criteria.
     Returns (work, loglike, steps taken, converged, hess_inv).
     """
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
+    units = working_scales(engine)
     last = {}
 
-    def fun(w):
-        if "x" in last and np.array_equal(w, last["x"]):
+    def fun(u):
+        if "x" in last and np.array_equal(u, last["x"]):
             return last["f"], last["g"]
-        ll, g, _ = engine.loglike_and_score(w)
-        f, g = (-ll / scale, -g / scale) if np.isfinite(ll) else (np.inf, np.zeros_like(w))
-        last.update(x=np.array(w, copy=True), f=f, g=g)
+        ll, g, _ = engine.loglike_and_score(u * units)
+        f, g = (-ll / scale, -g * units / scale) if np.isfinite(ll) else \
+            (np.inf, np.zeros_like(u))
+        last.update(x=np.array(u, copy=True), f=f, g=g)
         return f, g
 
-    x = np.array(work, float, copy=True)
+    x = np.array(work, float, copy=True) / units
     refresh = False
-    if not len(x) or maxiter <= 0:
-        ll = engine.loglike(x)
-        return x, ll, 0, True, hess_inv
+    if not len(x):
+        return x, engine.loglike(x), 0, True, hess_inv
     if hess_inv is None:
-        ll0, scores, es = engine.loglike_and_score(x, per_cluster=True)
+        ll0, scores, es = engine.loglike_and_score(x * units, per_cluster=True)
         if np.isfinite(ll0) and np.all(np.isfinite(scores)):
+            scores = scores * units
             if scores.shape[0] < len(x) and engine.has_tabulated_q():
                 # fewer clusters than parameters: their outer product is rank deficient
-                hess_inv = complete_information_inverse(engine, x, es, scale)
+                hess_inv = complete_information_inverse(engine, x * units, es, scale, units)
             else:
                 hess_inv = outer_product_inverse(scores, scale, engine.design.cluster_weight)
                 refresh = True
@@ -116,7 +130,7 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     converged, steps = False, 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for _ in range(maxiter + 1):
+        for _ in range(max(int(maxiter), 0) + 1):
             if not np.isfinite(f) or np.abs(g).max() <= gtol:
                 converged = bool(np.isfinite(f))
                 break
@@ -127,15 +141,16 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
                 p, slope = -H @ g, float(-g @ H @ g)
             if refresh and steps and -0.5 * slope * scale < REFRESH_GAIN:
                 refresh = False
-                _, scores, _ = engine.loglike_and_score(x, per_cluster=True)
+                _, scores, _ = engine.loglike_and_score(x * units, per_cluster=True)
                 if np.all(np.isfinite(scores)):
-                    H = outer_product_inverse(scores, scale, engine.design.cluster_weight)
+                    H = outer_product_inverse(scores * units, scale,
+                                              engine.design.cluster_weight)
                     p = -H @ g
                     slope = float(g @ p)
             if -0.5 * slope * scale < gain_tol:
                 converged = True
                 break
-            if steps == maxiter:
+            if steps >= maxiter:
                 break
             step = _line_search(fun, x, f, g, p, slope)
             if step is None:  # no decrease visible in floating point
@@ -152,7 +167,7 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
                     - (np.outer(Hy, s) + np.outer(s, Hy)) / sy
             x, f, g = x_new, f_new, g_new
             steps += 1
-    return x, -f * scale, steps, converged, H
+    return x * units, -f * scale, steps, converged, H
 
 
 def _line_search(fun, x, f, g, p, slope):

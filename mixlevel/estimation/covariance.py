@@ -48,17 +48,21 @@ def sandwich(hessian, scores, weights=None):
     return inv @ meat @ inv, inv
 
 
-def observed_hessian(score, params, kinds):
+def observed_hessian(score, params, kinds, units=None):
     """Observed Hessian by central differences of the analytic score (natural scale).
 
     ``kinds`` gives each parameter's kind; a variance's step stays below half
-    its value so no evaluation leaves the parameter space.
+    its value so no evaluation leaves the parameter space.  ``units`` are the
+    parameters' typical magnitudes (:func:`~mixlevel.estimation.scales.natural_scales`;
+    default 1): a step is 1e-5 of the parameter or of its unit, whichever is
+    larger, so the derivatives do not depend on the units of the data.
     """
     params = np.asarray(params, float)
     k = len(params)
+    units = np.ones(k) if units is None else np.asarray(units, float)
     H = np.zeros((k, k))
     for j in range(k):
-        h = 1e-5 * max(abs(params[j]), 1.0)
+        h = 1e-5 * max(abs(params[j]), units[j])
         if kinds[j] == "variance" and params[j] > 0:
             h = min(h, 0.5 * params[j])
         e = np.zeros(k)
@@ -67,10 +71,23 @@ def observed_hessian(score, params, kinds):
     return 0.5 * (H + H.T)
 
 
-def information_is_regular(H):
-    """False when -H is singular or not positive definite (eigenvalues at 1e-10 relative)."""
+def information_is_regular(H, units=None):
+    """False when -H is singular or not positive definite.
+
+    Judged on the information in the parameters' units, ``U (-H) U`` with
+    ``U = diag(units)`` (:func:`~mixlevel.estimation.scales.natural_scales`;
+    default 1): its eigenvalues must exceed 1e-10 of the largest.  In those
+    units the verdict does not depend on the units of the data.
+    """
+    H = np.asarray(H, float)
+    if not len(H):
+        return True
+    u = np.ones(len(H)) if units is None else np.asarray(units, float)
+    info = -0.5 * (H + H.T) * u[:, None] * u[None, :]
+    if not np.all(np.isfinite(info)):
+        return False
     try:
-        eig = np.linalg.eigvalsh(-H)
+        eig = np.linalg.eigvalsh(info)
     except np.linalg.LinAlgError:
         return False
-    return bool(np.all(np.isfinite(eig)) and eig.min() > 1e-10 * max(1.0, abs(eig).max()))
+    return bool(eig.max() > 0 and eig.min() > 1e-10 * eig.max())

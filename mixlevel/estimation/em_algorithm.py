@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
+from .scales import working_scales
+
 __all__ = ["m_step", "em"]
 
 
@@ -20,24 +22,28 @@ def m_step(engine, work, estep, maxiter=6):
 
     The equations separate (each a weighted GLM on the expanded rows); they
     are solved jointly here by L-BFGS on Q with its exact gradient, started at
-    the current values, so Q never decreases.
+    the current values, so Q never decreases.  L-BFGS moves the parameters in
+    their own units (:mod:`.scales`), so its tolerances do not depend on the
+    units of the data.
     """
     closed = engine.closed_form_m_step(work, estep)
     if closed is not None:
         return closed
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
+    units = working_scales(engine)
 
-    def f(w):
-        q, g = engine.expected(w, estep)
+    def f(u):
+        q, g = engine.expected(u * units, estep)
         if not np.isfinite(q):
-            return np.inf, np.zeros_like(w)
-        return -q / scale, -g / scale
+            return np.inf, np.zeros_like(u)
+        return -q / scale, -g * units / scale
 
-    q0 = f(work)[0]
-    res = optimize.minimize(f, work, jac=True, method="L-BFGS-B",
+    u0 = np.asarray(work, float) / units
+    q0 = f(u0)[0]
+    res = optimize.minimize(f, u0, jac=True, method="L-BFGS-B",
                             options={"maxiter": maxiter, "gtol": 1e-9, "ftol": 1e-13})
     if np.isfinite(res.fun) and res.fun <= q0:
-        return res.x
+        return res.x * units
     return work
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import EstimationWarning
+from ..errors import EstimationWarning, SpecificationError
 from .bfgs import quasi_newton
 from .em_algorithm import em
 
-__all__ = ["FitOutcome", "maximize", "settle_nodes", "FIRST_ROUND"]
+__all__ = ["FitOutcome", "maximize", "settle_nodes", "check_fit_options", "FIRST_ROUND"]
 
 
 @dataclass
@@ -30,6 +30,28 @@ class FitOutcome:
 
 
 FIRST_ROUND = 10
+
+
+def check_fit_options(maxiter, gtol, em_iter=None, initial_iter=10, n_jobs=1):
+    """Refuse iteration counts and tolerances of ``fit()`` that make no sense.
+
+    ``maxiter=0`` is allowed (the start is evaluated, and converged only if it
+    meets the criteria); negative counts, non-integers and a tolerance that
+    is not a positive number are errors naming the argument.
+    """
+    for name, value, low in (("maxiter", maxiter, 0), ("em_iter", em_iter, 0),
+                             ("initial_iter", initial_iter, 0), ("n_jobs", n_jobs, None)):
+        if value is None and name == "em_iter":
+            continue
+        whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if not whole or (low is not None and value < low) or (low is None and value == 0):
+            what = "a whole number >= 0" if low is not None else \
+                "a whole number (-1: all cores)"
+            raise SpecificationError(f"{name}={value!r}: give {what}")
+    if isinstance(gtol, bool) or not isinstance(gtol, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(gtol) or gtol <= 0:
+        raise SpecificationError(f"gtol={gtol!r}: give a small positive number (the default "
+                                 "is 1e-8: the gradient per cluster in the parameters' units)")
 
 
 def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6,

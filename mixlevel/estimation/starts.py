@@ -13,6 +13,7 @@ from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
 from .labels import pattern_posterior
 from .optimize import maximize
+from .scales import column_sd, outcome_sd
 
 __all__ = ["random_posterior_start", "posterior_start", "run_starts", "base_start",
            "perturbation_scale", "latent_start_scale"]
@@ -139,17 +140,10 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
 # ------------------------------------------------------------------------------------------
 # start values
 # ------------------------------------------------------------------------------------------
-def _column_sd(design, column):
-    """SD of a design column ("1" and constant columns: 1)."""
-    if column == "1":
-        return 1.0
-    sd = float(np.std(design.columns[column]))
-    return sd if sd > 0 else 1.0
-
-
 def latent_start_scale(engine, nat):
     """Start SD of each random effect from the outcomes it enters, on their families'
-    scale (half the residual SD of a normal outcome, per unit of the covariate)."""
+    scale (half the residual SD of a normal outcome, per unit of the covariate, at
+    least 1e-4 of the outcome's SD: a floor in the outcome's own units)."""
     layout, design = engine.layout, engine.design
     spec = layout.spec
     scale = {}
@@ -159,7 +153,8 @@ def latent_start_scale(engine, nat):
         o = spec.outcomes[spec.outcome_names.index(t.target)]
         fparams = nat[layout.select(equation=o.name, kind=o.family.param_kind)] \
             if o.family.param_kind else np.zeros(0)
-        s = o.family.latent_start_scale(fparams, _column_sd(design, t.column))
+        s = o.family.latent_start_scale(fparams, column_sd(design, t.column),
+                                        outcome_sd(design, spec, o.name))
         if s is not None:
             scale[t.latent] = s
     return scale
@@ -227,7 +222,7 @@ def perturbation_scale(engine):
         sd = 1.5
         if not is_class:
             p = spec.outcome_names.index(t.target)
-            sd = spec.outcomes[p].family.start_scale(design.y[:, p], _column_sd(design, t.column))
+            sd = spec.outcomes[p].family.start_scale(design.y[:, p], column_sd(design, t.column))
         for i in ts.index[ts.index >= 0].ravel():
             if int(i) in free_pos:
                 scale[free_pos[int(i)]] = sd

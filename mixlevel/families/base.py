@@ -198,8 +198,11 @@ class Family:
         """
         return 1.5
 
-    def latent_start_scale(self, fparams, sd_x):
+    def latent_start_scale(self, fparams, sd_x, sd_y):
         """Start SD of a random effect on this outcome from its family parameters.
+
+        ``sd_x`` is the SD of the effect's covariate, ``sd_y`` the outcome's SD
+        (floors in the data's own units).
 
         None: the family gives no scale (the random effect starts at SD 1).
         """

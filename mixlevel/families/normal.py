@@ -51,9 +51,9 @@ class Normal(Family):
         """The outcome's SD per unit of the covariate."""
         return np.nanstd(y) / sd_x
 
-    def latent_start_scale(self, fparams, sd_x):
-        """Half the residual SD per unit of the covariate."""
-        return 0.5 * np.sqrt(max(np.mean(fparams), 1e-8)) / sd_x
+    def latent_start_scale(self, fparams, sd_x, sd_y):
+        """Half the residual SD per unit of the covariate (at least 1e-4 of the outcome's SD)."""
+        return 0.5 * np.sqrt(max(np.mean(fparams), 1e-8 * sd_y ** 2)) / sd_x
 
     # statistics (1, y, y^2): log f = -lv/2 - (y - eta)^2 e^-lv / 2 is quadratic in y
     def n_statistics(self, n_categories):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data.checks import check_numeric_column, check_unique_columns
 from ..families import get_family
 from ..spec import ModelSpec, class_suffix
 from .context import formula_context
@@ -202,6 +203,7 @@ class CompiledFormula:
         """
         if not isinstance(data, pd.DataFrame):
             raise FormulaError("new data must be a pandas DataFrame")
+        check_unique_columns(data, "the new data")
         out = {}
         for p in self.pieces:
             try:
@@ -443,6 +445,12 @@ class _Builder:
                 except Exception as exc:
                     raise _stmt_err(st, f"cannot read {p.what}: {_clean(exc)}") from None
                 for name, roles in p.variables:
+                    if st.kind == "outcome" and name in st.lhs:
+                        where = "" if p.what == "the right-hand side" else f" (in {p.what})"
+                        raise _stmt_err(st, f"the outcome {name!r} is also on the right-hand "
+                                        f"side{where}: an outcome cannot predict itself",
+                                        f"remove {name!r} from the right-hand side (for a "
+                                        "lagged or baseline value, make a column of it)")
                     if known(name):
                         continue
                     if "callable" in roles:
@@ -451,6 +459,26 @@ class _Builder:
                                         "mixture(), or pass context={...}")
                     raise _unknown(st, name, self.data, self.class_order)
                 self.pieces.append(p)
+
+    def check_numeric(self):
+        """Numbers with stray text (``"n/a"``, ``"12,5"``) in covariates and outcomes.
+
+        formulaic would read such a column as categories; a column used only
+        inside ``C(...)`` is meant as categories and is left alone.
+        """
+        cols = set(self.data.columns)
+        for p in self.pieces:
+            for dt in p.data_terms:
+                for f in dt:
+                    if f.kind == "lookup" and f.expr in cols:
+                        check_numeric_column(self.data, f.expr)
+                    elif f.kind == "python" and not f.expr.startswith("C("):
+                        for name, _roles in _variables([(f,)]):
+                            if name in cols:
+                                check_numeric_column(self.data, name)
+        for o in self.outcomes:
+            if self.families[o].name not in ("ordinal", "nominal"):
+                check_numeric_column(self.data, o, "outcome")
 
     def row_mask(self):
         data = self.data
@@ -815,6 +843,7 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
     """
     if not isinstance(data, pd.DataFrame):
         raise FormulaError("data must be a pandas DataFrame")
+    check_unique_columns(data)
     if re_cov not in ("statement", "full"):
         raise FormulaError(f"re_cov must be 'statement' or 'full', not {re_cov!r}")
     declared = _declare_classes(classes)
@@ -828,6 +857,7 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
     # keep only the names the expressions use: a captured namespace does not pickle
     b.context = formula_context(context, [n for p in b.pieces for n, _ in p.variables],
                                 data.columns)
+    b.check_numeric()
     b.row_mask()
     b.materialise()
     b.build_spec()

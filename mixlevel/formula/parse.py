@@ -756,7 +756,19 @@ def parse_formula(text, classes=()):
 
 
 def _check_statements(statements):
-    """The same outcome, class or var() in two statements is a conflict."""
+    """The same outcome, class or var() in two statements is a conflict; a factor needs
+    two outcomes that load on it."""
+    for m in statements:
+        if not isinstance(m, Measurement) or len(m.indicators) > 1:
+            continue
+        if not any(isinstance(s, Regression) and s.kind == "outcome" and
+                   any(t.latent == m.factor for t in s.terms) for s in statements):
+            u = m.indicators[0]
+            raise FormulaError(
+                f"statement {m.number} ({m.text!r}): the factor {m.factor!r} has a single "
+                f"indicator, {u!r}, so its loading is not identified (one outcome cannot tell "
+                "a factor from its own residual); give the factor two or more indicators, "
+                f"or use {u!r} itself instead of the factor")
     seen = {}
     for s in statements:
         if not isinstance(s, Regression):

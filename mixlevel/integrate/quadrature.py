@@ -59,6 +59,8 @@ __all__ = [
     "canonical_kind",
     "adapt",
     "posterior_moments",
+    "check_options",
+    "check_seed",
 ]
 
 #: Canonical rule kinds.
@@ -196,6 +198,67 @@ def _sobol(dim: int, n: int, seed):
             warnings.filterwarnings("ignore", message=".*balance properties.*")
             u = sampler.random(n)
     return ndtri(np.clip(u, _U_CLIP, 1.0 - _U_CLIP))
+
+
+def check_options(integration, n_points, n_points_within=None, adaptive=False, seed=0,
+                  cluster_dims=0, row_dims=0):
+    """Refuse integration options of a model that make no sense, in the user's terms.
+
+    ``cluster_dims`` and ``row_dims`` are the numbers of cluster-level and
+    row-level latent variables.  One point per dimension (``n_points=1``) puts
+    a single node at the mean of the latent variables, where the model sees no
+    random effect at all: their variances would stay at their start values.
+
+    Raises
+    ------
+    SpecificationError
+        Naming the argument (``integration=``, ``n_points=``,
+        ``n_points_within=``, ``adaptive=``, ``seed=``) and the fix.
+    """
+    from ..errors import SpecificationError
+
+    try:
+        kind = canonical_kind(integration)
+    except ValueError:
+        raise SpecificationError(
+            f"integration={integration!r} is not an integration rule; use 'gauss-hermite' "
+            "('gh'), 'trapezoid' (as Mplus), 'monte-carlo' ('mc') or 'quasi-monte-carlo' "
+            "('qmc'), or leave integration= out for the default rule") from None
+    product = kind in ("trapezoid", "gauss-hermite")
+    advice = ("no n_points= (the default rule), or 10 to 25 Gauss-Hermite points per "
+              "dimension with adaptive=True" if product else
+              "a few hundred points or more in total, e.g. n_points=500")
+    within_dims = row_dims if n_points_within is None else 0
+    for name, value, dims in (("n_points", n_points, cluster_dims + within_dims),
+                              ("n_points_within", n_points_within, row_dims)):
+        if value is None and name == "n_points_within":
+            continue
+        try:
+            v = _positive_int(value, name, 1)
+        except ValueError:
+            raise SpecificationError(
+                f"{name}={value!r}: give a whole number of integration points >= 2 "
+                f"({'per dimension' if product else 'in total'}), e.g. {advice}") from None
+        if v < 2 and dims:
+            raise SpecificationError(
+                f"{name}={v}: one integration point sits at the mean of the random effects "
+                "(z = 0), where the model sees no random effect: their variances would stay "
+                f"at the start values.  Use {advice}")
+    if not isinstance(adaptive, (bool, np.bool_)):
+        raise SpecificationError(f"adaptive={adaptive!r}: give True (adaptive quadrature) or "
+                                 "False (fixed nodes)")
+    check_seed(seed)
+
+
+def check_seed(seed):
+    """Refuse a seed of Monte Carlo rules that is not a whole number >= 0 (or a Generator)."""
+    from ..errors import SpecificationError
+
+    if seed is not None and not isinstance(seed, np.random.Generator) and (
+            isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))
+            or seed < 0):
+        raise SpecificationError(f"seed={seed!r}: give a whole number >= 0 (the seed of "
+                                 "Monte Carlo integration rules)")
 
 
 def make_rule(kind="trapezoid", n_points=15, dim=1, *, seed=None, bound=None) -> Rule:

@@ -99,6 +99,9 @@ def latent_class_fit(data, cols, families, kinds, cls, K, w, starts=(20, 4), see
     from ..estimation.starts import base_start, posterior_start
 
     pat, counts, gid = _patterns(data, cols, w)
+    # patterns with every item missing say nothing of the classes (the model drops them)
+    seen = pat[cols].notna().any(axis=1).to_numpy()
+    pat, counts = pat[seen].reset_index(drop=True), counts[seen]
     text = " + ".join(f"`{x}`" for x in cols) + f" ~ {cls}"
     m = mixture(text, data=pat, classes={cls: K}, family={c: families[c] for c in cols},
                 weights=counts, context={})
@@ -109,11 +112,12 @@ def latent_class_fit(data, cols, families, kinds, cls, K, w, starts=(20, 4), see
             params = pd.Series(np.asarray(res.params, float), index=m.param_names)
             post = res.posterior(level="row", variable=cls).to_numpy()
         else:
-            observed = pat.notna().any(axis=1).to_numpy()
-            post = _score_groups(pat, cols, K, counts, observed)
+            post = _score_groups(pat, cols, K, counts, np.ones(len(pat), bool))
             work = posterior_start(m.engine, base_start(m.engine), post, m_iter=50)
             params = pd.Series(m.table.free_natural_from_working(work), index=m.param_names)
-    return params, post[gid]
+    full = np.full((len(seen), K), 1.0 / K)
+    full[seen] = post
+    return params, full[gid]
 
 
 def _families_of(model, cols):

@@ -157,10 +157,11 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
             with model.criterion(self.__dict__.get("reml", False)):  # the fit's ML or REML
                 H = model.hessian(params)
                 scores = model.score_obs(params)
-            ok = model._check_information(H)
+            ok = model._check_information(H, params)
             cov_mlr, cov_ml = sandwich(H, scores, model.engine.design.cluster_weight)
             cov_ml = model.ml_covariance(H, cov_ml)  # exact normal models: as lme4
-            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok}
+            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok,
+                                             "hessian": H}
         return self.__dict__["_information"]
 
     @property

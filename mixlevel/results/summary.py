@@ -8,6 +8,7 @@ from statsmodels.iolib.summary import Summary, summary_params
 from statsmodels.iolib.table import SimpleTable
 from statsmodels.iolib.tableformatting import fmt_params
 
+from ..estimation import diagnostics
 from .classes import _label
 
 __all__ = ["MixtureSummary", "SummaryMixin", "SUMMARY_WIDTH"]
@@ -109,11 +110,15 @@ class SummaryMixin:
 
     def _notes(self):
         notes = []
+        params = np.asarray(self.params, float)
         if not self.converged:
             notes.append("The optimiser did not converge; raise maxiter or check the model.")
         if not self.hessian_ok:
-            notes.append("The information matrix is singular: standard errors are unreliable "
-                         "(a parameter may be on its boundary or not identified).")
+            msg = diagnostics.singular_information_message(
+                self.model, params, self._compute_information()["hessian"])
+            notes.append(msg[0].upper() + msg[1:] + ".")
+        notes.extend(m[0].upper() + m[1:] + "." for m in
+                     diagnostics.fit_problems(self.model, params))
         rep = self.best_loglike_replicated
         nfin = self._final_starts().shape[0]
         if rep is not None and nfin > 1 and rep < 2:
@@ -135,10 +140,8 @@ class SummaryMixin:
             notes.append(f"{len(extreme)} logit(s) at an extreme value (|x| >= 15: a "
                          f"probability of 0 or 1 within a class): {shown}; their standard "
                          "errors are not meaningful.")
-        for n in self.model.param_names:
-            if n.startswith("Var(") and info.loc[n, "kind"] in ("covariance", "variance"):
-                if abs(float(values[n])) < 1e-4:
-                    notes.append(f"{n} is near its boundary (0); its test is not standard.")
+        for n in diagnostics.boundary_variances(self.model, params):
+            notes.append(f"{n} is near its boundary (0); its test is not standard.")
         check = getattr(self, "integration_check", None)
         if check is not None:
             if check.ok:
