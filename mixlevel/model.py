@@ -94,7 +94,9 @@ class MixtureModel(GenericLikelihoodModel):
     seed : int
         Seed of Monte Carlo integration rules.
     num_threads : int, optional
-        Kernel threads (default: the machine's cores, one for small problems).
+        Kernel threads of every call.  Default: one for small problems, else
+        one or all cores, whichever timed calls show to be faster (so a fit
+        beside other work never waits for its threads; docs/scaling.rst).
 
     Notes
     -----

@@ -82,13 +82,13 @@ def test_random_starts_on_a_cluster_equal_the_serial_fit(client):
 
 
 def test_glmm_on_a_dask_dataframe_equals_the_in_process_fit(client):
-    spec, df = _glmm(n_clusters=250, size=6)
+    spec, df = _glmm(n_clusters=150, size=6)
     local = MixtureModel(spec, df, cluster="g", integration="gauss-hermite", n_points=15).fit()
     ddf = dd.from_pandas(df.sample(frac=1.0, random_state=0), npartitions=4).shuffle(on="g")
     assert ddf.npartitions > 1
     model = DistributedModel(spec, ddf, client, cluster="g", integration="gauss-hermite",
                              n_points=15)
-    assert model.engine.design.n_clusters == 250 and model.engine.design.n_rows == 1500
+    assert model.engine.design.n_clusters == 150 and model.engine.design.n_rows == 900
     res = model.fit()
     assert res.converged
     np.testing.assert_allclose(res.params.to_numpy(), np.asarray(local.params),
@@ -96,6 +96,21 @@ def test_glmm_on_a_dask_dataframe_equals_the_in_process_fit(client):
     assert res.llf == pytest.approx(local.llf, rel=1e-12)
     np.testing.assert_allclose(res.bse.to_numpy(), np.asarray(local.bse), rtol=1e-6)
     assert list(res.params.index) == list(local.model.param_names)
+    model.close()
+
+
+@pytest.mark.slow
+def test_adaptive_quadrature_on_a_dask_dataframe_equals_the_in_process_fit(client):
+    spec, df = _glmm(n_clusters=80, size=5, seed=8)
+    kw = dict(cluster="g", integration="gauss-hermite", n_points=5, adaptive=True)
+    local = MixtureModel(spec, df, **kw).fit()
+    ddf = dd.from_pandas(df, npartitions=3).shuffle(on="g")
+    model = DistributedModel(spec, ddf, client, **kw)
+    res = model.fit()
+    assert model.engine.adapted and res.converged
+    np.testing.assert_allclose(res.params.to_numpy(), np.asarray(local.params),
+                               rtol=0, atol=1e-8)
+    assert res.llf == pytest.approx(local.llf, rel=1e-12)
     model.close()
 
 

@@ -14,16 +14,20 @@ score sums the other; E-steps stay on the workers as futures
 (:class:`DistributedEStep`) and the Q-function of an EM M-step is evaluated
 against them where they are.
 
+Adaptive quadrature: each partition's engine keeps its clusters' nodes; a
+re-centring maps over the partitions and replaces each engine by a copy with
+the new nodes (the old futures are released), so no worker state is changed
+in place.
+
 Cluster order: the clusters come partition by partition (sorted within each),
 not sorted over the whole data as in-process; sums agree to rounding.
-
-Adaptive quadrature keeps per-cluster node states and is not distributed yet:
-``adaptive=True`` is refused (use more non-adaptive points).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import operator
 
 import numpy as np
 
@@ -106,6 +110,19 @@ def _loglike_and_score(engine, work, per_cluster):
 
 def _expected(engine, work, es, per_cluster):
     return engine.expected(work, es, per_cluster=per_cluster)
+
+
+def _adapted(engine, how, arg):
+    """A copy of ``engine`` with re-centred nodes, and whether that worked."""
+    new = copy.copy(engine)
+    if how == "mode":
+        ok = new.adapt_nodes_at_mode(arg)
+    elif how == "moments":
+        ok = new.adapt_nodes(arg)
+    else:
+        new.reset_nodes()
+        ok = True
+    return new, bool(ok)
 
 
 def _kernel_layout(engine):
@@ -201,10 +218,6 @@ class DistributedEngine:
         from ..spec import ParamTable
 
         engine_kw = dict(engine_kw or {})
-        if engine_kw.get("adaptive"):
-            raise SpecificationError(
-                "adaptive=True is not available for data on Dask workers yet; use "
-                "non-adaptive quadrature (integration='gauss-hermite' with more n_points)")
         self.client, self.spec = client, spec
         frames = client.compute(data.to_delayed())
         designs = [client.submit(_design, f, spec, cluster, weights) for f in frames]
@@ -234,7 +247,7 @@ class DistributedEngine:
                                     self.design.single_level, levels, engine_kw)
                       for d in designs]
         self.kl = client.submit(_kernel_layout, self.parts[0]).result()
-        self.adaptive, self.adapted = False, False
+        self.adaptive, self.adapted = bool(engine_kw.get("adaptive", False)), False
         self.D, self.C = self.kl.D, self.kl.C
         self._zero = False
         self._tabulated_q = None
@@ -296,8 +309,27 @@ class DistributedEngine:
         finally:
             self._zero = False
 
+    # -- adaptive nodes: new engines with re-centred nodes (see the module docstring) ------
+    def _renode(self, how, args):
+        futs = [self.client.submit(_adapted, e, how, a, pure=False)
+                for e, a in zip(self.parts, args, strict=True)]
+        oks = self.client.gather([self.client.submit(operator.getitem, f, 1) for f in futs])
+        if not all(oks):  # as in-process: the previous nodes stay
+            return False
+        self.parts = [self.client.submit(operator.getitem, f, 0) for f in futs]
+        self.adapted = how != "reset"
+        return True
+
+    def adapt_nodes_at_mode(self, work):
+        """Every cluster's nodes at its posterior mode and curvature (False: unchanged)."""
+        return self._renode("mode", [np.asarray(work, float)] * len(self.parts))
+
+    def adapt_nodes(self, estep):
+        """Nodes at the posterior moments of ``estep`` (False: unchanged)."""
+        return self._renode("moments", estep.parts)
+
     def reset_nodes(self):
-        pass  # non-adaptive nodes only
+        self._renode("reset", [None] * len(self.parts))
 
     def close(self):
         """Release the partition engines on the workers."""

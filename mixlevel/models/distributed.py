@@ -94,8 +94,8 @@ class DistributedModel:
     cluster, weights, fix, equal :
         As for :class:`~mixlevel.model.MixtureModel`.
     **engine_kw
-        ``integration``, ``n_points``, ``n_points_within``, ``seed``,
-        ``num_threads`` (kernel threads per worker).
+        ``integration``, ``n_points``, ``adaptive``, ``n_points_within``,
+        ``seed``, ``num_threads`` (kernel threads per worker).
     """
 
     def __init__(self, spec, data, client, cluster=None, weights=None, fix=None, equal=None,
