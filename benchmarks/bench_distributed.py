@@ -12,8 +12,10 @@ SD 1, ``--cluster-size`` rows per cluster.  The model is fitted by
 :class:`~mixlevel.models.distributed.DistributedModel` with non-adaptive
 Gauss-Hermite quadrature (``--points``) on a ``LocalCluster`` of ``--workers``
 processes with one thread each.  Printed: the times of building the engines,
-fitting and the MLR standard errors, the estimates, and the peak memory
-(resident set) of the client and of each worker.  ``--compare`` also fits the
+fitting and the MLR standard errors (wall, and the CPU seconds the workers
+spent: on a shared machine the wall time depends on the load), the
+estimates, and the peak memory (resident set) of the client and of each
+worker.  ``--compare`` also fits the
 same rows in-process and prints the largest difference of the estimates.
 """
 
@@ -58,6 +60,13 @@ def _rss():
     import psutil
 
     return psutil.Process().memory_info().rss
+
+
+def _cpu_seconds():
+    import psutil
+
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
 
 
 class PeakMemory:
@@ -122,17 +131,22 @@ def main(argv=None):
         model = DistributedModel(spec, ddf, client, cluster="g",
                                  integration="gauss-hermite", n_points=args.points)
         t_build = time.perf_counter() - t0
+        cpu0 = client.run(_cpu_seconds)
         t0 = time.perf_counter()
         res = model.fit()
         t_fit = time.perf_counter() - t0
+        cpu1 = client.run(_cpu_seconds)
         t0 = time.perf_counter()
         bse = res.bse
         t_se = time.perf_counter() - t0
+        cpu2 = client.run(_cpu_seconds)
         out = res.outcome
+        fit_cpu = sum(cpu1[w] - cpu0[w] for w in cpu0)
+        se_cpu = sum(cpu2[w] - cpu1[w] for w in cpu1)
     print(f"engines built {t_build:8.1f} s (drawing the data included)")
     print(f"fit           {t_fit:8.1f} s ({out.n_qn} BFGS iterations, converged "
-          f"{res.converged}), llf {res.llf:.4f}")
-    print(f"MLR SEs       {t_se:8.1f} s")
+          f"{res.converged}), llf {res.llf:.4f}; workers' CPU {fit_cpu:.1f} s")
+    print(f"MLR SEs       {t_se:8.1f} s; workers' CPU {se_cpu:.1f} s")
     print(pd.DataFrame({"estimate": res.params, "se": bse}).to_string(float_format="%.5f"))
     client_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: client {client_mb:,.0f} MB; workers "

@@ -66,11 +66,15 @@ def test_small_calls_run_serially_and_the_plan_passes_its_choice():
     assert ThreadPlan.for_kernel(10, num_threads=3).max_threads == 3
 
 
-def test_plan_pickles_without_its_timings():
+def test_plan_pickles_without_its_timings(monkeypatch):
     plan = ThreadPlan(2)
     drive(plan, {1: 1.0, 2: 2.0}, 10)
+    # unpickled in a worker: that process's cores (Dask workers set OMP_NUM_THREADS=1)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
     copy = pickle.loads(pickle.dumps(plan))
-    assert copy.measured and copy.summary() == {}
+    assert copy.measured and copy.max_threads == 3 and copy.summary() == {}
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert not pickle.loads(pickle.dumps(plan)).measured
     fixed = pickle.loads(pickle.dumps(ThreadPlan(5, measured=False)))
     assert fixed.max_threads == 5 and not fixed.measured
 
