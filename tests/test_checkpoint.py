@@ -117,6 +117,10 @@ def test_checkpoint_drops_a_line_cut_short_and_keeps_first_records(tmp_path):
     again.write(1, {"v": np.float64(np.nan)})
     third = Checkpoint(path, {"job": "x", "seed": 1})
     assert third.done[0]["v"] == 0.30000000000000004 and np.isnan(third.done[1]["v"])
+    # a description with NaN (a parameter without a true value) matches itself
+    nan_path = tmp_path / "nan.jsonl"
+    Checkpoint(nan_path, {"truth": {"a": float("nan")}}).write(0, {"v": 1.0})
+    assert Checkpoint(nan_path, {"truth": {"a": float("nan")}}).done == {0: {"v": 1.0}}
 
 
 def _lca():

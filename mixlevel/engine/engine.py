@@ -146,6 +146,11 @@ class Engine(TabulatedMixin):
         self._num_threads = n
         self.threads = ThreadPlan(n, measured=False)
 
+    def __sizeof__(self):  # scale-out: the design's bytes, so Dask ships an engine once
+        d = self.design
+        arrays = (d.y, d.trials, d.const, d.row_weight, *d.columns.values())
+        return object.__sizeof__(self) + sum(a.nbytes for a in arrays)
+
     # -- the model's shape -------------------------------------------------------------
     @property
     def spec(self):

@@ -76,9 +76,12 @@ class Checkpoint:
             raise SpecificationError(
                 f"checkpoint={str(self.path)!r} is not a mixlevel checkpoint file; give the "
                 "name of a new file or of one an earlier run of this job wrote")
-        if header != self.header:
+        def text(v):  # compared as JSON text: NaN equals NaN there
+            return json.dumps(v, sort_keys=True)
+
+        if text(header) != text(self.header):
             diff = sorted(k for k in set(header) | set(self.header)
-                          if header.get(k) != self.header.get(k))
+                          if text(header.get(k)) != text(self.header.get(k)))
             raise SpecificationError(
                 f"checkpoint={str(self.path)!r} belongs to another job (it differs in "
                 f"{', '.join(diff)}); give another file name, or delete the file to start "

@@ -25,7 +25,7 @@ def concurrent_tasks(n_jobs):
         return 1
 
 
-def _keyed(fn, key, args):
+def _keyed(fn, key, *args):
     return key, fn(*args)
 
 
@@ -66,7 +66,9 @@ def run_tasks(fn, keys, args_of, n_jobs=1, prefer=None, checkpoint=None, encode=
             todo.append(k)
     if not todo:
         return results
-    jobs = (delayed(_keyed)(fn, k, args_of(k)) for k in todo)
+    # the arguments go one by one: joblib's Dask backend sends a large one (an engine)
+    # to the cluster once for all tasks
+    jobs = (delayed(_keyed)(fn, k, *args_of(k)) for k in todo)
     parallel = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator_unordered")
     for k, res in parallel(jobs):
         if k in results:  # a task run twice (a lost worker's): the first result counts
