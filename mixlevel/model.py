@@ -37,7 +37,7 @@ ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "see
                   "num_threads")
 #: Options of :meth:`MixtureModel.fit`.
 FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
-               "n_jobs", "initial_iter", "canonical", "progress", "reml")
+               "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint")
 MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
 
 
@@ -114,7 +114,9 @@ class MixtureModel(GenericLikelihoodModel):
     seed : int
         Seed of Monte Carlo integration rules.
     num_threads : int, optional
-        Kernel threads (default: the machine's cores, one for small problems).
+        Kernel threads of every call.  Default: one for small problems, else
+        one or all cores, whichever timed calls show to be faster (so a fit
+        beside other work never waits for its threads; docs/scaling.rst).
 
     Notes
     -----
@@ -256,7 +258,7 @@ class MixtureModel(GenericLikelihoodModel):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
-            reml=False, **kwargs):
+            reml=False, checkpoint=None, **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -283,11 +285,16 @@ class MixtureModel(GenericLikelihoodModel):
         seed : int
             Seed of the random starts (reproducible).
         n_jobs : int
-            Parallel starts through joblib.
+            Parallel starts through joblib (threads; any backend configured with
+            ``joblib.parallel_config``, e.g. Dask, is used instead).
         canonical : bool
             Order classes by decreasing size so results do not depend on labels.
         progress : bool, optional
             Progress bar over the random starts; default: only on a terminal.
+        checkpoint : str or path, optional
+            File to which every finished random start is written; a fit
+            interrupted and called again with the same file continues from it
+            (same result as an uninterrupted fit).
 
         Returns
         -------
@@ -311,7 +318,7 @@ class MixtureModel(GenericLikelihoodModel):
         # its own OpenMP threads.
         with _blas_controller().limit(limits=1, user_api="blas"):
             return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
-                             n_jobs, initial_iter, canonical, progress)
+                             n_jobs, initial_iter, canonical, progress, checkpoint)
 
     # -- REML and the covariance convention of exact normal models (engine/gaussian.py) -----
     @property
@@ -388,13 +395,18 @@ class MixtureModel(GenericLikelihoodModel):
         return values
 
     def _fit(self, start_params, starts, em_iter, maxiter, gtol, cov_type, seed, n_jobs,
-             initial_iter, canonical, progress=None):
+             initial_iter, canonical, progress=None, checkpoint=None):
         from .results import MixtureResults, MixtureResultsWrapper
 
         has_classes = any(c.n_classes > 1 for c in self.spec.classes)
         if em_iter is None:  # EM is cheap with closed-form M-steps; else BFGS does more
             em_iter = 50 if has_classes and self.engine.has_closed_form_m_step() else 0
         start_table = []
+        if checkpoint is not None and (start_params is not None or not has_classes):
+            raise SpecificationError(
+                f"checkpoint={str(checkpoint)!r} records random starts, and this fit has none "
+                "(" + ("start_params is given" if start_params is not None else
+                       "the model has no latent classes") + "); leave checkpoint out")
         if start_params is not None:
             best = estimation.maximize(self.engine, self._work(start_params), em_iter, maxiter,
                                        gtol)
@@ -407,7 +419,8 @@ class MixtureModel(GenericLikelihoodModel):
                     self.engine, self._start_work(), n_init, n_final, seed,
                     initial_iter=initial_iter, n_jobs=n_jobs,
                     perturb_scale=perturbation_scale(self.engine), em_iter=em_iter,
-                    maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1))
+                    maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1),
+                    checkpoint=checkpoint)
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best
         else:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 
 import numpy as np
 
@@ -32,18 +31,11 @@ from .inputs import KernelInputs
 from .layout import build_kernel_layout
 from .nodes import NodeState, nonadaptive_nodes, zero_nodes
 from .tabulated import TabulatedMixin, logsumexp
+from .threads import ThreadPlan
 
 __all__ = ["Engine", "EStep"]
 
-SERIAL_BELOW_CELLS = 20_000  # smaller kernels run on one thread
 MAX_CELL_BYTES = 4 * 2**30  # posterior arrays (rows x classes x nodes) beyond 4 GB
-
-
-def default_threads():
-    env = os.environ.get("OMP_NUM_THREADS")
-    if env and env.isdigit():
-        return max(1, int(env))
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def _add_columns(g, cols, values):
@@ -111,7 +103,9 @@ class Engine(TabulatedMixin):
     seed : int
         Seed of Monte Carlo rules.
     num_threads : int, optional
-        Kernel threads (default: the cores, one for small problems).
+        Kernel threads of every call.  Default: one for small problems, else
+        one or all cores, whichever the timed calls show to be faster
+        (:class:`~mixlevel.engine.threads.ThreadPlan`).
     kernel_layout : KernelLayout, optional
         Reuse the kernel layout of another engine of the same model.
     rule : IntegrationRule, optional
@@ -142,11 +136,7 @@ class Engine(TabulatedMixin):
         self.rule_w = quadrature.make_rule(kind, self.rule.n_points_within, self.kl.qw,
                                            seed=seed)
         self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
-        self.num_threads = num_threads or default_threads()
-        cells = design.n_rows * max(len(self.spec.outcomes), 1) * self.DC * self.rule_b.size \
-            * self.rule_w.size
-        if num_threads is None and cells < SERIAL_BELOW_CELLS:
-            self.num_threads = 1  # thread start-up costs more than it saves
+        self._num_threads = num_threads  # None: threads by measurement
         self._bind_design(design)
         self._layout_tabulation()
 
@@ -191,15 +181,34 @@ class Engine(TabulatedMixin):
     def with_rule(self, rule):
         """An engine of the same model and data integrating with ``rule``."""
         return Engine(self.layout, self.design, self.table, seed=self.seed,
-                      num_threads=self.num_threads, kernel_layout=self.kl, rule=rule)
+                      num_threads=self._num_threads, kernel_layout=self.kl, rule=rule)
 
     def _bind_design(self, design):
         d = self.design = design
+        # scale-out: kernel threads by measurement (engine/threads.py)
+        cells = d.n_rows * max(len(self.spec.outcomes), 1) * self.DC * self.rule_b.size \
+            * self.rule_w.size
+        self.threads = ThreadPlan.for_kernel(cells, self._num_threads)
         self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
             if d.n_rows else np.zeros(0)
         self.cluster_of_row = d.cluster_of_row
         self._unit_weights = bool(np.all(d.row_weight == 1) and np.all(d.cluster_weight == 1))
         self.cluster_cols = {e[2]: d.cluster_values(e[2]) for e in self.kl.between_entries}
+
+    @property
+    def num_threads(self):
+        """Most kernel threads a call may use (the plan decides per call)."""
+        return self.threads.max_threads
+
+    @num_threads.setter
+    def num_threads(self, n):  # scale-out: a fixed count, as num_threads=n at construction
+        self._num_threads = n
+        self.threads = ThreadPlan(n, measured=False)
+
+    def __sizeof__(self):  # scale-out: the design's bytes, so Dask ships an engine once
+        d = self.design
+        arrays = (d.y, d.trials, d.const, d.row_weight, *d.columns.values())
+        return object.__sizeof__(self) + sum(a.nbytes for a in arrays)
 
     # -- the model's shape -------------------------------------------------------------
     @property
@@ -343,7 +352,7 @@ class Engine(TabulatedMixin):
         post = np.empty((J, self.D, 1))
         rp = np.empty(d.n_rows * self.D * self.C * self.nodes.H)
         kernel.loglik_posterior(self.kl, self.selection_full, d, inputs, self.nodes, ll, post,
-                                rp, self.num_threads, zb=np.ascontiguousarray(Z[:, None, :]),
+                                rp, self.threads, zb=np.ascontiguousarray(Z[:, None, :]),
                                 lwg=np.ascontiguousarray(-0.5 * (Z * Z).sum(axis=1)[:, None]))
         return ll
 
@@ -410,7 +419,7 @@ class Engine(TabulatedMixin):
                                                              ll, post_dg, rowpost)
         else:
             kernel.loglik_posterior(self.kl, self._selection(inputs), d, inputs, nodes, ll,
-                                    post_dg, rowpost, self.num_threads,
+                                    post_dg, rowpost, self.threads,
                                     extra=self._extra(inputs) if inputs.tab is not None
                                     else None)
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
@@ -455,7 +464,7 @@ class Engine(TabulatedMixin):
             elif need_kernel or not fast:
                 kernel.expected_scores(kl, self._selection(inputs, full=not fast), d, inputs,
                                        estep.nodes, estep.post_dg, estep.rowpost, S, GF, q,
-                                       self.num_threads)
+                                       self.threads)
         if fast and per_cluster:  # tabulated parts row by row
             S_tab, GF_tab, q_rows = self._tab_row_scores(inputs, estep)
             S, GF = (S + S_tab, GF + GF_tab) if need_kernel or kernel_out else (S_tab, GF_tab)
@@ -580,7 +589,7 @@ class Engine(TabulatedMixin):
                     S, GF, q)
         else:
             kernel.loglik_and_scores(kl, self._selection(inputs), d, inputs, nodes, ll,
-                                     post_dg, rowpost, S, GF, q, self.num_threads,
+                                     post_dg, rowpost, S, GF, q, self.threads,
                                      extra=self._extra(inputs) if inputs.tab is not None
                                      else None)
         es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost, inputs,

@@ -4,7 +4,8 @@ The kernel takes flat arrays; these wrappers unpack a
 :class:`~mixlevel.engine.layout.KernelLayout`, a
 :class:`~mixlevel.engine.inputs.KernelInputs`, a
 :class:`~mixlevel.engine.nodes.NodeState` and the design, so no caller builds
-or patches argument tuples by position.
+or patches argument tuples by position.  The threads of each call come from
+the engine's :class:`~mixlevel.engine.threads.ThreadPlan` (or an int).
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ class KernelSelection:
         return cls(kl.fam, kl.kv, kl.chv, kl.cpat)
 
 
+def _run(threads, name, kl, sel, design, G, H, fn, *args, **kwargs):
+    """Call ``fn`` with the threads ``threads`` (a ThreadPlan or an int) chooses.
+
+    A call of kind ``name`` computes rows x outcomes x patterns x G x H cells.
+    """
+    if isinstance(threads, (int, np.integer)):
+        return fn(*args, num_threads=threads, **kwargs)
+    n_act = int((sel.fam >= 0).sum())
+    cells = design.n_rows * max(n_act, 1) * kl.DC * G * H
+    return threads.run((name, n_act, G, H), cells, fn, *args, **kwargs)
+
+
 def _args(kl, sel, design, inputs, nodes, zb=None, lwg=None):
     return (np.ascontiguousarray(inputs.A), design.y, design.trials, inputs.FP,
             design.row_weight, nodes.zb if zb is None else zb,
@@ -40,7 +53,7 @@ def _args(kl, sel, design, inputs, nodes, zb=None, lwg=None):
             kl.mono, sel.kv, sel.chv, sel.cpat, design.indptr)
 
 
-def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, num_threads,
+def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, threads,
                      extra=None, zb=None, lwg=None):
     """Per-cluster log-likelihoods and posteriors into ``ll``, ``post_dg``, ``rowpost``.
 
@@ -48,21 +61,25 @@ def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, num_t
     cluster: the adaptive mode search).
     """
     with np.errstate(all="ignore"):
-        _estep.loglik_posterior(*_args(kl, sel, design, inputs, nodes, zb, lwg),
-                                inputs.logpd, ll, post_dg, rowpost, num_threads, EXTRA=extra)
+        name = "loglik_posterior" if zb is None else "log_joint"
+        G = nodes.G if zb is None else zb.shape[1]
+        _run(threads, name, kl, sel, design, G, nodes.H, _estep.loglik_posterior,
+             *_args(kl, sel, design, inputs, nodes, zb, lwg), inputs.logpd, ll, post_dg,
+             rowpost, EXTRA=extra)
 
 
 def loglik_and_scores(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, S, GF, q,
-                      num_threads, extra=None):
+                      threads, extra=None):
     """Log-likelihoods, posteriors and expected complete-data scores in one sweep."""
     with np.errstate(all="ignore"):
-        _estep.loglik_and_scores(*_args(kl, sel, design, inputs, nodes), inputs.logpd,
-                                 design.cluster_weight, ll, post_dg, rowpost, S, GF, q,
-                                 num_threads, EXTRA=extra)
+        _run(threads, "loglik_and_scores", kl, sel, design, nodes.G, nodes.H,
+             _estep.loglik_and_scores, *_args(kl, sel, design, inputs, nodes), inputs.logpd,
+             design.cluster_weight, ll, post_dg, rowpost, S, GF, q, EXTRA=extra)
 
 
-def expected_scores(kl, sel, design, inputs, nodes, post_dg, rowpost, S, GF, q, num_threads):
+def expected_scores(kl, sel, design, inputs, nodes, post_dg, rowpost, S, GF, q, threads):
     """Expected complete-data scores and Q at ``inputs`` under fixed posteriors."""
     with np.errstate(all="ignore"):
-        _estep.expected_scores(*_args(kl, sel, design, inputs, nodes), design.cluster_weight,
-                               post_dg, rowpost, S, GF, q, num_threads)
+        _run(threads, "expected_scores", kl, sel, design, nodes.G, nodes.H,
+             _estep.expected_scores, *_args(kl, sel, design, inputs, nodes),
+             design.cluster_weight, post_dg, rowpost, S, GF, q)

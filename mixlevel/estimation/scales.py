@@ -35,10 +35,19 @@ __all__ = ["column_sd", "outcome_sd", "parameter_scales", "working_scales",
 
 
 def column_sd(design, column):
-    """SD of a design column ("1", constant and unknown columns: 1)."""
-    if column is None or column == "1" or column not in design.columns:
+    """SD of a design column ("1", constant and unknown columns: 1).
+
+    A design whose rows live elsewhere (on Dask workers) answers with its own
+    ``column_sd``.
+    """
+    if column is None or column == "1":
         return 1.0
-    sd = float(np.nanstd(design.columns[column]))
+    if hasattr(design, "column_sd"):
+        sd = design.column_sd(column)
+    elif column in design.columns:
+        sd = float(np.nanstd(design.columns[column]))
+    else:
+        return 1.0
     return sd if np.isfinite(sd) and sd > 0 else 1.0
 
 
@@ -47,11 +56,16 @@ def outcome_sd(design, spec, name):
     if name not in spec.outcome_names:
         return 1.0
     p = spec.outcome_names.index(name)
-    if spec.outcomes[p].family.name != "normal" or design.y is None or not design.y.shape[0]:
+    if spec.outcomes[p].family.name != "normal":
         return 1.0
-    y = design.y[:, p]
-    y = y[np.isfinite(y)]
-    sd = float(np.std(y)) if y.size else 0.0
+    if hasattr(design, "outcome_sd"):  # rows on Dask workers
+        sd = design.outcome_sd(p)
+    elif design.y is None or not design.y.shape[0]:
+        return 1.0
+    else:
+        y = design.y[:, p]
+        y = y[np.isfinite(y)]
+        sd = float(np.std(y)) if y.size else 0.0
     return sd if np.isfinite(sd) and sd > 0 else 1.0
 
 

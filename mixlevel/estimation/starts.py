@@ -5,14 +5,17 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
+from ..engine.threads import ThreadPlan
 from ..errors import ConvergenceWarning
 from ..spec.transforms import to_working
+from ..utils.checkpoint import Checkpoint
+from ..utils.parallel import concurrent_tasks, run_tasks
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
 from .labels import pattern_posterior
-from .optimize import maximize
+from .optimize import FitOutcome, maximize
 from .scales import column_sd, outcome_sd
 
 __all__ = ["random_posterior_start", "posterior_start", "run_starts", "base_start",
@@ -64,8 +67,66 @@ def posterior_start(engine, base, row_post, m_iter=50):
     return m_step(engine, base, es, maxiter=m_iter)
 
 
+def _spawn(engine, concurrent):
+    """An engine for one start; starts running side by side share the cores."""
+    eng = engine.spawn()
+    if concurrent > 1 and eng.threads.measured:
+        eng.threads = ThreadPlan(max(1, eng.threads.max_threads // concurrent))
+    return eng
+
+
+def _initial_start(engine, base, seed_k, perturb_scale, initial_iter, concurrent):
+    """One initial set: a start vector from ``seed_k`` (None: ``base`` itself), then
+    ``initial_iter`` EM or quasi-Newton iterations.  Returns (work, loglike)."""
+    with threadpool_limits(limits=1, user_api="blas"):  # as fit(); same numbers anywhere
+        eng = _spawn(engine, concurrent)
+        if seed_k is None:
+            w0 = base
+        else:
+            rng = np.random.default_rng(seed_k)
+            if perturb_scale is not None and np.any(perturb_scale > 0):
+                w0 = base + rng.normal(size=len(base)) * perturb_scale
+            else:
+                w0 = random_posterior_start(eng, base, rng)
+        if eng.has_closed_form_m_step():  # cheap EM iterations
+            w, ll, _, _ = em(eng, w0, maxiter=initial_iter)
+        else:  # partial optimisation by quasi-Newton: more progress per E-step
+            w, ll, _, _, _ = quasi_newton(eng, w0, maxiter=initial_iter)
+        return w, float(ll)
+
+
+def _final_start(engine, w, seed_k, concurrent, maximize_kw):
+    """One complete optimisation from the initial set ``w`` (a FitOutcome)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        out = maximize(_spawn(engine, concurrent), w, **maximize_kw)
+        out.seed = int(seed_k)
+        return out
+
+
+def _outcome_record(out):
+    return {"work": out.work, "loglike": out.loglike, "converged": out.converged,
+            "n_em": out.n_em, "n_qn": out.n_qn, "seed": out.seed, "history": out.history,
+            "message": out.message}
+
+
+def _outcome_from_record(rec):
+    return FitOutcome(np.array(rec["work"], float), float(rec["loglike"]),
+                      bool(rec["converged"]), int(rec["n_em"]), int(rec["n_qn"]),
+                      rec["seed"], [float(v) for v in rec["history"]], rec["message"])
+
+
+def _starts_checkpoint(path, engine, base, n_initial, n_final, seed, initial_iter,
+                       perturb_scale, maximize_kw):
+    header = {"job": "random starts", "seed": int(seed), "n_initial": int(n_initial),
+              "n_final": int(n_final), "initial_iter": int(initial_iter),
+              "parameters": list(engine.table.names), "base": base,
+              "perturb_scale": perturb_scale, "n_rows": int(engine.design.n_rows),
+              "options": repr(sorted(maximize_kw.items()))}
+    return Checkpoint(path, header)
+
+
 def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
-               n_jobs=1, callback=None, perturb_scale=None, **maximize_kw):
+               n_jobs=1, callback=None, perturb_scale=None, checkpoint=None, **maximize_kw):
     """Random starts as in the paper (sec. 10) and Mplus STARTS = n_initial n_final.
 
     Every initial set gets ``initial_iter`` EM iterations (latent class models
@@ -76,43 +137,42 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     The unperturbed start ``base`` is always one of the initial sets; the others
     add normal noise with standard deviations ``perturb_scale`` to ``base`` (as
     Mplus perturbs its default starts), or, without scales, come from random
-    soft class assignments.
-    ``callback(stage, k, loglike)``, if given, is called after every start
-    ("initial" or "final"), possibly from worker threads (progress bars).
+    soft class assignments.  Start ``k`` draws from the ``k``-th seed of
+    ``numpy.random.SeedSequence(seed)``, so the result is the same whatever
+    runs the starts: ``n_jobs`` joblib threads by default, or any joblib
+    backend configured around the call (processes, a Dask cluster through
+    ``joblib.parallel_config(backend="dask")``).
+    ``callback(stage, k, loglike)``, if given, is called on the calling
+    thread after every start ("initial" or "final"; progress bars).
+    ``checkpoint`` names a file to which each finished start is written; a
+    run that finds it (same data, model and settings) continues from it.
     """
     seeds = np.random.SeedSequence(seed).generate_state(n_initial)
+    concurrent = concurrent_tasks(n_jobs)
+    ckpt = None if checkpoint is None else _starts_checkpoint(
+        checkpoint, engine, base, n_initial, n_final, seed, initial_iter, perturb_scale,
+        maximize_kw)
 
-    def initial(k):
-        eng = engine.spawn()
-        if k == 0 and n_initial > 1:  # a lone start is perturbed: base is symmetric
-            w0 = base
-        else:
-            rng = np.random.default_rng(seeds[k])
-            if perturb_scale is not None and np.any(perturb_scale > 0):
-                w0 = base + rng.normal(size=len(base)) * perturb_scale
-            else:
-                w0 = random_posterior_start(eng, base, rng)
-        if eng.has_closed_form_m_step():  # cheap EM iterations
-            w, ll, it, _ = em(eng, w0, maxiter=initial_iter)
-        else:  # partial optimisation by quasi-Newton: more progress per E-step
-            w, ll, it, _, _ = quasi_newton(eng, w0, maxiter=initial_iter)
-        if callback is not None:
-            callback("initial", k, ll)
-        return k, w, ll
+    def initial_args(k):  # a lone start is perturbed: base is symmetric
+        seed_k = None if k == 0 and n_initial > 1 else seeds[k]
+        return engine, base, seed_k, perturb_scale, initial_iter, concurrent
 
-    runs = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(initial)(k) for k in range(n_initial))
+    initial = run_tasks(
+        _initial_start, range(n_initial), initial_args, n_jobs=n_jobs, prefer="threads",
+        checkpoint=ckpt, encode=lambda r: {"work": r[0], "loglike": r[1]},
+        decode=lambda v: (np.array(v["work"], float), float(v["loglike"])),
+        on_result=None if callback is None else lambda k, r: callback("initial", k, r[1]))
+    runs = [(k, *initial[k]) for k in range(n_initial)]
     runs.sort(key=lambda r: -r[2] if np.isfinite(r[2]) else np.inf)
-
-    def final(k, w):
-        out = maximize(engine.spawn(), w, **maximize_kw)
-        out.seed = int(seeds[k])
-        if callback is not None:
-            callback("final", k, out.loglike)
-        return k, out
-
-    finals = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(final)(k, w) for k, w, _ in runs[:n_final])
+    chosen = {n_initial + k: w for k, w, _ in runs[:n_final]}  # final stage: keys after
+    finals = run_tasks(
+        _final_start, chosen,
+        lambda key: (engine, chosen[key], seeds[key - n_initial], concurrent, maximize_kw),
+        n_jobs=n_jobs, prefer="threads", checkpoint=ckpt, encode=_outcome_record,
+        decode=_outcome_from_record,
+        on_result=None if callback is None
+        else lambda key, out: callback("final", key - n_initial, out.loglike))
+    finals = [(key - n_initial, finals[key]) for key in chosen]
     table = []  # every start: final-stage ones first, then those stopped after stage one
     initial_ll = {k: ll for k, _, ll in runs}
     for k, out in finals:
@@ -140,6 +200,16 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
 # ------------------------------------------------------------------------------------------
 # start values
 # ------------------------------------------------------------------------------------------
+def _uniform_posteriors(es, D, C):
+    """Posterior weights 1 / D and 1 / C, in place (an E-step kept on Dask workers
+    applies this on each worker)."""
+    if hasattr(es, "apply"):
+        return es.apply(_uniform_posteriors, D, C)
+    es.post_dg[:] = 1.0 / D
+    es.rowpost[:] = 1.0 / C
+    return es
+
+
 def latent_start_scale(engine, nat):
     """Start SD of each random effect from the outcomes it enters, on their families'
     scale (half the residual SD of a normal outcome, per unit of the covariate, at
@@ -176,9 +246,7 @@ def base_start(engine):
     w = engine.exact.least_squares_start(engine, w0) if engine.exact is not None else None
     if w is None:
         with engine.at_zero_nodes():
-            es = engine.estep(w0)
-            es.post_dg[:] = 1.0 / engine.D
-            es.rowpost[:] = 1.0 / engine.C
+            es = _uniform_posteriors(engine.estep(w0), engine.D, engine.C)
             w = m_step(engine, w0, es, maxiter=100)
     free_pos = {int(full): k for k, full in enumerate(tab.free_index)}
     blocks = {b.name: b for b in layout.spec.blocks}
@@ -222,7 +290,8 @@ def perturbation_scale(engine):
         sd = 1.5
         if not is_class:
             p = spec.outcome_names.index(t.target)
-            sd = spec.outcomes[p].family.start_scale(design.y[:, p], column_sd(design, t.column))
+            sd = spec.outcomes[p].family.start_scale(outcome_sd(design, spec, t.target),
+                                                     column_sd(design, t.column))
         for i in ts.index[ts.index >= 0].ravel():
             if int(i) in free_pos:
                 scale[free_pos[int(i)]] = sd

@@ -190,10 +190,10 @@ class Family:
         """The link g(mu) = eta (inverse of the mean of a one-channel family)."""
         raise NotImplementedError
 
-    def start_scale(self, y, sd_x):
+    def start_scale(self, sd_y, sd_x):
         """SD of the random-start perturbation of a class-specific coefficient.
 
-        ``y`` is the outcome column, ``sd_x`` the SD of the term's covariate (1
+        ``sd_y`` is the outcome's SD, ``sd_x`` the SD of the term's covariate (1
         for intercepts).  By default 1.5 on the link scale.
         """
         return 1.5

@@ -47,9 +47,9 @@ class Normal(Family):
     def draw(self, rng, eta, fp, trials):
         return eta[:, 0] + np.exp(0.5 * fp[:, 0]) * rng.standard_normal(len(eta))
 
-    def start_scale(self, y, sd_x):
+    def start_scale(self, sd_y, sd_x):
         """The outcome's SD per unit of the covariate."""
-        return np.nanstd(y) / sd_x
+        return sd_y / sd_x
 
     def latent_start_scale(self, fparams, sd_x, sd_y):
         """Half the residual SD per unit of the covariate (at least 1e-4 of the outcome's SD)."""

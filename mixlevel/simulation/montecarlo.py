@@ -17,7 +17,12 @@ Replications are independent fits run through joblib (any backend:
 Replication ``r`` draws its data with ``numpy.random.SeedSequence(seed,
 spawn_key=(r, 0))`` and its random starts with ``spawn_key=(r, 1)``, so every
 replication is reproducible on its own (:meth:`MonteCarloResults.data`) and
-the study does not depend on ``n_jobs`` or the order of completion.
+the study does not depend on ``n_jobs``, the backend or the order of
+completion.  With ``checkpoint="study.jsonl"`` every finished replication is
+written to that file at once; a study interrupted (or with a lost worker) and
+run again with the same file reruns only the replications it has not
+recorded, and ends with the same table as an uninterrupted run
+(:mod:`mixlevel.utils.checkpoint`).
 
 A replication that raises is recorded (status ``"failed"`` and the error
 message) and the study goes on; replications that fail or do not converge
@@ -34,6 +39,8 @@ are run too; their best solution is used when it beats the start at the truth
 
 from __future__ import annotations
 
+import base64
+import pickle
 import time
 import warnings
 
@@ -42,6 +49,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import SpecificationError
+from ..utils.checkpoint import Checkpoint
+from ..utils.parallel import run_tasks
 
 __all__ = ["montecarlo", "MonteCarloResults", "Analysis"]
 
@@ -329,7 +338,7 @@ def summarise(estimates, bse, truth, use, alpha=0.05):
 
 def montecarlo(population, n_reps=100, analysis=None, *, truth=None, seed=0, n_jobs=1,
                fit_kw=None, starts=None, extract=None, include_nonconverged=False,
-               alpha=0.05, progress=None, **analysis_kw):
+               alpha=0.05, progress=None, checkpoint=None, callback=None, **analysis_kw):
     """Run a Monte Carlo study: simulate, fit, summarise.
 
     Parameters
@@ -367,13 +376,21 @@ def montecarlo(population, n_reps=100, analysis=None, *, truth=None, seed=0, n_j
         Level of the coverage intervals and of the significance share.
     progress : bool, optional
         Progress bar (default: on a terminal only).
+    checkpoint : str or path, optional
+        File to which every finished replication is written (JSON lines); a
+        study run again with the same file continues where it stopped (a
+        study with more ``n_reps`` extends it).  A file of another study
+        (seed, population, analysis, settings) is refused.
+    callback : callable, optional
+        ``callback(r, record)`` on the calling process after each replication
+        (``record`` is its row of :attr:`MonteCarloResults.replications` as a
+        dict); raising from it stops the study (what is in the checkpoint
+        stays).
 
     Returns
     -------
     MonteCarloResults
     """
-    from joblib import Parallel, delayed
-
     from ..utils.progress import progress_bar
     from .simulate import Population, slim_context
 
@@ -412,15 +429,24 @@ def montecarlo(population, n_reps=100, analysis=None, *, truth=None, seed=0, n_j
     fit_kw = dict(fit_kw or {})
     if n_reps < 1:
         raise ValueError("n_reps must be at least 1")
-    jobs = (delayed(_one)(population, analysis, r, seed, truth, fit_kw, starts, extract)
-            for r in range(n_reps))
-    out = []
+    ckpt = None if checkpoint is None else Checkpoint(
+        checkpoint, _study_header(population, analysis, seed, truth, fit_kw, starts))
     with progress_bar(n_reps, "replications", progress) as bar:
-        for item in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-            out.append(item)
+        failed = []
+
+        def on_result(r, item):
             bar.update(1)
             if item[0]["status"] != "ok":
-                bar.set_postfix_str(f"{sum(o[0]['status'] != 'ok' for o in out)} not ok")
+                failed.append(r)
+                bar.set_postfix_str(f"{len(failed)} not ok")
+            if callback is not None:
+                callback(r, dict(item[0]))
+
+        done = run_tasks(_one, range(n_reps), lambda r: (population, analysis, r, seed, truth,
+                                                          fit_kw, starts, extract),
+                         n_jobs=n_jobs, checkpoint=ckpt, encode=_encode_replication,
+                         decode=_decode_replication, on_result=on_result)
+    out = [done[r] for r in range(n_reps)]
     reps = pd.DataFrame([o[0] for o in out]).set_index("rep")
     names = []
     for _, e, _, _ in out:
@@ -436,6 +462,42 @@ def montecarlo(population, n_reps=100, analysis=None, *, truth=None, seed=0, n_j
     table = summarise(estimates, bse, truth, use.to_numpy(), alpha)
     return MonteCarloResults(table, reps, estimates, bse, [o[3] for o in out], truth, seed,
                              population, alpha)
+
+
+def _series_record(x):
+    return None if x is None else {"names": list(x.index), "values": x.to_numpy(float)}
+
+
+def _series_from_record(x):
+    return None if x is None else pd.Series(np.array(x["values"], float), index=x["names"])
+
+
+def _encode_replication(item):
+    """A replication's (record, estimates, SEs, extra) for a checkpoint (extra pickled)."""
+    rec, est, se, extra = item
+    return {"record": rec, "estimates": _series_record(est), "bse": _series_record(se),
+            "extra": None if extra is None else
+            base64.b64encode(pickle.dumps(extra)).decode("ascii")}
+
+
+def _decode_replication(value):
+    extra = value["extra"]
+    return (value["record"], _series_from_record(value["estimates"]),
+            _series_from_record(value["bse"]),
+            None if extra is None else pickle.loads(base64.b64decode(extra)))
+
+
+def _study_header(population, analysis, seed, truth, fit_kw, starts):
+    """What a checkpoint must match to continue a study: the seed and settings, the
+    data of replication 0 (population and design) and the analysis model's parameters."""
+    ss = data_seed(seed, 0)
+    data = population.simulate(ss) if hasattr(population, "simulate") \
+        else population(np.random.default_rng(ss))
+    names = list(analysis.build(data).param_names)
+    return {"job": "montecarlo", "seed": int(seed), "truth": truth,
+            "fit_kw": repr(sorted(fit_kw.items())), "starts": starts,
+            "data_0": int(pd.util.hash_pandas_object(data).sum() % 2**63),
+            "analysis": analysis.kind, "parameters": names}
 
 
 def _population_kw(pop, kw):
