@@ -11,8 +11,11 @@ DATE = "2026-12-03"
 
 
 def load(name):
+    """The JSON a generator printed; progress lines printed before it (LMest prints a trace) are
+    skipped: the JSON starts at the line that is exactly "{"."""
     with open(os.path.join(REFS, name + ".json")) as fh:
-        return json.load(fh)
+        lines = fh.read().split("\n")
+    return json.loads("\n".join(lines[lines.index("{"):]))
 
 
 def lit(o, ind=4, level=1):

@@ -1,0 +1,158 @@
+"""Write the mirt/girth IRT references (run from the repository root):
+  * adds the mirt and girth fits to tests/results/results_irt_lsat7.py,
+  * writes tests/results/results_irt_sim2pl.py (30-item simulated 2PL data),
+  * writes tests/results/results_irt_mixture.py (mixture 2PL, mirt dentype = "mixture-2").
+Reads $REFS_DIR/irt_mirt_lsat7.json, irt_mirt_sim2pl.json, irt_mirt_mixture.json (irt_mirt.R) and
+irt_girth.json (irt_girth.py). Generator helper only; tests never import it.
+"""
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.dirname(__file__))
+import reflib  # noqa: E402
+from peer_checks import irt_loglike  # noqa: E402
+
+gi = reflib.load("irt_girth")
+
+
+def num(x):
+    return None if x in ("NA", None) else float(x)
+
+
+def mirt_model(m, items, kind, software, call, nobs):
+    """kind: 'rasch_var' (a = 1, free variance), 'onepl' (common slope), '2pl', '3pl'."""
+    si, se, irt, irse = m["slope_intercept"], m["slope_intercept_se"], m["irt"], m["irt_se"]
+    J = len(items)
+    params, bse = {}, {}
+    if kind == "onepl":
+        params["a"] = float(si[items[0]]["a1"])
+        bse["a"] = num(se[items[0]]["a1"])
+    if kind in ("2pl", "3pl"):
+        for j, it in enumerate(items, 1):
+            params[f"a{j}"] = float(si[it]["a1"])
+            bse[f"a{j}"] = num(se[it]["a1"])
+    for j, it in enumerate(items, 1):
+        params[f"d{j}"] = float(si[it]["d"])
+        bse[f"d{j}"] = num(se[it]["d"])
+    if kind == "3pl":
+        for j, it in enumerate(items, 1):
+            params[f"g{j}"] = float(irt[it]["g"])
+            bse[f"g{j}"] = num(irse[it]["g"])
+    if kind == "rasch_var":
+        params["theta_var"] = float(m["group"]["COV_11"])
+        bse["theta_var"] = num(m["group_se"]["COV_11"])
+    out = {"software": software, "call": call, "loglike": float(m["loglike"]), "params": params,
+           "bse": bse, "se_type": m["se_type"],
+           "irt": {"a": [float(irt[it]["a"]) for it in items], "b": [float(irt[it]["b"]) for it in items]},
+           "irt_se": {"a": [num(irse[it]["a"]) for it in items], "b": [num(irse[it]["b"]) for it in items]},
+           "n_params": int(m["nest"]), "aic": float(m["aic"]), "bic": float(m["bic"]),
+           "nobs": nobs, "n_clusters": None, "n_quad": int(m["quadpts"]),
+           "converged": bool(m["converged"]), "em_iterations": int(m["iterations"])}
+    if kind == "3pl":
+        out["irt"]["g"] = [float(irt[it]["g"]) for it in items]
+        out["irt_se"]["g"] = [num(irse[it]["g"]) for it in items]
+        out["logit_g"] = [float(si[it]["logit(g)"]) for it in items]
+    if kind == "rasch_var":
+        out["irt"]["a"] = [1.0] * J
+    return out
+
+
+def own_ll(Y, mod, kind):
+    p = mod["params"]
+    J = Y.shape[1]
+    if kind == "rasch_var":
+        return irt_loglike(Y, np.ones(J), [p[f"d{j}"] for j in range(1, J + 1)], var=p["theta_var"])
+    a = [p["a"]] * J if kind == "onepl" else [p[f"a{j}"] for j in range(1, J + 1)]
+    g = [p[f"g{j}"] for j in range(1, J + 1)] if kind == "3pl" else None
+    return irt_loglike(Y, a, [p[f"d{j}"] for j in range(1, J + 1)], g)
+
+
+def girth_model(g, J, nobs, name, call):
+    params = {f"a{j}": g["a"][j - 1] for j in range(1, J + 1)}
+    params.update({f"d{j}": g["d"][j - 1] for j in range(1, J + 1)})
+    return {"software": f"girth {gi['girth']} (PyPI), {name}", "call": call,
+            "loglike": g["loglike_own_at_estimates"],
+            "loglike_note": "girth reports no log-likelihood: own 201-point GH LL at girth's estimates",
+            "params": params, "bse": None, "difficulty_b": g["b"], "nobs": nobs, "n_clusters": None}
+
+
+# ------------------------------------------------------------------ lsat7
+lj = reflib.load("irt_mirt_lsat7")
+SW = f"R mirt {lj['mirt']} (built from the CRAN GitHub mirror cran/mirt; {lj['R']})"
+D7 = 'd <- read.csv("tests/data/lsat7.csv"); '
+TIGHT = ", TOL = 1e-9, technical = list(NCYCLES = 100000)"
+calls = {
+    "rasch_var": 'mirt(d, 1, itemtype = "Rasch", SE = TRUE, SE.type = "Oakes"{t})',
+    "onepl": 'mirt(d, mirt.model("F = 1-5\\nCONSTRAIN = (1-5, a1)"), itemtype = "2PL", SE = TRUE, SE.type = "Oakes"{t})',
+    "2pl": 'mirt(d, 1, itemtype = "2PL", SE = TRUE, SE.type = "Oakes"{t})',
+    "3pl": 'mirt(d, 1, itemtype = "3PL", SE = TRUE, SE.type = "Oakes"{t})'}
+tail = "; coef(fit, printSE = TRUE) and coef(fit, printSE = TRUE, IRTpars = TRUE); extract.mirt(fit, \"logLik\")"
+Y7 = pd.read_csv("tests/data/lsat7.csv")[[f"item{j}" for j in range(1, 6)]].to_numpy(int)
+items7 = [f"item{j}" for j in range(1, 6)]
+keys = {"rasch_var": "rasch_var", "onepl": "onepl_common", "2pl": "twopl", "3pl": "threepl"}
+names = {"rasch_var": "rasch_var_mirt", "onepl": "onepl_mirt", "2pl": "twopl_mirt", "3pl": "threepl_mirt"}
+L = {}
+own7 = {}
+for kind, key in keys.items():
+    L[names[kind]] = mirt_model(lj[key + "_tight"], items7, kind, SW, D7 + calls[kind].format(t=TIGHT) + tail, 1000)
+    L[names[kind] + "_default"] = mirt_model(lj[key], items7, kind, SW, D7 + calls[kind].format(t="") + tail, 1000)
+    own7[kind] = own_ll(Y7, L[names[kind]], kind)
+for kind in ("2pl", "3pl"):
+    r = lj[{"2pl": "twopl", "3pl": "threepl"}[kind] + "_tight_richardson"]
+    L[names[kind]]["bse_richardson"] = mirt_model(r, items7, kind, SW, "", 1000)["bse"]
+from results_irt_lsat7 import twopl as own2pl  # noqa: E402
+
+g7 = gi["lsat7"]
+L["onepl_girth"] = girth_model(g7["onepl"], 5, 1000, "onepl_mml",
+                               'girth.onepl_mml(Y.T, options={"max_iteration": 5000, "quadrature_n": 121, "quadrature_bounds": (-8, 8), "use_LUT": False})')
+L["onepl_girth"]["params"] = {"a": g7["onepl"]["a"][0], **{f"d{j}": g7["onepl"]["d"][j - 1] for j in range(1, 6)}}
+L["rasch_fixed_var_girth"] = girth_model(g7["rasch_a1"], 5, 1000, "rasch_mml (a = 1, theta ~ N(0, 1))",
+                                         'girth.rasch_mml(Y.T, discrimination=1, options={...as above})')
+L["rasch_fixed_var_girth"]["params"] = {f"d{j}": g7["rasch_a1"]["d"][j - 1] for j in range(1, 6)}
+
+
+def rel(a, b):
+    return max(abs(a[k] - b[k]) / max(1.0, abs(b[k])) for k in a if k in b and b[k] is not None and a[k] is not None)
+
+
+d2 = {k: abs(v - own2pl["params"][k]) for k, v in L["twopl_mirt"]["params"].items()}
+dse2 = max(abs(v - own2pl["bse"][k]) for k, v in L["twopl_mirt"]["bse"].items())
+a_common = L["onepl_mirt"]["params"]["a"]
+doc7 = f"""
+mirt and girth, {reflib.DATE} (generators tests/results/scripts/irt_mirt.R lsat7 and irt_girth.py).
+R mirt {lj['mirt']} was built from source. Every mirt model uses 61 quadrature points (mirt's default for one
+factor), with EM tightened to TOL = 1e-9 (primary dicts) and with mirt's defaults (`*_default`, TOL 1e-4).
+SEs: SE.type = "Oakes" (mirt's default: Oakes' identity, observed information by central differences of
+the EM score); for the 2PL and 3PL also `bse_richardson` (numerical Richardson Hessian).
+The keys "a<j>", "d<j>" are slope and intercept, logit P = a_j theta + d_j; "irt" holds mirt's IRTpars = TRUE
+form (a, b = -d / a, and g for the 3PL) with delta-method SEs in "irt_se".
+  rasch_var_mirt     itemtype = "Rasch": all slopes fixed at 1, theta ~ N(0, theta_var) with theta_var free.
+                     params d1..d5, theta_var. LL {L['rasch_var_mirt']['loglike']:.10f}.
+  onepl_mirt         one common slope (CONSTRAIN = (1-5, a1)), theta ~ N(0, 1). params a (common), d1..d5.
+                     LL {L['onepl_mirt']['loglike']:.10f}. The same model as rasch_var in another
+                     parametrisation: a^2 = {a_common ** 2:.8f} vs theta_var {L['rasch_var_mirt']['params']['theta_var']:.8f};
+                     LLs differ by {reflib.fmt(L['onepl_mirt']['loglike'] - L['rasch_var_mirt']['loglike'])}.
+  twopl_mirt         2PL. LL {L['twopl_mirt']['loglike']:.10f}; versus our own fit `twopl` above: LL
+                     {reflib.fmt(L['twopl_mirt']['loglike'] - own2pl['loglike'])}, parameters within {reflib.fmt(max(d2.values()))},
+                     SEs (Oakes vs own observed information) within {reflib.fmt(dse2)}.
+  threepl_mirt       3PL (itemtype = "3PL", no prior on g). params a1..a5, d1..d5, g1..g5 (g as a
+                     probability; SE of g by the delta method from mirt's IRTpars; logit_g holds mirt's
+                     logit-scale g). LL {L['threepl_mirt']['loglike']:.10f}. The guessing parameters are
+                     weakly identified (several g near 0, logit(g) SEs in the hundreds): compare LL and
+                     a/d tightly, g only loosely.
+  *_default          the same with mirt's default TOL 1e-4: LLs within {reflib.fmt(max(abs(L[n]['loglike'] - L[n + '_default']['loglike']) for n in names.values()))} of the tight fits.
+  onepl_girth, rasch_fixed_var_girth   girth {gi['girth']}: onepl_mml (common slope, N(0, 1)) and
+                     rasch_mml (a = 1 AND theta ~ N(0, 1): a different, more restricted model; no mirt match).
+                     Own GH LL at onepl_girth's estimates minus mirt's onepl LL: {reflib.fmt(L['onepl_girth']['loglike'] - L['onepl_mirt']['loglike'])}.
+                     girth's threepl_mml fails under scipy 1.17 ("{gi['lsat7']['threepl']['error']}"), so there is
+                     no girth 3PL.
+Second route for every mirt LL: our own 201-point GH marginal LL at mirt's estimates (tight fits) minus
+mirt's LL: rasch_var {reflib.fmt(own7['rasch_var'] - L['rasch_var_mirt']['loglike'])}, onepl {reflib.fmt(own7['onepl'] - L['onepl_mirt']['loglike'])},
+2PL {reflib.fmt(own7['2pl'] - L['twopl_mirt']['loglike'])}, 3PL {reflib.fmt(own7['3pl'] - L['threepl_mirt']['loglike'])}.
+"""
+entries = [(k, v, None) for k, v in L.items()]
+reflib.splice_module("tests/results/results_irt_lsat7.py", doc7, entries, "write_irt_peers.py")
+print("lsat7 done")
