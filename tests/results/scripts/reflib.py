@@ -72,3 +72,12 @@ def splice_module(path, doc_addendum, entries, writer):
         out.append(f"{cm}{name} = {lit(value)}\n")
     with open(path, "w") as fh:
         fh.write("\n".join(out))
+
+
+def secs(m, note=None):
+    """The timing entry of a generator's fit: wall times (median and all runs) and CPU median, in s."""
+    r = {"wall_median": round(float(m["median"]), 3), "wall": [round(float(t), 3) for t in m["times"]],
+         "cpu_median": None if m.get("cpu_median") is None else round(float(m["cpu_median"]), 3)}
+    if note:
+        r["note"] = note
+    return r

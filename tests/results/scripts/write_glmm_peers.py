@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.special import expit
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, "tests/results")
 import reflib  # noqa: E402
 from glmm_agq import loglike as agq_ll  # noqa: E402
 from glmm_agq import make_data  # noqa: E402
@@ -27,10 +28,6 @@ LME_TIGHT = 'control = glmerControl(optimizer = "bobyqa", optCtrl = list(rhoend 
 def rn(name):
     """R coefficient names -> reference names."""
     return {"(Intercept)": "Intercept", "livch3+": "livch3+"}.get(name, name)
-
-
-def secs(m):
-    return {"wall_median": m["median"], "wall": m["times"], "cpu_median": m.get("cpu_median")}
 
 
 def fixed(m, nobs, ncl, software, call, D=None, re_names=("Intercept",), ll_key="loglike"):
@@ -47,7 +44,7 @@ def fixed(m, nobs, ncl, software, call, D=None, re_names=("Intercept",), ll_key=
         params[f"re_var_{b}"] = float(D[1, 1])
     return {"software": software, "call": call, "loglike": float(m[ll_key]), "params": params,
             "bse": {rn(k): float(v) for k, v in m["bse"].items()}, "n_params": len(params),
-            "nobs": nobs, "n_clusters": ncl, "seconds": secs(m)}
+            "nobs": nobs, "n_clusters": ncl, "seconds": reflib.secs(m)}
 
 
 def beta_of(mod, names):
@@ -90,10 +87,10 @@ if "contraception" in WHAT:
         return {names.get(r, rn(r)): [float(lo), float(hi)] for r, lo, hi in zip(c["rows"], c["lower"], c["upper"])}
     M["confint_profile_laplace"] = {"call": PREP + "f <- " + LM.format(re=1, c=", " + LME_TIGHT) + '; confint(f, method = "profile")',
                                     "software": SW_L, "level": 0.95, "intervals": ci(j["confint_laplace"]),
-                                    "seconds": j["confint_laplace"].get("seconds")}
+                                    "seconds_wall": j["confint_laplace"].get("seconds")}
     M["confint_profile_agq25"] = {"call": PREP + "f <- " + LM.format(re=1, c=", nAGQ = 25, " + LME_TIGHT) + '; confint(f, method = "profile")',
                                   "software": SW_L, "level": 0.95, "intervals": ci(j["confint_agq25"]),
-                                  "seconds": j["confint_agq25"].get("seconds")}
+                                  "seconds_wall": j["confint_agq25"].get("seconds")}
     M["varcorr"] = {"laplace": {"re_sd_Intercept": j["varcorr_laplace"]["sd"], "re_var_Intercept": j["varcorr_laplace"]["var"]},
                     "agq25": {"re_sd_Intercept": j["varcorr_agq25"]["sd"], "re_var_Intercept": j["varcorr_agq25"]["var"]},
                     "call": "VarCorr(f)$district: attr(, 'stddev') and [1, 1] for the lme4 fits laplace_lme4 and agq25 above"}
@@ -172,11 +169,11 @@ predict_agq25: predictions of lme4 agq25 (type = "response") for the women in da
   iteration at the agq25 estimates ("own_conditional"): within {reflib.fmt(max(abs(a - b) for a, b in zip(P['own_conditional'], P['conditional'])))}.
 Fit times (seconds: wall median of 3 runs and CPU; the machine was shared): see each dict's "seconds";
 lme4 random-intercept fits: Laplace {lme['ri_laplace']['median']:.2f} s wall / {lme['ri_laplace'].get('cpu_median', float('nan')):.2f} s CPU,
-nAGQ = 25 {lme['ri_agq25']['median']:.2f} / {lme['ri_agq25'].get('cpu_median', float('nan')):.2f} s; profile CIs {M['confint_profile_laplace']['seconds']:.1f} s (Laplace) and
-{M['confint_profile_agq25']['seconds'] or float('nan'):.1f} s (nAGQ = 25) wall.
+nAGQ = 25 {lme['ri_agq25']['median']:.2f} / {lme['ri_agq25'].get('cpu_median', float('nan')):.2f} s; profile CIs {M["confint_profile_laplace"]["seconds_wall"]:.1f} s (Laplace) and
+{M["confint_profile_agq25"]["seconds_wall"] or float('nan'):.1f} s (nAGQ = 25) wall.
 """
     entries = [(k, v, None) for k, v in M.items()]
-    entries.append(("lme4_fit_seconds", {k: secs(v) for k, v in lme.items()}, "wall/CPU seconds of the lme4 random-intercept fits (agq25, laplace_lme4 and agq25_lme4_default above)"))
+    entries.append(("lme4_fit_seconds", {k: reflib.secs(v) for k, v in lme.items()}, "wall/CPU seconds of the lme4 random-intercept fits (agq25, laplace_lme4 and agq25_lme4_default above)"))
     reflib.splice_module("tests/results/results_glmm_contraception.py", doc, entries, "write_glmm_peers.py")
     print("contraception done")
 

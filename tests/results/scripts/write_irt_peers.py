@@ -50,7 +50,8 @@ def mirt_model(m, items, kind, software, call, nobs):
            "irt_se": {"a": [num(irse[it]["a"]) for it in items], "b": [num(irse[it]["b"]) for it in items]},
            "n_params": int(m["nest"]), "aic": float(m["aic"]), "bic": float(m["bic"]),
            "nobs": nobs, "n_clusters": None, "n_quad": int(m["quadpts"]),
-           "converged": bool(m["converged"]), "em_iterations": int(m["iterations"])}
+           "converged": bool(m["converged"]), "em_iterations": int(m["iterations"]),
+           "seconds": reflib.secs(m)}
     if kind == "3pl":
         out["irt"]["g"] = [float(irt[it]["g"]) for it in items]
         out["irt_se"]["g"] = [num(irse[it]["g"]) for it in items]
@@ -76,7 +77,8 @@ def girth_model(g, J, nobs, name, call):
     return {"software": f"girth {gi['girth']} (PyPI), {name}", "call": call,
             "loglike": g["loglike_own_at_estimates"],
             "loglike_note": "girth reports no log-likelihood: own 201-point GH LL at girth's estimates",
-            "params": params, "bse": None, "difficulty_b": g["b"], "nobs": nobs, "n_clusters": None}
+            "params": params, "bse": None, "difficulty_b": g["b"], "nobs": nobs, "n_clusters": None,
+            "seconds": reflib.secs(g)}
 
 
 # ------------------------------------------------------------------ lsat7

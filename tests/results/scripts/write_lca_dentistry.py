@@ -58,7 +58,7 @@ def model(key, m):
         out["loglike_own_gh201"] = lcr_loglike(Y, freq, cp, lin, np.zeros(5), probit=False, nq=3)
     out["linear_predictor"] = {f"{v}_c{c + 1}": float(lin[c, i]) for i, v in enumerate(V) for c in range(K)}
     out["bse"] = bse or None
-    out["seconds"] = {"wall_median": m["median"], "wall": m["times"], "cpu_median": m.get("cpu_median")}
+    out["seconds"] = reflib.secs(m)
     pen = 0.0 if "pen0" in key else 0.01
     q = 61 if "q61" in key else 21
     out["call"] = (PREP + f"randomLCA(d[, paste0('V', 1:5)], freq = d$freq, nclass = 2, random = {str(random).upper()}, "
