@@ -50,26 +50,32 @@ if (what == "lsat7") {
     threepl = fit(d, 1, "3PL"), threepl_tight = fit(d, 1, "3PL", tight = TRUE),
     threepl_tight_richardson = fit(d, 1, "3PL", se_type = "Richardson", tight = TRUE))
 } else if (what == "sim2pl") {
-  d <- read.csv(file.path("..", "shared", "data", "sim2pl_20k.csv"))
-  if (!file.exists(file.path("..", "shared", "data", "sim2pl_20k.csv")))
-    d <- read.csv("/work/shared/data/sim2pl_20k.csv")
-  d5 <- d[1:5000, ]
-  out <- list(n_rows = nrow(d),
-              twopl_20k = fit(d, 1, "2PL"), twopl_20k_tight = fit(d, 1, "2PL", tight = TRUE, once = TRUE),
-              threepl_20k = fit(d, 1, "3PL"), threepl_20k_tight = fit(d, 1, "3PL", tight = TRUE, once = TRUE),
-              twopl_5k = fit(d5, 1, "2PL"), twopl_5k_tight = fit(d5, 1, "2PL", tight = TRUE, once = TRUE),
-              threepl_5k = fit(d5, 1, "3PL"), threepl_5k_tight = fit(d5, 1, "3PL", tight = TRUE, once = TRUE))
+  ## each fit goes to $PEER_PARTS/mirt_sim2pl_<name>.json as soon as it is done (slow on a shared machine)
+  d <- if (file.exists(file.path("..", "shared", "data", "sim2pl_20k.csv")))
+    read.csv(file.path("..", "shared", "data", "sim2pl_20k.csv")) else read.csv("/work/shared/data/sim2pl_20k.csv")
+  d5 <- read.csv("tests/data/sim2pl_5k.csv")
+  stopifnot(all(d5 == d[1:5000, ]))
+  info <- list(R = R.version.string, mirt = pkg_version("mirt"))
+  part <- function(name, x) emit_part(paste0("mirt_sim2pl_", name), c(info, x))
+  part("twopl_5k_tight", fit(d5, 1, "2PL", tight = TRUE, once = TRUE))
+  part("twopl_5k", fit(d5, 1, "2PL"))
+  part("twopl_20k", fit(d, 1, "2PL"))
+  part("threepl_5k_tight", fit(d5, 1, "3PL", tight = TRUE, once = TRUE))
+  part("threepl_5k", fit(d5, 1, "3PL"))
+  part("twopl_20k_tight", fit(d, 1, "2PL", tight = TRUE, once = TRUE))
+  part("threepl_20k", fit(d, 1, "3PL"))
+  out <- list()
 } else if (what == "mixture") {
   ## mixture 2PL: several random starts; each class has its own item parameters, theta ~ N(0, 1) within class
-  mix <- function(dat, seeds) {
+  ## each start goes to $PEER_PARTS/mirt_mix_<label>_s<seed>.json when done
+  mix <- function(dat, seeds, label) {
     res <- list()
     for (s in seeds) {
-      set.seed(s)
-      tf <- timed(mirt(dat, 1, dentype = "mixture-2", GenRandomPars = TRUE, verbose = FALSE,
-                       SE = TRUE, TOL = 1e-7, technical = list(NCYCLES = 20000)))
+      tf <- timed({set.seed(s); mirt(dat, 1, dentype = "mixture-2", GenRandomPars = TRUE, verbose = FALSE,
+                                     SE = TRUE, TOL = 1e-7, technical = list(NCYCLES = 20000))})
       f <- tf$value
       cf <- coef(f, printSE = TRUE)
-      res[[as.character(s)]] <- list(seed = s, loglike = extract.mirt(f, "logLik"),
+      res[[as.character(s)]] <- r <- list(seed = s, loglike = extract.mirt(f, "logLik"), pis = extract.mirt(f, "pis"),
                                      converged = extract.mirt(f, "converged"),
                                      iterations = extract.mirt(f, "iterations"),
                                      secondordertest = extract.mirt(f, "secondordertest"),
@@ -77,12 +83,13 @@ if (what == "lsat7") {
                                        list(par = as.list(setNames(m[1, ], colnames(m))),
                                             se = if (nrow(m) > 1) as.list(setNames(m[2, ], colnames(m))) else NULL)})),
                                      times = tf$times, median = tf$median, cpu = tf$cpu, cpu_median = tf$cpu_median)
+      emit_part(paste0("mirt_mix_", label, "_s", s), c(list(R = R.version.string, mirt = pkg_version("mirt")), r))
     }
     res
   }
   l7 <- read.csv("tests/data/lsat7.csv")
   sm <- read.csv("tests/data/sim_mix2pl.csv")
-  out <- list(lsat7 = mix(l7, 1:5), sim = mix(sm[, grepl("^i", names(sm))], 1:5))
+  out <- list(sim = mix(sm[, grepl("^i", names(sm))], 1:4, "sim"), lsat7 = mix(l7, 1:4, "lsat7"))
 }
 out$R <- R.version.string; out$mirt <- pkg_version("mirt")
 emit(out)

@@ -1,6 +1,6 @@
 ## Generator: basic latent Markov models for self-rated health (srhs) with LMest, k = 2, 3, 4.
 ## Run from the repository root:
-##   for k in 2 3 4; do R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lta_srhs_lmest.R $k > /tmp/refs/lta_srhs_lmest_k$k.json; done
+##   see below (one call per k)
 ## LMest wants categories from 0, so srhs is recoded as 5 - srhs (0 = poor ... 4 = excellent), as in
 ## LMest's examples. The JSON maps Psi back to the original codes (row c = srhs category c, 1 = excellent).
 source("tests/results/scripts/peer_helpers.R")
@@ -33,11 +33,12 @@ fitone <- function(k, modBasic, start, seed = NULL, ntry = 0, tol = 1e-8, maxit 
   }
   res
 }
-## one k per call (the fits are slow on a shared machine): Rscript lta_srhs_lmest.R 3 > lta_srhs_lmest_k3.json
+## one k per call (the fits are slow on a shared machine); each fit is written to
+## $PEER_PARTS/lmest_k<k>_<fit>.json as soon as it is done:
+##   for k in 2 3 4; do R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lta_srhs_lmest.R $k; done
 k <- as.integer(commandArgs(trailingOnly = TRUE)[1])
-out <- list(R = R.version.string, LMest = pkg_version("LMest"))
-out[[paste0("k", k, "_start0")]] <- fitone(k, 1, 0)
-out[[paste0("k", k, "_tight")]] <- fitone(k, 1, 0, tol = 1e-12, maxit = 100000, time_it = FALSE, out_se = TRUE)
-out[[paste0("k", k, "_hetero")]] <- fitone(k, 0, 0, time_it = FALSE)
-out[[paste0("k", k, "_start1")]] <- fitone(k, 1, 1, seed = 123, ntry = 3, time_it = FALSE)
-emit(out)
+info <- list(R = R.version.string, LMest = pkg_version("LMest"))
+emit_part(paste0("lmest_k", k, "_start0"), c(info, fitone(k, 1, 0)))
+emit_part(paste0("lmest_k", k, "_tight"), c(info, fitone(k, 1, 0, tol = 1e-12, maxit = 100000, time_it = FALSE, out_se = TRUE)))
+emit_part(paste0("lmest_k", k, "_hetero"), c(info, fitone(k, 0, 0, time_it = FALSE)))
+emit_part(paste0("lmest_k", k, "_start1"), c(info, fitone(k, 1, 1, seed = 123, ntry = 3, time_it = FALSE)))

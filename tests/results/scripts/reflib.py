@@ -18,6 +18,17 @@ def load(name):
     return json.loads("\n".join(lines[lines.index("{"):]))
 
 
+def load_parts(prefix):
+    """The per-fit JSON files $REFS_DIR/parts/<prefix>*.json (R emit_part), keyed by the rest of the name."""
+    d = os.path.join(REFS, "parts")
+    out = {}
+    for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if f.startswith(prefix) and f.endswith(".json"):
+            with open(os.path.join(d, f)) as fh:
+                out[f[len(prefix):-5]] = json.load(fh)
+    return out
+
+
 def lit(o, ind=4, level=1):
     """A Python literal for nested dicts/lists/floats, one item a line, floats by repr."""
     pad, pad0 = " " * (ind * level), " " * (ind * (level - 1))

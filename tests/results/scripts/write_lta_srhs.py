@@ -1,4 +1,4 @@
-"""Write tests/results/results_lta_srhs.py from $REFS_DIR/lta_srhs_lmest.json (lta_srhs_lmest.R).
+"""Write tests/results/results_lta_srhs.py from $REFS_DIR/parts/lmest_k*_*.json (lta_srhs_lmest.R).
 
 Run from the repository root. Generator helper only; tests never import it.
 """
@@ -12,11 +12,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 import reflib  # noqa: E402
 from peer_checks import lm_loglike  # noqa: E402
 
-j, KS = {}, []
-for k in (2, 3, 4):
-    if os.path.exists(os.path.join(reflib.REFS, f"lta_srhs_lmest_k{k}.json")):
-        j.update(reflib.load(f"lta_srhs_lmest_k{k}"))
-        KS.append(k)
+j = reflib.load_parts("lmest_")          # k<k>_start0, k<k>_tight, k<k>_hetero, k<k>_start1
+KS = [k for k in (2, 3, 4) if all(f"k{k}_{x}" in j for x in ("start0", "tight", "hetero", "start1"))]
+first = next(iter(j.values()))
+j.update(LMest=first["LMest"], R=first["R"])
 SW = f"R LMest {j['LMest']} (built from the CRAN GitHub mirror cran/LMest; {j['R']})"
 PREP = ('w <- read.csv("tests/data/srhs_wide.csv"); d <- data.frame(id = rep(w$id, each = 8), t = rep(1:8, nrow(w)), '
         'srhs = 5 - as.vector(t(as.matrix(w[, paste0("srhs", 1:8)])))); ')
