@@ -33,6 +33,40 @@ Models:
                       agrees with glmmTMB. lme4's Laplace value is lower by
                       4.6e-05, as for cbpp.
   agq25_own, laplace_own   our own maximisation (independent check, not peer software).
+
+--- Added 2026-12-03 (generator: tests/results/scripts/write_glmm_peers.py) ---
+GLMMadaptive 0.9.1 (built from source), lme4 and glmmTMB, 2026-12-03
+(generator tests/results/scripts/glmm_contraception_peers.R). Dicts (those present; see "Not run" below):
+  agq25_glmmadaptive(_tight)   random intercept, GLMMadaptive mixed_model(..., nAGQ = 25), default control
+                               (and tight tolerances). Same keys as agq25. GLMMadaptive's logLik is on the full
+                               scale (it equals our own AGQ LL), like lme4's for 0/1 data. Target -1206.674.
+  rs_*                         random intercept and random urban slope, `(urban | district)`, unstructured
+                               2 x 2 covariance; params as above plus "re_var_Intercept", "re_cov_Intercept_urban",
+                               "re_var_urban". rs_agq15_glmmadaptive: GLMMadaptive nAGQ = 15 (15 x 15 adaptive
+                               grid), tight control (primary); _default: default control; rs_agq25_glmmadaptive:
+                               25 points (quadrature check); rs_laplace_lme4 (tight bobyqa) / _default and
+                               rs_laplace_glmmTMB: Laplace (lme4 allows nAGQ > 1 only for one scalar random effect).
+  confint_profile_laplace, confint_profile_agq25   lme4 confint(method = "profile") of the random-intercept
+                               fits laplace_lme4 and agq25 (95%); "intervals" maps name -> [lower, upper], with
+                               "re_sd_Intercept" the district SD (lme4's .sig01: profile CIs are for the SD).
+  varcorr                      VarCorr of the same two fits (SD and variance of the district intercept).
+  predict_agq25                predictions of lme4 agq25 (type = "response") for the women in data rows `rows`
+                               (1-based rows of tests/data/contraception.csv): "conditional" uses the district's
+                               conditional mode (lme4's ranef, in "ranef"); "marginal_re_form_NA" sets the random
+                               effect to 0 (re.form = NA: expit(x'beta), NOT the population-averaged probability);
+                               "link_conditional" is the conditional linear predictor; "new_district_response": a
+                               woman of an unseen district (urban = 1, age = 0, livch = "2") with allow.new.levels =
+                               TRUE, for which lme4 uses u = 0 (so it equals "new_district_re_form_NA").
+                               "own_conditional": expit(x'beta + mode) with the modes from our own Newton
+                               iteration at the agq25 estimates (second route).
+  lme4_fit_seconds             timings of the lme4 random-intercept fits.
+Agreement:
+  agq25_glmmadaptive         LL -1206.6742435998; minus lme4 agq25: LL -9.89e-06, params within 2.99e-04,
+                             fixed-effect SEs within 2.76e-05; own AGQ(25) LL at its estimates minus its LL +3.4e-12.
+Each dict's "seconds" holds wall (median of up to 3 runs) and CPU seconds; the machine was shared while
+they were measured, so quote CPU time (see benchmarks/peers.md).
+Not run (too slow on the shared machine this time): agq25_glmmadaptive_tight, rs_agq15_glmmadaptive, rs_agq15_glmmadaptive_default, rs_agq25_glmmadaptive, rs_laplace_glmmTMB, rs_laplace_lme4, rs_laplace_lme4_default
+(and the nAGQ = 25 profile CIs).
 """
 
 # ruff: noqa: E501
@@ -204,3 +238,36 @@ laplace_own = {
     'n_clusters': 60,
 }
 
+# --- Added 2026-12-03 ---
+
+agq25_glmmadaptive = {
+    'software': 'R GLMMadaptive 0.9.1 (built from the CRAN GitHub mirror cran/GLMMadaptive; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); mixed_model(use ~ urban + age + livch, random = ~ 1 | district, data = d, family = binomial(), nAGQ = 25)',
+    'loglike': -1206.67424359983,
+    'params': {
+        'Intercept': -1.69039038254434,
+        'urban': 0.732353284297426,
+        'age': -0.026601767290528,
+        'livch1': 1.1093815331136,
+        'livch2': 1.37659596288476,
+        'livch3+': 1.34569643382488,
+        're_var_Intercept': 0.215796409341857,
+    },
+    'bse': {
+        'Intercept': 0.147753001285364,
+        'urban': 0.119488661270364,
+        'age': 0.00788733198956533,
+        'livch1': 0.158017006413273,
+        'livch2': 0.174805030609875,
+        'livch3+': 0.179609782633031,
+    },
+    'n_params': 7,
+    'nobs': 1934,
+    'n_clusters': 60,
+    'seconds': {
+        'wall_median': 46.033,
+        'wall': [50.259, 39.153, 46.033],
+        'cpu_median': 1.159,
+    },
+    'loglike_own_agq25_at_these_estimates': -1206.6742435998267,
+}

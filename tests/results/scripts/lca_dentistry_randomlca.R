@@ -1,6 +1,6 @@
 ## Generator: latent class models with and without a continuous random effect (randomLCA) for dentistry.
 ## Run from the repository root:
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lca_dentistry_randomlca.R > /tmp/refs/dent_randomlca.json
+##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lca_dentistry_randomlca.R   (writes $PEER_PARTS/randomlca_*.json)
 source("tests/results/scripts/peer_helpers.R")
 suppressMessages(library(randomLCA))
 d <- read.csv("tests/data/dentistry.csv")
@@ -26,16 +26,14 @@ run <- function(random, constload = TRUE, probit = FALSE, penalty = 0.01, quadpo
                        probit = probit, penalty = penalty, quadpoints = quadpoints, seed = 20261203,
                        cores = 1)))
 }
-out <- list(R = R.version.string, randomLCA = pkg_version("randomLCA"),
-            lca2 = run(FALSE), lca2_pen0 = run(FALSE, penalty = 0))
-for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE)) for (pen in c(0.01, 0)) {
-  key <- paste0("lcr2_", if (pr) "probit" else "logit", if (cl) "_constload" else "_itemload",
-                if (pen == 0) "_pen0" else "")
-  out[[key]] <- run(TRUE, constload = cl, probit = pr, penalty = pen)
-}
+## each fit goes to $PEER_PARTS/randomlca_<name>.json when done (slow shared machine); ML fits first
+info <- list(R = R.version.string, randomLCA = pkg_version("randomLCA"))
+part <- function(name, x) emit_part(paste0("randomlca_", name), c(info, x))
+key <- function(pr, cl) paste0("lcr2_", if (pr) "probit" else "logit", if (cl) "_constload" else "_itemload")
+part("lca2_pen0", run(FALSE, penalty = 0))
+for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE)) part(paste0(key(pr, cl), "_pen0"), run(TRUE, constload = cl, probit = pr, penalty = 0))
+part("lca2", run(FALSE))
+for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE)) part(key(pr, cl), run(TRUE, constload = cl, probit = pr))
 ## quadrature check: 61 adaptive points for the unpenalised fits
-for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE)) {
-  key <- paste0("lcr2_", if (pr) "probit" else "logit", if (cl) "_constload" else "_itemload", "_pen0_q61")
-  out[[key]] <- run(TRUE, constload = cl, probit = pr, penalty = 0, quadpoints = 61)
-}
-emit(out)
+for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE))
+  part(paste0(key(pr, cl), "_pen0_q61"), run(TRUE, constload = cl, probit = pr, penalty = 0, quadpoints = 61))

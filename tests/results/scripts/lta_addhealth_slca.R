@@ -1,7 +1,7 @@
 ## Generator: the 5-status depression LTA of Add Health at two waves with slca, with and without
 ## measurement invariance (the slca documentation's addhealth example, on all 2061 rows).
 ## Run from the repository root:
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lta_addhealth_slca.R > /tmp/refs/lta_addhealth_slca.json
+##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lta_addhealth_slca.R   (writes $PEER_PARTS/slca_*.json)
 source("tests/results/scripts/peer_helpers.R")
 suppressMessages({library(slca); library(magrittr)})
 d <- read.csv("tests/data/addhealth.csv")
@@ -28,13 +28,15 @@ one <- function(m, seed, nrep, tol = 1e-8, time_it = TRUE) {
        nobs = attr(logLik(f), "nobs"), convergence = f$convergence, param = unl(p), se = unl(se),
        times = tf$times, median = tf$median, cpu = tf$cpu, cpu_median = tf$cpu_median)
 }
-out <- list(R = R.version.string, slca = pkg_version("slca"), nrow = nrow(d),
-            n_all_w2_missing = sum(rowSums(is.na(d[, paste0(items, "w2")])) == 8),
-            # the documentation's call (em.tol = 1e-6, one start) on all rows
-            inv_doc = one(m_inv, 1, 1, tol = 1e-6), free_doc = one(m_free, 1, 1, tol = 1e-6))
-## many starts, several seeds, tight tolerance: the best LL and how often it is reached
-for (s in 1:4) {
-  out[[paste0("inv_s", s)]] <- one(m_inv, s, 50, tol = 1e-10, time_it = FALSE)
-  out[[paste0("free_s", s)]] <- one(m_free, s, 50, tol = 1e-10, time_it = FALSE)
-}
-emit(out)
+## each fit goes to $PEER_PARTS/slca_<name>.json when done (slow shared machine)
+info <- list(R = R.version.string, slca = pkg_version("slca"), nrow = nrow(d),
+             n_all_w2_missing = sum(rowSums(is.na(d[, paste0(items, "w2")])) == 8))
+part <- function(name, x) emit_part(paste0("slca_", name), c(info, x))
+## many starts, two seeds, tight tolerance: the best LL and whether it is reached again
+part("inv_s1", one(m_inv, 1, 20, tol = 1e-10, time_it = FALSE))
+part("free_s1", one(m_free, 1, 20, tol = 1e-10, time_it = FALSE))
+## the documentation's call (em.tol = 1e-6, one start) on all rows, timed
+part("inv_doc", one(m_inv, 1, 1, tol = 1e-6))
+part("free_doc", one(m_free, 1, 1, tol = 1e-6))
+part("inv_s2", one(m_inv, 2, 20, tol = 1e-10, time_it = FALSE))
+part("free_s2", one(m_free, 2, 20, tol = 1e-10, time_it = FALSE))

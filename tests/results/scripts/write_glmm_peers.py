@@ -53,10 +53,22 @@ def beta_of(mod, names):
 
 # ------------------------------------------------------------------ contraception
 if "contraception" in WHAT:
-    j = reflib.load("contra_peers")
-    SW_GA = f"R GLMMadaptive {j['GLMMadaptive']} (built from the CRAN GitHub mirror cran/GLMMadaptive; {j['R']})"
-    SW_L = f"R lme4 {j['lme4']} (Debian r-cran-lme4 1.1-31-1; {j['R']})"
-    SW_T = f"R glmmTMB {j['glmmTMB']} (Debian r-cran-glmmtmb 1.1.5+dfsg-4; {j['R']})"
+    # results from parts/contra_*.json (the generator writes each fit when done), overlaid by a complete
+    # contra_peers.json from an older single-output run when there is one
+    j = reflib.load_parts("contra_")
+    if "predict_agq25" in j:
+        j["varcorr_agq25"] = j["predict_agq25"]["varcorr"]
+        j["predict_agq25"] = j["predict_agq25"]["value"]
+    if "lme4_ri_laplace" in j:
+        j["varcorr_laplace"] = j["lme4_ri_laplace"]["varcorr"]
+    full = os.path.join(reflib.REFS, "contra_peers.json")
+    if os.path.exists(full) and os.path.getsize(full) > 0:
+        j.update(reflib.load("contra_peers"))
+    v = next(x for x in j.values() if isinstance(x, dict) and "GLMMadaptive" in x) if "GLMMadaptive" not in j else j
+    R, V_GA, V_L, V_T = v["R"], v["GLMMadaptive"], v["lme4"], v["glmmTMB"]
+    SW_GA = f"R GLMMadaptive {V_GA} (built from the CRAN GitHub mirror cran/GLMMadaptive; {R})"
+    SW_L = f"R lme4 {V_L} (Debian r-cran-lme4 1.1-31-1; {R})"
+    SW_T = f"R glmmTMB {V_T} (Debian r-cran-glmmtmb 1.1.5+dfsg-4; {R})"
     PREP = ('d <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); '
             'd$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); ')
     GA = "mixed_model(use ~ urban + age + livch, random = ~ {re} | district, data = d, family = binomial(), nAGQ = {q}{c})"
@@ -66,114 +78,119 @@ if "contraception" in WHAT:
     X = np.column_stack([np.ones(len(dd)), dd["urban"], dd["age"]] +
                         [(dd["livch"] == k).astype(float) for k in ("1", "2", "3+")])
     data = make_data(X, dd["use"], np.ones(len(dd)), dd["district"])
-    M = {}
-    M["agq25_glmmadaptive"] = fixed(j["ga_ri25"], 1934, 60, SW_GA, PREP + GA.format(re=1, q=25, c=""))
-    M["agq25_glmmadaptive_tight"] = fixed(j["ga_ri25_tight"], 1934, 60, SW_GA, PREP + GA.format(re=1, q=25, c=", " + GA_TIGHT))
-    for k in ("agq25_glmmadaptive", "agq25_glmmadaptive_tight"):
-        p = M[k]["params"]
-        M[k]["loglike_own_agq25_at_these_estimates"] = agq_ll(beta_of(M[k], NAMES), p["re_var_Intercept"], data, 25)
+    from results_glmm_contraception import agq25 as l25  # noqa: E402
+    M, notes = {}, []
     rs = ("Intercept", "urban")
-    M["rs_agq15_glmmadaptive"] = fixed(j["ga_rs15_tight"], 1934, 60, SW_GA, PREP + GA.format(re="urban", q=15, c=", " + GA_TIGHT), re_names=rs)
-    M["rs_agq15_glmmadaptive_default"] = fixed(j["ga_rs15"], 1934, 60, SW_GA, PREP + GA.format(re="urban", q=15, c=""), re_names=rs)
-    M["rs_agq25_glmmadaptive"] = fixed(j["ga_rs25_tight"], 1934, 60, SW_GA, PREP + GA.format(re="urban", q=25, c=", " + GA_TIGHT), re_names=rs)
-    M["rs_laplace_lme4"] = fixed(j["lme4_rs_laplace_tight"], 1934, 60, SW_L, PREP + LM.format(re="urban", c=", " + LME_TIGHT), re_names=rs)
-    M["rs_laplace_lme4_default"] = fixed(j["lme4_rs_laplace"], 1934, 60, SW_L, PREP + LM.format(re="urban", c=""), re_names=rs)
-    M["rs_laplace_glmmTMB"] = fixed(j["glmmTMB_rs"], 1934, 60, SW_T, PREP + "glmmTMB(use ~ urban + age + livch + (urban | district), data = d, family = binomial)", re_names=rs)
+    spec = [("agq25_glmmadaptive", "ga_ri25", SW_GA, GA.format(re=1, q=25, c=""), ("Intercept",)),
+            ("agq25_glmmadaptive_tight", "ga_ri25_tight", SW_GA, GA.format(re=1, q=25, c=", " + GA_TIGHT), ("Intercept",)),
+            ("rs_agq15_glmmadaptive", "ga_rs15_tight", SW_GA, GA.format(re="urban", q=15, c=", " + GA_TIGHT), rs),
+            ("rs_agq15_glmmadaptive_default", "ga_rs15", SW_GA, GA.format(re="urban", q=15, c=""), rs),
+            ("rs_agq25_glmmadaptive", "ga_rs25_tight", SW_GA, GA.format(re="urban", q=25, c=", " + GA_TIGHT), rs),
+            ("rs_laplace_lme4", "lme4_rs_laplace_tight", SW_L, LM.format(re="urban", c=", " + LME_TIGHT), rs),
+            ("rs_laplace_lme4_default", "lme4_rs_laplace", SW_L, LM.format(re="urban", c=""), rs),
+            ("rs_laplace_glmmTMB", "glmmTMB_rs", SW_T, "glmmTMB(use ~ urban + age + livch + (urban | district), data = d, family = binomial)", rs)]
+    for name, key, sw, call, ren in spec:
+        if key in j:
+            M[name] = fixed(j[key], 1934, 60, sw, PREP + call, re_names=ren)
+    for k in ("agq25_glmmadaptive", "agq25_glmmadaptive_tight"):
+        if k in M:
+            M[k]["loglike_own_agq25_at_these_estimates"] = agq_ll(beta_of(M[k], NAMES), M[k]["params"]["re_var_Intercept"], data, 25)
+            notes.append(f"  {k:26s} LL {M[k]['loglike']:.10f}; minus lme4 agq25: LL {M[k]['loglike'] - l25['loglike']:+.2e}, params within "
+                         f"{reflib.fmt(reflib.maxabs(M[k]['params'], l25['params']))},\n"
+                         f"                             fixed-effect SEs within {reflib.fmt(reflib.maxabs(M[k]['bse'], l25['bse']))}; "
+                         f"own AGQ(25) LL at its estimates minus its LL {M[k]['loglike_own_agq25_at_these_estimates'] - M[k]['loglike']:+.1e}.")
+    ref_rs = M.get("rs_agq15_glmmadaptive") or M.get("rs_agq15_glmmadaptive_default")
+    for k in ("rs_agq15_glmmadaptive", "rs_agq15_glmmadaptive_default", "rs_agq25_glmmadaptive", "rs_laplace_lme4",
+              "rs_laplace_lme4_default", "rs_laplace_glmmTMB"):
+        if k in M:
+            notes.append(f"  {k:26s} LL {M[k]['loglike']:.10f}; minus rs_agq15: LL {M[k]['loglike'] - ref_rs['loglike']:+.2e}, params within "
+                         f"{reflib.fmt(reflib.maxabs(M[k]['params'], ref_rs['params']))}.")
 
     def ci(c):
         if "error" in c:
             return {"error": c["error"]}
         names = {".sig01": "re_sd_Intercept"}
         return {names.get(r, rn(r)): [float(lo), float(hi)] for r, lo, hi in zip(c["rows"], c["lower"], c["upper"])}
-    M["confint_profile_laplace"] = {"call": PREP + "f <- " + LM.format(re=1, c=", " + LME_TIGHT) + '; confint(f, method = "profile")',
-                                    "software": SW_L, "level": 0.95, "intervals": ci(j["confint_laplace"]),
-                                    "seconds_wall": j["confint_laplace"].get("seconds")}
-    M["confint_profile_agq25"] = {"call": PREP + "f <- " + LM.format(re=1, c=", nAGQ = 25, " + LME_TIGHT) + '; confint(f, method = "profile")',
-                                  "software": SW_L, "level": 0.95, "intervals": ci(j["confint_agq25"]),
-                                  "seconds_wall": j["confint_agq25"].get("seconds")}
-    M["varcorr"] = {"laplace": {"re_sd_Intercept": j["varcorr_laplace"]["sd"], "re_var_Intercept": j["varcorr_laplace"]["var"]},
-                    "agq25": {"re_sd_Intercept": j["varcorr_agq25"]["sd"], "re_var_Intercept": j["varcorr_agq25"]["var"]},
-                    "call": "VarCorr(f)$district: attr(, 'stddev') and [1, 1] for the lme4 fits laplace_lme4 and agq25 above"}
-    pr = j["predict_agq25"]
-    nd = pr["newdata"]
-    rows = [int(r) for r in pr["rows"]]
-    # own route: expit(x'beta + conditional mode) with the modes from our own Newton iteration at lme4's estimates
-    from results_glmm_contraception import agq25 as l25  # noqa: E402
-    b = beta_of(l25, NAMES)
-    _, modes, _ = agq_ll(b, l25["params"]["re_var_Intercept"], data, 25, return_modes=True)
-    uniq = np.unique(dd["district"])
-    own_cond = [float(expit(X[r - 1] @ b + modes[np.searchsorted(uniq, dd["district"][r - 1])])) for r in rows]
-    newx = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 0.0])
-    M["predict_agq25"] = {
-        "call": PREP + "f <- " + LM.format(re=1, c=", nAGQ = 25, " + LME_TIGHT) +
-        '; nd <- d[rows, c("district", "urban", "age", "livch")]; predict(f, newdata = nd, type = "response"); '
-        'predict(f, newdata = nd, type = "response", re.form = NA); '
-        'predict(f, newdata = data.frame(district = "999", urban = 1, age = 0, livch = factor("2", levels(d$livch))), '
-        'type = "response", allow.new.levels = TRUE)',
-        "software": SW_L,
-        "rows": rows,
-        "newdata": {"district": [int(x) for x in nd["district"]], "urban": [int(x) for x in nd["urban"]],
-                    "age": [float(x) for x in nd["age"]], "livch": [str(x) for x in nd["livch"]]},
-        "conditional": [float(x) for x in pr["conditional"]],
-        "marginal_re_form_NA": [float(x) for x in pr["marginal_re_form_NA"]],
-        "link_conditional": [float(x) for x in pr["link_conditional"]],
-        "ranef": {str(k): float(v) for k, v in pr["ranef"].items()},
-        "new_district": {"district": "999 (not in the data)", "urban": 1, "age": 0.0, "livch": "2"},
-        "new_district_response": float(pr["new_district_response"][0]),
-        "new_district_re_form_NA": float(pr["new_district_re_form_NA"][0]),
-        "own_conditional": own_cond,
-        "own_new_district": float(expit(newx @ b)),
-    }
-    ri, rit = M["agq25_glmmadaptive"], M["agq25_glmmadaptive_tight"]
-    lme = {"ri_laplace": j["lme4_ri_laplace"], "ri_agq25": j["lme4_ri_agq25"], "ri_agq25_default": j["lme4_ri_agq25_default"]}
-    s15, s15d, s25 = M["rs_agq15_glmmadaptive"], M["rs_agq15_glmmadaptive_default"], M["rs_agq25_glmmadaptive"]
-    sl, slt, stmb = M["rs_laplace_lme4_default"], M["rs_laplace_lme4"], M["rs_laplace_glmmTMB"]
-    c1, c25 = M["confint_profile_laplace"]["intervals"], M["confint_profile_agq25"]["intervals"]
-    P = M["predict_agq25"]
+    for name, key, nagq in (("confint_profile_laplace", "confint_laplace", ""), ("confint_profile_agq25", "confint_agq25", ", nAGQ = 25")):
+        if key in j:
+            M[name] = {"call": PREP + "f <- " + LM.format(re=1, c=nagq + ", " + LME_TIGHT) + '; confint(f, method = "profile")',
+                       "software": SW_L, "level": 0.95, "intervals": ci(j[key]), "seconds_wall": j[key].get("seconds")}
+            iv = M[name]["intervals"]
+            notes.append(f"  {name}: district SD interval {iv.get('re_sd_Intercept', iv)} ({M[name]['seconds_wall']:.0f} s wall).")
+    vcs = {k: {"re_sd_Intercept": j[f"varcorr_{k}"]["sd"], "re_var_Intercept": j[f"varcorr_{k}"]["var"]}
+           for k in ("laplace", "agq25") if f"varcorr_{k}" in j}
+    if vcs:
+        vcs["call"] = "VarCorr(f)$district: attr(, 'stddev') and [1, 1] for the lme4 fits laplace_lme4 and agq25 above"
+        M["varcorr"] = vcs
+    if "predict_agq25" in j:
+        pr = j["predict_agq25"]
+        nd = pr["newdata"]
+        rows = [int(r) for r in pr["rows"]]
+        b = beta_of(l25, NAMES)
+        _, modes, _ = agq_ll(b, l25["params"]["re_var_Intercept"], data, 25, return_modes=True)
+        uniq = np.unique(dd["district"])
+        own_cond = [float(expit(X[r - 1] @ b + modes[np.searchsorted(uniq, dd["district"][r - 1])])) for r in rows]
+        newx = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 0.0])
+        M["predict_agq25"] = {
+            "call": PREP + "f <- " + LM.format(re=1, c=", nAGQ = 25, " + LME_TIGHT) +
+            '; nd <- d[rows, c("district", "urban", "age", "livch")]; predict(f, newdata = nd, type = "response"); '
+            'predict(f, newdata = nd, type = "response", re.form = NA); '
+            'predict(f, newdata = data.frame(district = "999", urban = 1, age = 0, livch = factor("2", levels(d$livch))), '
+            'type = "response", allow.new.levels = TRUE)',
+            "software": SW_L, "rows": rows,
+            "newdata": {"district": [int(x) for x in nd["district"]], "urban": [int(x) for x in nd["urban"]],
+                        "age": [float(x) for x in nd["age"]], "livch": [str(x) for x in nd["livch"]]},
+            "conditional": [float(x) for x in pr["conditional"]],
+            "marginal_re_form_NA": [float(x) for x in pr["marginal_re_form_NA"]],
+            "link_conditional": [float(x) for x in pr["link_conditional"]],
+            "ranef": {str(k): float(v) for k, v in pr["ranef"].items()},
+            "new_district": {"district": "999 (not in the data)", "urban": 1, "age": 0.0, "livch": "2"},
+            "new_district_response": float(pr["new_district_response"][0]),
+            "new_district_re_form_NA": float(pr["new_district_re_form_NA"][0]),
+            "own_conditional": own_cond, "own_new_district": float(expit(newx @ b))}
+        P = M["predict_agq25"]
+        notes.append(f"  predict_agq25: own expit(x'beta + mode) minus lme4's conditional predictions: within "
+                     f"{reflib.fmt(max(abs(a - c) for a, c in zip(P['own_conditional'], P['conditional'])))}; new district "
+                     f"{P['new_district_response']:.10f} (own {P['own_new_district']:.10f}).")
+    lme = {k: j[v] for k, v in (("ri_laplace", "lme4_ri_laplace"), ("ri_agq25", "lme4_ri_agq25"),
+                                ("ri_agq25_default", "lme4_ri_agq25_default")) if v in j}
     doc = f"""
-GLMMadaptive {j['GLMMadaptive']} (built from source), lme4 and glmmTMB, {reflib.DATE}
-(generator tests/results/scripts/glmm_contraception_peers.R).
-Random intercept, adaptive GH with 25 points:
-  agq25_glmmadaptive        GLMMadaptive mixed_model(..., nAGQ = 25), default control. LL {ri['loglike']:.10f}
-                            (the brief's target -1206.674). Minus lme4 agq25: LL {ri['loglike'] - l25['loglike']:+.2e},
-                            params within {reflib.fmt(reflib.maxabs(ri['params'], l25['params']))}, fixed-effect SEs within
-                            {reflib.fmt(reflib.maxabs(ri['bse'], l25['bse']))}.
-  agq25_glmmadaptive_tight  the same with tight tolerances; LL {rit['loglike']:.10f}, params within
-                            {reflib.fmt(reflib.maxabs(rit['params'], l25['params']))} of lme4 agq25.
-                            Own AGQ(25) LL at its estimates minus its LL: {rit['loglike_own_agq25_at_these_estimates'] - rit['loglike']:+.2e}.
-  GLMMadaptive's logLik is on the full scale (it equals our own AGQ LL), like lme4's for 0/1 data.
-Random intercept and random urban slope, `(urban | district)`, unstructured 2 x 2 covariance; params
-"re_var_Intercept", "re_cov_Intercept_urban", "re_var_urban" (variances and covariance):
-  rs_agq15_glmmadaptive      GLMMadaptive nAGQ = 15 (15 x 15 adaptive grid), tight control (primary):
-                             LL {s15['loglike']:.10f}. Default control: {s15d['loglike'] - s15['loglike']:+.2e} in LL,
-                             params within {reflib.fmt(reflib.maxabs(s15d['params'], s15['params']))}.
-  rs_agq25_glmmadaptive      nAGQ = 25, tight: LL {s25['loglike']:.10f} ({s25['loglike'] - s15['loglike']:+.2e} from 15 points),
-                             params within {reflib.fmt(reflib.maxabs(s25['params'], s15['params']))}: 15 points are converged.
-  rs_laplace_lme4            lme4 Laplace (nAGQ = 1; lme4 allows nAGQ > 1 only for one scalar random effect),
-                             tight bobyqa: LL {slt['loglike']:.10f}; default control {sl['loglike'] - slt['loglike']:+.2e}.
-  rs_laplace_glmmTMB         glmmTMB Laplace: LL {stmb['loglike']:.10f}, params within
-                             {reflib.fmt(reflib.maxabs(stmb['params'], slt['params']))} of lme4's Laplace fit.
-  Laplace versus AGQ(15): LL {slt['loglike'] - s15['loglike']:+.4f}, params within {reflib.fmt(reflib.maxabs(slt['params'], s15['params']))}.
-confint_profile_laplace, confint_profile_agq25: lme4 confint(method = "profile") of the random-intercept
-  fits laplace_lme4 and agq25 (95%); "intervals" maps name -> [lower, upper], with "re_sd_Intercept" the
-  district SD (lme4's .sig01; profile CIs are for the SD, not the variance). The SD interval:
-  Laplace [{c1['re_sd_Intercept'][0]:.6f}, {c1['re_sd_Intercept'][1]:.6f}], AGQ(25) {('[%.6f, %.6f]' % tuple(c25['re_sd_Intercept'])) if 're_sd_Intercept' in c25 else c25}.
-varcorr: VarCorr of the same two fits (SD and variance of the district intercept).
-predict_agq25: predictions of lme4 agq25 (type = "response") for the women in data rows `rows`
-  (1-based rows of tests/data/contraception.csv): "conditional" uses the district's conditional mode
-  (lme4's ranef, listed in "ranef"), "marginal_re_form_NA" sets the random effect to 0 (re.form = NA;
-  this is expit(x'beta), NOT the population-averaged probability), "link_conditional" is the
-  conditional linear predictor. "new_district_response": a woman of an unseen district (urban = 1,
-  age = 0, livch = "2") with allow.new.levels = TRUE; lme4 then uses u = 0, so it equals
-  "new_district_re_form_NA". Second route: expit(x'beta + mode) with the modes from our own Newton
-  iteration at the agq25 estimates ("own_conditional"): within {reflib.fmt(max(abs(a - b) for a, b in zip(P['own_conditional'], P['conditional'])))}.
-Fit times (seconds: wall median of 3 runs and CPU; the machine was shared): see each dict's "seconds";
-lme4 random-intercept fits: Laplace {lme['ri_laplace']['median']:.2f} s wall / {lme['ri_laplace'].get('cpu_median', float('nan')):.2f} s CPU,
-nAGQ = 25 {lme['ri_agq25']['median']:.2f} / {lme['ri_agq25'].get('cpu_median', float('nan')):.2f} s; profile CIs {M["confint_profile_laplace"]["seconds_wall"]:.1f} s (Laplace) and
-{M["confint_profile_agq25"]["seconds_wall"] or float('nan'):.1f} s (nAGQ = 25) wall.
+GLMMadaptive {V_GA} (built from source), lme4 and glmmTMB, {reflib.DATE}
+(generator tests/results/scripts/glmm_contraception_peers.R). Dicts (those present; see "Not run" below):
+  agq25_glmmadaptive(_tight)   random intercept, GLMMadaptive mixed_model(..., nAGQ = 25), default control
+                               (and tight tolerances). Same keys as agq25. GLMMadaptive's logLik is on the full
+                               scale (it equals our own AGQ LL), like lme4's for 0/1 data. Target -1206.674.
+  rs_*                         random intercept and random urban slope, `(urban | district)`, unstructured
+                               2 x 2 covariance; params as above plus "re_var_Intercept", "re_cov_Intercept_urban",
+                               "re_var_urban". rs_agq15_glmmadaptive: GLMMadaptive nAGQ = 15 (15 x 15 adaptive
+                               grid), tight control (primary); _default: default control; rs_agq25_glmmadaptive:
+                               25 points (quadrature check); rs_laplace_lme4 (tight bobyqa) / _default and
+                               rs_laplace_glmmTMB: Laplace (lme4 allows nAGQ > 1 only for one scalar random effect).
+  confint_profile_laplace, confint_profile_agq25   lme4 confint(method = "profile") of the random-intercept
+                               fits laplace_lme4 and agq25 (95%); "intervals" maps name -> [lower, upper], with
+                               "re_sd_Intercept" the district SD (lme4's .sig01: profile CIs are for the SD).
+  varcorr                      VarCorr of the same two fits (SD and variance of the district intercept).
+  predict_agq25                predictions of lme4 agq25 (type = "response") for the women in data rows `rows`
+                               (1-based rows of tests/data/contraception.csv): "conditional" uses the district's
+                               conditional mode (lme4's ranef, in "ranef"); "marginal_re_form_NA" sets the random
+                               effect to 0 (re.form = NA: expit(x'beta), NOT the population-averaged probability);
+                               "link_conditional" is the conditional linear predictor; "new_district_response": a
+                               woman of an unseen district (urban = 1, age = 0, livch = "2") with allow.new.levels =
+                               TRUE, for which lme4 uses u = 0 (so it equals "new_district_re_form_NA").
+                               "own_conditional": expit(x'beta + mode) with the modes from our own Newton
+                               iteration at the agq25 estimates (second route).
+  lme4_fit_seconds             timings of the lme4 random-intercept fits.
+Agreement:
+""" + "\n".join(notes) + f"""
+Each dict's "seconds" holds wall (median of up to 3 runs) and CPU seconds; the machine was shared while
+they were measured, so quote CPU time (see benchmarks/peers.md).
+Not run (too slow on the shared machine this time): {', '.join(sorted({n for n, *_ in spec} - set(M))) or 'nothing'}
+{'' if 'confint_profile_agq25' in M else '(and the nAGQ = 25 profile CIs)'}.
 """
     entries = [(k, v, None) for k, v in M.items()]
-    entries.append(("lme4_fit_seconds", {k: reflib.secs(v) for k, v in lme.items()}, "wall/CPU seconds of the lme4 random-intercept fits (agq25, laplace_lme4 and agq25_lme4_default above)"))
+    if lme:
+        entries.append(("lme4_fit_seconds", {k: reflib.secs(v) for k, v in lme.items()},
+                        "wall/CPU seconds of the lme4 random-intercept fits (agq25, laplace_lme4 and agq25_lme4_default above)"))
     reflib.splice_module("tests/results/results_glmm_contraception.py", doc, entries, "write_glmm_peers.py")
     print("contraception done")
 

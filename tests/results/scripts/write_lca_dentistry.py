@@ -1,4 +1,4 @@
-"""Write tests/results/results_lca_dentistry.py from $REFS_DIR/dent_randomlca.json (lca_dentistry_randomlca.R).
+"""Write tests/results/results_lca_dentistry.py from $REFS_DIR/parts/randomlca_*.json (lca_dentistry_randomlca.R).
 
 Run from the repository root. Generator helper only; tests never import it.
 """
@@ -12,7 +12,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import reflib  # noqa: E402
 from peer_checks import lcr_loglike  # noqa: E402
 
-j = reflib.load("dent_randomlca")
+j = reflib.load_parts("randomlca_")
+first = next(iter(j.values()))
+j.update(randomLCA=first["randomLCA"], R=first["R"])
 SW = f"R randomLCA {j['randomLCA']} (built from the CRAN GitHub mirror cran/randomLCA; {j['R']})"
 PREP = 'd <- read.csv("tests/data/dentistry.csv"); '
 dd = pd.read_csv("tests/data/dentistry.csv")
