@@ -87,7 +87,8 @@ def splice_module(path, doc_addendum, entries, writer):
 
 def secs(m, note=None):
     """The timing entry of a generator's fit: wall times (median and all runs) and CPU median, in s."""
-    r = {"wall_median": round(float(m["median"]), 3), "wall": [round(float(t), 3) for t in m["times"]],
+    times = m["times"] if isinstance(m["times"], list) else [m["times"]]      # R auto_unbox: one run -> scalar
+    r = {"wall_median": round(float(m["median"]), 3), "wall": [round(float(t), 3) for t in times],
          "cpu_median": None if m.get("cpu_median") is None else round(float(m["cpu_median"]), 3)}
     if note:
         r["note"] = note

@@ -100,7 +100,9 @@ if "contraception" in WHAT:
                          f"                             fixed-effect SEs within {reflib.fmt(reflib.maxabs(M[k]['bse'], l25['bse']))}; "
                          f"own AGQ(25) LL at its estimates minus its LL {M[k]['loglike_own_agq25_at_these_estimates'] - M[k]['loglike']:+.1e}.")
     ref_rs = M.get("rs_agq15_glmmadaptive") or M.get("rs_agq15_glmmadaptive_default")
-    for k in ("rs_agq15_glmmadaptive", "rs_agq15_glmmadaptive_default", "rs_agq25_glmmadaptive", "rs_laplace_lme4",
+    if ref_rs:
+        notes.append(f"  {'rs_agq15_glmmadaptive':26s} LL {ref_rs['loglike']:.10f} (primary for the random-slope model).")
+    for k in ("rs_agq15_glmmadaptive_default", "rs_agq25_glmmadaptive", "rs_laplace_lme4",
               "rs_laplace_lme4_default", "rs_laplace_glmmTMB"):
         if k in M:
             notes.append(f"  {k:26s} LL {M[k]['loglike']:.10f}; minus rs_agq15: LL {M[k]['loglike'] - ref_rs['loglike']:+.2e}, params within "
@@ -125,6 +127,8 @@ if "contraception" in WHAT:
     if "predict_agq25" in j:
         pr = j["predict_agq25"]
         nd = pr["newdata"]
+        if isinstance(nd, list):                      # jsonlite writes a data frame as a list of rows
+            nd = {c: [r[c] for r in nd] for c in nd[0]}
         rows = [int(r) for r in pr["rows"]]
         b = beta_of(l25, NAMES)
         _, modes, _ = agq_ll(b, l25["params"]["re_var_Intercept"], data, 25, return_modes=True)
@@ -141,12 +145,12 @@ if "contraception" in WHAT:
             "newdata": {"district": [int(x) for x in nd["district"]], "urban": [int(x) for x in nd["urban"]],
                         "age": [float(x) for x in nd["age"]], "livch": [str(x) for x in nd["livch"]]},
             "conditional": [float(x) for x in pr["conditional"]],
-            "marginal_re_form_NA": [float(x) for x in pr["marginal_re_form_NA"]],
+            "re_form_NA": [float(x) for x in pr["marginal_re_form_NA"]],
             "link_conditional": [float(x) for x in pr["link_conditional"]],
-            "ranef": {str(k): float(v) for k, v in pr["ranef"].items()},
+            "ranef": {str(int(dist)): float(v) for dist, v in zip(nd["district"], pr["ranef"].values())},
             "new_district": {"district": "999 (not in the data)", "urban": 1, "age": 0.0, "livch": "2"},
-            "new_district_response": float(pr["new_district_response"][0]),
-            "new_district_re_form_NA": float(pr["new_district_re_form_NA"][0]),
+            "new_district_response": float(np.ravel(pr["new_district_response"])[0]),
+            "new_district_re_form_NA": float(np.ravel(pr["new_district_re_form_NA"])[0]),
             "own_conditional": own_cond, "own_new_district": float(expit(newx @ b))}
         P = M["predict_agq25"]
         notes.append(f"  predict_agq25: own expit(x'beta + mode) minus lme4's conditional predictions: within "
@@ -172,7 +176,7 @@ GLMMadaptive {V_GA} (built from source), lme4 and glmmTMB, {reflib.DATE}
   varcorr                      VarCorr of the same two fits (SD and variance of the district intercept).
   predict_agq25                predictions of lme4 agq25 (type = "response") for the women in data rows `rows`
                                (1-based rows of tests/data/contraception.csv): "conditional" uses the district's
-                               conditional mode (lme4's ranef, in "ranef"); "marginal_re_form_NA" sets the random
+                               conditional mode (lme4's ranef, in "ranef", by district); "re_form_NA" sets the random
                                effect to 0 (re.form = NA: expit(x'beta), NOT the population-averaged probability);
                                "link_conditional" is the conditional linear predictor; "new_district_response": a
                                woman of an unseen district (urban = 1, age = 0, livch = "2") with allow.new.levels =
