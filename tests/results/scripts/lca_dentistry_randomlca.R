@@ -28,7 +28,11 @@ run <- function(random, constload = TRUE, probit = FALSE, penalty = 0.01, quadpo
 }
 ## each fit goes to $PEER_PARTS/randomlca_<name>.json when done (slow shared machine); ML fits first
 info <- list(R = R.version.string, randomLCA = pkg_version("randomLCA"))
-part <- function(name, x) emit_part(paste0("randomlca_", name), c(info, x))
+## a fit that stops with an error (randomLCA: "divergence - increase quadrature points") is recorded as such
+part <- function(name, expr) {
+  x <- tryCatch(expr, error = function(e) list(error = conditionMessage(e)))
+  emit_part(paste0("randomlca_", name), c(info, x))
+}
 key <- function(pr, cl) paste0("lcr2_", if (pr) "probit" else "logit", if (cl) "_constload" else "_itemload")
 part("lca2_pen0", run(FALSE, penalty = 0))
 for (pr in c(FALSE, TRUE)) for (cl in c(TRUE, FALSE)) part(paste0(key(pr, cl), "_pen0"), run(TRUE, constload = cl, probit = pr, penalty = 0))

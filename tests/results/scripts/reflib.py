@@ -48,7 +48,8 @@ def lit(o, ind=4, level=1):
 
 def write_module(path, doc, entries):
     """entries: list of (name, value, comment-or-None)."""
-    out = ['"""' + doc.strip("\n") + '\n"""\n', "# ruff: noqa: E501\n"]
+    doc = "\n".join(line.rstrip() for line in doc.strip("\n").split("\n"))
+    out = ['"""' + doc + '\n"""\n', "# ruff: noqa: E501\n"]
     for name, value, comment in entries:
         cm = "".join(f"# {c}\n" for c in comment.split("\n")) if comment else ""
         out.append(f"{cm}{name} = {lit(value)}\n")
@@ -76,7 +77,8 @@ def splice_module(path, doc_addendum, entries, writer):
     _, doc, body = open(path).read().split('"""', 2)
     doc = doc.split(ADDED)[0].rstrip("\n") + "\n"
     body = body.split("# " + ADDED)[0].rstrip("\n") + "\n"
-    doc += f"\n{ADDED} (generator: tests/results/scripts/{writer}) ---\n" + doc_addendum.strip("\n") + "\n"
+    doc_addendum = "\n".join(line.rstrip() for line in doc_addendum.strip("\n").split("\n"))
+    doc += f"\n{ADDED} (generator: tests/results/scripts/{writer}) ---\n" + doc_addendum + "\n"
     out = ['"""' + doc + '"""' + body, f"# {ADDED} ---\n"]
     for name, value, comment in entries:
         cm = "".join(f"# {c}\n" for c in comment.split("\n")) if comment else ""

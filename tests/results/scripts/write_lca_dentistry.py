@@ -41,7 +41,7 @@ def model(key, m):
         bse.update({f"lin_{v}_c{c + 1}": float(se[f"outcomex_c{order[c] + 1}_{v}"]) for v in V for c in range(K)})
         bse["class_logit"] = float(se["classx2"])
     if random:
-        lam = np.asarray(m["lambdacoef"], float)
+        lam = np.atleast_1d(np.asarray(m["lambdacoef"], float))
         sign = 1.0 if lam.sum() >= 0 else -1.0                   # u and -u give the same model
         lam = sign * lam
         if len(lam) == 1:
@@ -69,9 +69,14 @@ def model(key, m):
     return out
 
 
-M = {k: model(k, v) for k, v in j.items() if isinstance(v, dict)}
-rename = {k: k.replace("_pen0", "") + ("_penalized" if "pen0" not in k else "") for k in M}
-M = {rename[k]: v for k, v in M.items()}
+M = {k: model(k, v) for k, v in j.items() if isinstance(v, dict) and "error" not in v}
+ERR = {k: v["error"] for k, v in j.items() if isinstance(v, dict) and "error" in v}
+def ren(k):
+    return k.replace("_pen0", "") + ("_penalized" if "pen0" not in k else "")
+
+
+M = {ren(k): v for k, v in M.items()}
+ERR = {ren(k): e for k, e in ERR.items()}
 lines = []
 for k, m in M.items():
     if k.endswith("_q61"):
@@ -115,6 +120,7 @@ log-likelihood at these estimates with 201 fixed Gauss-Hermite points); seconds 
 CPU time); software; call.
 
 Agreement:
-""" + "\n".join(lines) + "\n"
+""" + "\n".join(lines) + "\n" + ("".join(
+    f"  {k} (randomLCA arguments as the name says) stopped with the error: {e!r}\n" for k, e in ERR.items()) if ERR else "")
 reflib.write_module("tests/results/results_lca_dentistry.py", doc, [(k, v, None) for k, v in M.items()])
 print("ok")

@@ -49,10 +49,12 @@ read, and nothing else (printing, SEs computed afterwards) is included unless th
 (mirt with `SE = TRUE`, GLMMadaptive's Hessian, poLCA's `calc.se`).
 
 **Read the CPU column.** The machine was shared with several developers' test runs while these were
-measured (load average 10 to 18 on two cores), so the wall times are inflated, by up to ~10x, and vary from
+measured (load average 10 to 25 on two cores), so the wall times are inflated, often 10-40x, and vary from
 run to run. CPU time (user + system of the R process) is what the fit costs on an idle core: quote that,
 or rerun the generator on an idle machine for wall times. `wall` is the median of `runs` runs (3 where
-the first took under a minute, else 1). All R peers are single-threaded here; girth's CPU time was not
+the first took under a minute of wall time and 10 s of CPU, else 1). Fits named `*_tight`, or without a
+suffix where a `*_default` exists, use tightened convergence criteria for the reference numbers: time the
+`*_default` (the software's own defaults) when comparing speed. All R peers are single-threaded here; girth's CPU time was not
 recorded (its wall time is under the same load).
 
 | module | fit | software | wall s (median) | runs | CPU s (median) | loglike |
