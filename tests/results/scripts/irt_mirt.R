@@ -1,9 +1,8 @@
 ## Generator: IRT models with R mirt: LSAT7 (1PL in two parametrisations, 2PL, 3PL), the 30-item
 ## simulated 2PL data (2PL, 3PL) and mixture 2PL models.
 ## Run from the repository root:
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R lsat7   > /tmp/refs/irt_mirt_lsat7.json
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R sim2pl  > /tmp/refs/irt_mirt_sim2pl.json
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R mixture > /tmp/refs/irt_mirt_mixture.json
+##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R lsat7     (or sim2pl, or mixture)
+## Each fit is written to $PEER_PARTS/mirt_<what>_<name>.json (default /tmp/refs/parts) when done.
 source("tests/results/scripts/peer_helpers.R")
 suppressMessages(library(mirt))
 what <- commandArgs(trailingOnly = TRUE)[1]
@@ -41,14 +40,21 @@ fit <- function(dat, model, itemtype, se_type = "Oakes", tight = FALSE, once = F
 common <- function(J) mirt.model(sprintf("F = 1-%d\nCONSTRAIN = (1-%d, a1)", J, J))
 
 if (what == "lsat7") {
+  ## each fit goes to $PEER_PARTS/mirt_lsat7_<name>.json as soon as it is done (slow shared machine)
   d <- read.csv("tests/data/lsat7.csv")
-  out <- list(
-    rasch_var = fit(d, 1, "Rasch"), rasch_var_tight = fit(d, 1, "Rasch", tight = TRUE),
-    onepl_common = fit(d, common(5), "2PL"), onepl_common_tight = fit(d, common(5), "2PL", tight = TRUE),
-    twopl = fit(d, 1, "2PL"), twopl_tight = fit(d, 1, "2PL", tight = TRUE),
-    twopl_tight_richardson = fit(d, 1, "2PL", se_type = "Richardson", tight = TRUE),
-    threepl = fit(d, 1, "3PL"), threepl_tight = fit(d, 1, "3PL", tight = TRUE),
-    threepl_tight_richardson = fit(d, 1, "3PL", se_type = "Richardson", tight = TRUE))
+  info <- list(R = R.version.string, mirt = pkg_version("mirt"))
+  part <- function(name, x) emit_part(paste0("mirt_lsat7_", name), c(info, x))
+  part("twopl", fit(d, 1, "2PL"))
+  part("rasch_var", fit(d, 1, "Rasch"))
+  part("onepl_common", fit(d, common(5), "2PL"))
+  part("threepl", fit(d, 1, "3PL"))
+  part("twopl_tight", fit(d, 1, "2PL", tight = TRUE, once = TRUE))
+  part("rasch_var_tight", fit(d, 1, "Rasch", tight = TRUE, once = TRUE))
+  part("onepl_common_tight", fit(d, common(5), "2PL", tight = TRUE, once = TRUE))
+  part("threepl_tight", fit(d, 1, "3PL", tight = TRUE, once = TRUE))
+  part("twopl_tight_richardson", fit(d, 1, "2PL", se_type = "Richardson", tight = TRUE, once = TRUE))
+  part("threepl_tight_richardson", fit(d, 1, "3PL", se_type = "Richardson", tight = TRUE, once = TRUE))
+  out <- list()
 } else if (what == "sim2pl") {
   ## each fit goes to $PEER_PARTS/mirt_sim2pl_<name>.json as soon as it is done (slow on a shared machine)
   d <- if (file.exists(file.path("..", "shared", "data", "sim2pl_20k.csv")))

@@ -75,7 +75,7 @@ def irt_loglike(Y, a, d, g=None, mean=0.0, var=1.0, nq=201):
         lp, lq = log_expit(eta), log_expit(-eta)
     else:
         g = np.asarray(g, float)
-        p = g + (1 - g) * np.exp(log_expit(eta))
-        lp, lq = np.log(p), np.log1p(-p)
+        lp = np.logaddexp(np.log(g), np.log1p(-g) + log_expit(eta))   # log(g + (1 - g) expit(eta))
+        lq = np.log1p(-g) + log_expit(-eta)                            # log((1 - g) expit(-eta))
     Y = np.asarray(Y, float)
     return float(logsumexp(Y @ lp.T + (1 - Y) @ lq.T + np.log(w / w.sum())[None, :], axis=1).sum())

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, "tests/results")
 import reflib  # noqa: E402
 from peer_checks import irt_loglike  # noqa: E402
 
@@ -82,13 +83,13 @@ def girth_model(g, J, nobs, name, call):
 
 
 # ------------------------------------------------------------------ lsat7
-HAVE_L7 = os.path.getsize(os.path.join(reflib.REFS, "irt_mirt_lsat7.json")) > 0 if os.path.exists(
-    os.path.join(reflib.REFS, "irt_mirt_lsat7.json")) else False
-_any = reflib.load("irt_mirt_lsat7") if HAVE_L7 else next(iter({**reflib.load_parts("mirt_sim2pl_"), **reflib.load_parts("mirt_mix_")}.values()))
-lj = {"mirt": _any["mirt"], "R": _any["R"]}
-if HAVE_L7:
-    lj = reflib.load("irt_mirt_lsat7")
-SW = f"R mirt {lj['mirt']} (built from the CRAN GitHub mirror cran/mirt; {lj['R']})"
+lj = reflib.load_parts("mirt_lsat7_")
+_old = os.path.join(reflib.REFS, "irt_mirt_lsat7.json")
+if os.path.exists(_old) and os.path.getsize(_old) > 0:          # an older single-output run
+    lj = {**reflib.load("irt_mirt_lsat7"), **lj}
+_any = next(iter({**lj, **reflib.load_parts("mirt_sim2pl_"), **reflib.load_parts("mirt_mix_")}.values()))
+SW = f"R mirt {_any['mirt']} (built from the CRAN GitHub mirror cran/mirt; {_any['R']})"
+MIRT_VERSION = _any["mirt"]
 D7 = 'd <- read.csv("tests/data/lsat7.csv"); '
 TIGHT = ", TOL = 1e-9, technical = list(NCYCLES = 100000)"
 calls = {
@@ -101,69 +102,74 @@ Y7 = pd.read_csv("tests/data/lsat7.csv")[[f"item{j}" for j in range(1, 6)]].to_n
 items7 = [f"item{j}" for j in range(1, 6)]
 keys = {"rasch_var": "rasch_var", "onepl": "onepl_common", "2pl": "twopl", "3pl": "threepl"}
 names = {"rasch_var": "rasch_var_mirt", "onepl": "onepl_mirt", "2pl": "twopl_mirt", "3pl": "threepl_mirt"}
-if HAVE_L7:
-    L = {}
-    own7 = {}
-    for kind, key in keys.items():
+L, own7, notes = {}, {}, []
+for kind, key in keys.items():
+    if key + "_tight" in lj:
         L[names[kind]] = mirt_model(lj[key + "_tight"], items7, kind, SW, D7 + calls[kind].format(t=TIGHT) + tail, 1000)
-        L[names[kind] + "_default"] = mirt_model(lj[key], items7, kind, SW, D7 + calls[kind].format(t="") + tail, 1000)
-        own7[kind] = own_ll(Y7, L[names[kind]], kind)
-    for kind in ("2pl", "3pl"):
-        r = lj[{"2pl": "twopl", "3pl": "threepl"}[kind] + "_tight_richardson"]
-        L[names[kind]]["bse_richardson"] = mirt_model(r, items7, kind, SW, "", 1000)["bse"]
+    if key in lj:
+        dname = names[kind] + ("_default" if names[kind] in L else "")
+        L[dname] = mirt_model(lj[key], items7, kind, SW, D7 + calls[kind].format(t="") + tail, 1000)
+    prim = L.get(names[kind]) or L.get(names[kind] + "_default")
+    if prim is None:
+        continue
+    own7[kind] = own_ll(Y7, prim, kind)
+    rich = lj.get(key + "_tight_richardson")
+    if rich and names[kind] in L:
+        L[names[kind]]["bse_richardson"] = mirt_model(rich, items7, kind, SW, "", 1000)["bse"]
+    line = (f"  {names[kind]:16s} LL {prim['loglike']:.10f} ({'TOL 1e-9' if names[kind] in L else 'mirt defaults only: the tight fit did not finish'});"
+            f" own GH(201) LL at the estimates minus mirt's {own7[kind] - prim['loglike']:+.1e}")
+    if names[kind] in L and names[kind] + "_default" in L:
+        line += f"; default TOL: LL {L[names[kind] + '_default']['loglike'] - prim['loglike']:+.1e}"
+    notes.append(line + ".")
+if L:
     from results_irt_lsat7 import twopl as own2pl  # noqa: E402
-
-    g7 = gi["lsat7"]
-    L["onepl_girth"] = girth_model(g7["onepl"], 5, 1000, "onepl_mml",
-                                   'girth.onepl_mml(Y.T, options={"max_iteration": 5000, "quadrature_n": 121, "quadrature_bounds": (-8, 8), "use_LUT": False})')
-    L["onepl_girth"]["params"] = {"a": g7["onepl"]["a"][0], **{f"d{j}": g7["onepl"]["d"][j - 1] for j in range(1, 6)}}
-    L["rasch_fixed_var_girth"] = girth_model(g7["rasch_a1"], 5, 1000, "rasch_mml (a = 1, theta ~ N(0, 1))",
-                                             'girth.rasch_mml(Y.T, discrimination=1, options={...as above})')
-    L["rasch_fixed_var_girth"]["params"] = {f"d{j}": g7["rasch_a1"]["d"][j - 1] for j in range(1, 6)}
-
-
-    def rel(a, b):
-        return max(abs(a[k] - b[k]) / max(1.0, abs(b[k])) for k in a if k in b and b[k] is not None and a[k] is not None)
-
-
-    d2 = {k: abs(v - own2pl["params"][k]) for k, v in L["twopl_mirt"]["params"].items()}
-    dse2 = max(abs(v - own2pl["bse"][k]) for k, v in L["twopl_mirt"]["bse"].items())
-    a_common = L["onepl_mirt"]["params"]["a"]
-    doc7 = f"""
-    mirt and girth, {reflib.DATE} (generators tests/results/scripts/irt_mirt.R lsat7 and irt_girth.py).
-    R mirt {lj['mirt']} was built from source. Every mirt model uses 61 quadrature points (mirt's default for one
-    factor), with EM tightened to TOL = 1e-9 (primary dicts) and with mirt's defaults (`*_default`, TOL 1e-4).
-    SEs: SE.type = "Oakes" (mirt's default: Oakes' identity, observed information by central differences of
-    the EM score); for the 2PL and 3PL also `bse_richardson` (numerical Richardson Hessian).
-    The keys "a<j>", "d<j>" are slope and intercept, logit P = a_j theta + d_j; "irt" holds mirt's IRTpars = TRUE
-    form (a, b = -d / a, and g for the 3PL) with delta-method SEs in "irt_se".
-      rasch_var_mirt     itemtype = "Rasch": all slopes fixed at 1, theta ~ N(0, theta_var) with theta_var free.
-                         params d1..d5, theta_var. LL {L['rasch_var_mirt']['loglike']:.10f}.
-      onepl_mirt         one common slope (CONSTRAIN = (1-5, a1)), theta ~ N(0, 1). params a (common), d1..d5.
-                         LL {L['onepl_mirt']['loglike']:.10f}. The same model as rasch_var in another
-                         parametrisation: a^2 = {a_common ** 2:.8f} vs theta_var {L['rasch_var_mirt']['params']['theta_var']:.8f};
-                         LLs differ by {reflib.fmt(L['onepl_mirt']['loglike'] - L['rasch_var_mirt']['loglike'])}.
-      twopl_mirt         2PL. LL {L['twopl_mirt']['loglike']:.10f}; versus our own fit `twopl` above: LL
-                         {reflib.fmt(L['twopl_mirt']['loglike'] - own2pl['loglike'])}, parameters within {reflib.fmt(max(d2.values()))},
-                         SEs (Oakes vs own observed information) within {reflib.fmt(dse2)}.
-      threepl_mirt       3PL (itemtype = "3PL", no prior on g). params a1..a5, d1..d5, g1..g5 (g as a
-                         probability; SE of g by the delta method from mirt's IRTpars; logit_g holds mirt's
-                         logit-scale g). LL {L['threepl_mirt']['loglike']:.10f}. The guessing parameters are
-                         weakly identified (several g near 0, logit(g) SEs in the hundreds): compare LL and
-                         a/d tightly, g only loosely.
-      *_default          the same with mirt's default TOL 1e-4: LLs within {reflib.fmt(max(abs(L[n]['loglike'] - L[n + '_default']['loglike']) for n in names.values()))} of the tight fits.
-      onepl_girth, rasch_fixed_var_girth   girth {gi['girth']}: onepl_mml (common slope, N(0, 1)) and
-                         rasch_mml (a = 1 AND theta ~ N(0, 1): a different, more restricted model; no mirt match).
-                         Own GH LL at onepl_girth's estimates minus mirt's onepl LL: {reflib.fmt(L['onepl_girth']['loglike'] - L['onepl_mirt']['loglike'])}.
-                         girth's threepl_mml fails under scipy 1.17 ("{gi['lsat7']['threepl']['error']}"), so there is
-                         no girth 3PL.
-    Second route for every mirt LL: our own 201-point GH marginal LL at mirt's estimates (tight fits) minus
-    mirt's LL: rasch_var {reflib.fmt(own7['rasch_var'] - L['rasch_var_mirt']['loglike'])}, onepl {reflib.fmt(own7['onepl'] - L['onepl_mirt']['loglike'])},
-    2PL {reflib.fmt(own7['2pl'] - L['twopl_mirt']['loglike'])}, 3PL {reflib.fmt(own7['3pl'] - L['threepl_mirt']['loglike'])}.
-    """
-    entries = [(k, v, None) for k, v in L.items()]
-    reflib.splice_module("tests/results/results_irt_lsat7.py", doc7, entries, "write_irt_peers.py")
-    print("lsat7 done")
+    t2 = L.get("twopl_mirt") or L.get("twopl_mirt_default")
+    if t2:
+        d2 = max(abs(v - own2pl["params"][k]) for k, v in t2["params"].items())
+        dse2 = max(abs(v - own2pl["bse"][k]) for k, v in t2["bse"].items())
+        notes.append(f"  2PL versus our own fit `twopl` above: LL {t2['loglike'] - own2pl['loglike']:+.1e}, parameters within "
+                     f"{reflib.fmt(d2)}, SEs (Oakes vs own observed information) within {reflib.fmt(dse2)}.")
+    r1 = L.get("rasch_var_mirt") or L.get("rasch_var_mirt_default")
+    o1 = L.get("onepl_mirt") or L.get("onepl_mirt_default")
+    if r1 and o1:
+        notes.append(f"  1PL parametrisations: common slope a^2 = {o1['params']['a'] ** 2:.8f} vs theta_var "
+                     f"{r1['params']['theta_var']:.8f}; LLs differ by {o1['loglike'] - r1['loglike']:+.1e}.")
+g7 = gi["lsat7"]
+L["onepl_girth"] = girth_model(g7["onepl"], 5, 1000, "onepl_mml",
+                               'girth.onepl_mml(Y.T, options={"max_iteration": 5000, "quadrature_n": 121, "quadrature_bounds": (-8, 8), "use_LUT": False})')
+L["onepl_girth"]["params"] = {"a": g7["onepl"]["a"][0], **{f"d{j}": g7["onepl"]["d"][j - 1] for j in range(1, 6)}}
+L["rasch_fixed_var_girth"] = girth_model(g7["rasch_a1"], 5, 1000, "rasch_mml (a = 1, theta ~ N(0, 1))",
+                                         'girth.rasch_mml(Y.T, discrimination=1, options={...as above})')
+L["rasch_fixed_var_girth"]["params"] = {f"d{j}": g7["rasch_a1"]["d"][j - 1] for j in range(1, 6)}
+o1 = L.get("onepl_mirt") or L.get("onepl_mirt_default")
+if o1:
+    notes.append(f"  girth onepl_mml: own LL at its estimates minus mirt's onepl LL {L['onepl_girth']['loglike'] - o1['loglike']:+.1e}.")
+doc7 = f"""
+mirt and girth, {reflib.DATE} (generators tests/results/scripts/irt_mirt.R lsat7 and irt_girth.py).
+R mirt {MIRT_VERSION} was built from source. Every mirt model uses 61 quadrature points (mirt's default for one
+factor). Dicts named "<model>_mirt" use EM tightened to TOL = 1e-9; "<model>_mirt_default" use mirt's
+defaults (TOL 1e-4). If only the _default dict of a model is here, the tight fit did not finish on the
+shared machine (see the lines below).
+SEs: SE.type = "Oakes" (mirt's default: Oakes' identity, observed information by central differences of
+the EM score); for the tight 2PL and 3PL also `bse_richardson` (numerical Richardson Hessian) when present.
+The keys "a<j>", "d<j>" are slope and intercept, logit P = a_j theta + d_j; "irt" holds mirt's IRTpars = TRUE
+form (a, b = -d / a, and g for the 3PL) with delta-method SEs in "irt_se".
+  rasch_var_mirt*    itemtype = "Rasch": all slopes fixed at 1, theta ~ N(0, theta_var), theta_var free;
+                     params d1..d5, theta_var.
+  onepl_mirt*        one common slope (CONSTRAIN = (1-5, a1)), theta ~ N(0, 1); params a (common), d1..d5.
+                     The same model as rasch_var in another parametrisation (a^2 = theta_var).
+  twopl_mirt*        2PL; params a1..a5, d1..d5.
+  threepl_mirt*      3PL (itemtype = "3PL", no prior on g); params a1..a5, d1..d5, g1..g5 (g as a probability,
+                     its SE by the delta method from mirt's IRTpars); logit_g holds mirt's logit-scale g. The
+                     guessing parameters are weakly identified (several g near 0, logit(g) SEs in the
+                     hundreds): compare LL and a/d tightly, g only loosely.
+  onepl_girth, rasch_fixed_var_girth   girth {gi['girth']}: onepl_mml (common slope, N(0, 1)) and rasch_mml (a = 1
+                     AND theta ~ N(0, 1): a more restricted model, no mirt match). girth's threepl_mml fails under
+                     scipy 1.17 ("{gi['lsat7']['threepl']['error']}"): no girth 3PL.
+Agreement:
+""" + "\n".join(notes) + "\n"
+reflib.splice_module("tests/results/results_irt_lsat7.py", doc7, [(k, v, None) for k, v in L.items()], "write_irt_peers.py")
+print("lsat7 done")
 
 # ------------------------------------------------------------------ sim2pl (30 items)
 sj = reflib.load_parts("mirt_sim2pl_")
@@ -294,7 +300,7 @@ if mx:
     doc = f"""Reference results: two-class mixture 2PL (mirt dentype = "mixture-2").
 
 Generated {reflib.DATE}. Generator scripts: tests/results/scripts/sim_mix2pl_data.py (simulated data),
-tests/results/scripts/irt_mirt.R mixture (mirt {lj['mirt']}) and write_irt_peers.py (this module; our own
+tests/results/scripts/irt_mirt.R mixture (mirt {MIRT_VERSION}) and write_irt_peers.py (this module; our own
 Gauss-Hermite LL as the second route).
 
 Model: two latent classes with class-specific item parameters, logit P(y_j = 1 | theta, class c) =

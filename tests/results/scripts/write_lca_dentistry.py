@@ -79,9 +79,13 @@ M = {ren(k): v for k, v in M.items()}
 ERR = {ren(k): e for k, e in ERR.items()}
 lines = []
 for k, m in M.items():
-    if k.endswith("_q61"):
+    if k.endswith("_q61") and k[:-4] in M:
         continue
     extra = ""
+    if k.endswith("_q61"):
+        lines.append(f"  {k:32s} LL {m['loglike']:.6f}; own GH(201) LL at the estimates {m['loglike_own_gh201'] - m['loglike']:+.1e}"
+                     " (the 21-point fit failed, see below)")
+        continue
     if k + "_q61" in M:
         q = M[k + "_q61"]
         extra = f"; 61 adaptive points {q['loglike'] - m['loglike']:+.1e}, params within {reflib.fmt(reflib.maxabs(q['params'], m['params']))}"
