@@ -1,6 +1,7 @@
 ## Generator: latent class models with and without a continuous random effect (randomLCA) for dentistry.
 ## Run from the repository root:
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/lca_dentistry_randomlca.R   (writes $PEER_PARTS/randomlca_*.json)
+##   R_LIBS=/opt/peers/Rlib-rfast-shim:/opt/peers/Rlib Rscript tests/results/scripts/lca_dentistry_randomlca.R
+##   (writes $PEER_PARTS/randomlca_*.json; see tests/results/README.md on the Rfast shim)
 source("tests/results/scripts/peer_helpers.R")
 suppressMessages(library(randomLCA))
 d <- read.csv("tests/data/dentistry.csv")

@@ -242,7 +242,13 @@ GLMMadaptive {j['GLMMadaptive']} and lme4 with 25 adaptive points, {reflib.DATE}
 
 # ------------------------------------------------------------------ verbagg
 if "verbagg" in WHAT:
-    j = reflib.load("verbagg_peers")
+    j = reflib.load_parts("verbagg_")             # lme4_agq25, ga_agq25, lme4_laplace, lme4_agq25_tight
+    _full = os.path.join(reflib.REFS, "verbagg_peers.json")
+    if os.path.exists(_full) and os.path.getsize(_full) > 0:   # an older single-output run
+        j = {**reflib.load("verbagg_peers"), **j}
+    _i = next(v for v in j.values() if isinstance(v, dict))
+    j.setdefault("items", _i["items"]); j.setdefault("R", _i["R"]); j.setdefault("lme4", _i["lme4"])
+    j.setdefault("GLMMadaptive", _i["GLMMadaptive"])
     items = j["items"]
     SW_GA = f"R GLMMadaptive {j['GLMMadaptive']} (built from the CRAN GitHub mirror cran/GLMMadaptive; {j['R']})"
     SW_L = f"R lme4 {j['lme4']} (Debian r-cran-lme4 1.1-31-1; {j['R']})"
@@ -259,13 +265,24 @@ if "verbagg" in WHAT:
         out["loglike_own_agq25_at_these_estimates"] = agq_ll(np.array([out["params"][it] for it in items]),
                                                              out["params"]["re_var_Intercept"], data, 25)
         return out
-    M = {"agq25": va(j["lme4_agq25_tight"], SW_L, PREP + "glmer(r2 ~ 0 + item + (1 | id), data = d, family = binomial, nAGQ = 25, " + LME_TIGHT + ")"),
-         "agq25_lme4_default": va(j["lme4_agq25"], SW_L, PREP + "glmer(r2 ~ 0 + item + (1 | id), data = d, family = binomial, nAGQ = 25)"),
-         "laplace_lme4": va(j["lme4_laplace"], SW_L, PREP + "glmer(r2 ~ 0 + item + (1 | id), data = d, family = binomial)"),
-         "agq25_glmmadaptive": va(j["ga_agq25"], SW_GA, PREP + "mixed_model(r2 ~ 0 + item, random = ~ 1 | id, data = d, family = binomial(), nAGQ = 25)")}
-    a, dflt, lap, g = M["agq25"], M["agq25_lme4_default"], M["laplace_lme4"], M["agq25_glmmadaptive"]
+    LMC = "glmer(r2 ~ 0 + item + (1 | id), data = d, family = binomial{c})"
+    spec = [("agq25", "lme4_agq25_tight", SW_L, LMC.format(c=", nAGQ = 25, " + LME_TIGHT)),
+            ("agq25_lme4_default", "lme4_agq25", SW_L, LMC.format(c=", nAGQ = 25")),
+            ("laplace_lme4", "lme4_laplace", SW_L, LMC.format(c="")),
+            ("agq25_glmmadaptive", "ga_agq25", SW_GA, "mixed_model(r2 ~ 0 + item, random = ~ 1 | id, data = d, family = binomial(), nAGQ = 25)")]
+    M = {name: va(j[key], sw, PREP + call) for name, key, sw, call in spec if key in j}
+    a = M.get("agq25") or M.get("agq25_lme4_default")
+    aname = "agq25" if "agq25" in M else "agq25_lme4_default"
     own_q = {q: agq_ll(np.array([a["params"][it] for it in items]), a["params"]["re_var_Intercept"], data, q) for q in (11, 25, 51)}
     a["loglike_own_agq_at_these_estimates"] = own_q
+    lines = []
+    for name, m in M.items():
+        t = m["seconds"]
+        line = f"  {name:20s} LL {m['loglike']:.10f}, variance {m['params']['re_var_Intercept']:.6f}"
+        if m is not a:
+            line += f"; minus {aname}: LL {m['loglike'] - a['loglike']:+.2e}, params within {reflib.fmt(reflib.maxabs(m['params'], a['params']))}"
+        lines.append(line + f"; time {t['wall_median']:.1f} s wall / {t['cpu_median']:.2f} s CPU.")
+    missing = [name for name, key, *_ in spec if key not in j]
     doc = f"""Reference results: Rasch model for the verbal aggression data as a logistic GLMM.
 
 Generated {reflib.DATE}. Generator scripts: tests/results/scripts/glmm_verbagg_peers.R (lme4, GLMMadaptive)
@@ -276,34 +293,28 @@ Model: r2 ~ 0 + item + (1 | id), Bernoulli with logit link: logit P(r2 = 1) = be
 u ~ N(0, sigma^2). This is the Rasch model with item easiness beta_item (difficulty = -beta_item) and a
 normal person distribution with free variance.
 
-Keys of each model dict: loglike (full Bernoulli log-likelihood); params, a dict name -> value with
+Keys of each model dict: loglike (full Bernoulli log-likelihood; for 0/1 data lme4's nAGQ > 1 logLik is on
+the full scale); params, a dict name -> value with
   "<item label>" (24 keys, e.g. "S1WantCurse", "S4wantCurse" (sic, lower-case w as in the data)):
                       the item's fixed effect (logit scale, no intercept)
   "re_var_Intercept"  variance of the person random intercept
-bse (fixed-effect SEs); n_params = 25; nobs = 7584; n_clusters = 316; seconds (wall median of 3 runs and CPU
-time of the fit; the machine was shared, CPU time is the steadier number); software; call.
+bse (fixed-effect SEs); n_params = 25; nobs = 7584; n_clusters = 316; seconds (wall median of up to 3
+runs and CPU time of the fit; the machine was shared, CPU time is the steadier number); software; call.
 
-Models:
-  agq25               lme4 glmer nAGQ = 25, tight bobyqa (primary). LL {a['loglike']:.10f}.
-  agq25_lme4_default  the same with default control: LL {dflt['loglike'] - a['loglike']:+.2e}, params within
-                      {reflib.fmt(reflib.maxabs(dflt['params'], a['params']))}.
-  laplace_lme4        lme4 Laplace (nAGQ = 1): LL {lap['loglike']:.6f}, variance {lap['params']['re_var_Intercept']:.6f}
-                      (AGQ: {a['params']['re_var_Intercept']:.6f}).
-  agq25_glmmadaptive  GLMMadaptive nAGQ = 25 (default control): LL {g['loglike']:.10f}, minus lme4 agq25
-                      {g['loglike'] - a['loglike']:+.2e}; params within {reflib.fmt(reflib.maxabs(g['params'], a['params']))}.
-Second route: our own adaptive GH LL at agq25's estimates with 11/25/51 points: {own_q[11]:.10f} /
+Models: agq25 = lme4 nAGQ = 25 with a tight bobyqa (primary when present); agq25_lme4_default = lme4
+nAGQ = 25 with default control; laplace_lme4 = lme4 Laplace; agq25_glmmadaptive = GLMMadaptive nAGQ = 25,
+default control. {('Not finished on the shared machine: ' + ', '.join(missing) + '.') if missing else ''}
+""" + "\n".join(lines) + f"""
+Second route: our own adaptive GH LL at {aname}'s estimates with 11/25/51 points: {own_q[11]:.10f} /
 {own_q[25]:.10f} / {own_q[51]:.10f} (minus lme4's: {own_q[25] - a['loglike']:+.2e} at 25 points).
-For 0/1 data lme4's nAGQ > 1 logLik is on the full scale.
-Times (wall median / CPU, seconds): lme4 nAGQ = 25 default {dflt['seconds']['wall_median']:.2f} / {dflt['seconds']['cpu_median']:.2f},
-tight {a['seconds']['wall_median']:.2f} / {a['seconds']['cpu_median']:.2f}; Laplace {lap['seconds']['wall_median']:.2f} / {lap['seconds']['cpu_median']:.2f};
-GLMMadaptive {g['seconds']['wall_median']:.2f} / {g['seconds']['cpu_median']:.2f}.
 """
     reflib.write_module("tests/results/results_glmm_verbagg.py", doc, [(k, v, None) for k, v in M.items()])
     print("verbagg done")
 
 # ------------------------------------------------------------------ var16
 if "var16" in WHAT:
-    j = reflib.load("var16_peers")
+    # var16_peers.json, or var16_peers_b.json from a second run of the same script (whichever finished)
+    j = reflib.load("var16_peers" if os.path.getsize(os.path.join(reflib.REFS, "var16_peers.json")) > 200 else "var16_peers_b")
     SW_GA = f"R GLMMadaptive {j['GLMMadaptive']} (built from the CRAN GitHub mirror cran/GLMMadaptive; {j['R']})"
     SW_L = f"R lme4 {j['lme4']} (Debian r-cran-lme4 1.1-31-1; {j['R']})"
     PREP = 'd <- read.csv("tests/data/sim_glmm_var16.csv"); d$cluster <- factor(d$cluster); '
