@@ -64,13 +64,14 @@ Agreement:
   agq25_glmmadaptive         LL -1206.6742435998; minus lme4 agq25: LL -9.89e-06, params within 2.99e-04,
                              fixed-effect SEs within 2.76e-05; own AGQ(25) LL at its estimates minus its LL +3.4e-12.
   rs_agq15_glmmadaptive      LL -1199.1790525245 (primary for the random-slope model).
+  rs_agq15_glmmadaptive_default LL -1199.1817665693; minus rs_agq15: LL -2.71e-03, params within 1.63e-02.
   rs_laplace_lme4            LL -1199.5084175480; minus rs_agq15: LL -3.29e-01, params within 2.33e-02.
   rs_laplace_lme4_default    LL -1199.5084183394; minus rs_agq15: LL -3.29e-01, params within 2.33e-02.
   rs_laplace_glmmTMB         LL -1199.5082427446; minus rs_agq15: LL -3.29e-01, params within 2.31e-02.
   predict_agq25: own expit(x'beta + mode) minus lme4's conditional predictions: within 2.61e-07; new district 0.6031936306 (own 0.6031934560).
 Each dict's "seconds" holds wall (median of up to 3 runs) and CPU seconds; the machine was shared while
 they were measured, so quote CPU time (see benchmarks/peers.md).
-Not run (too slow on the shared machine this time): agq25_glmmadaptive_tight, rs_agq15_glmmadaptive_default, rs_agq25_glmmadaptive
+Not run (too slow on the shared machine this time): agq25_glmmadaptive_tight, rs_agq25_glmmadaptive
 (and the nAGQ = 25 profile CIs).
 """
 
@@ -310,6 +311,39 @@ rs_agq15_glmmadaptive = {
     },
 }
 
+rs_agq15_glmmadaptive_default = {
+    'software': 'R GLMMadaptive 0.9.1 (built from the CRAN GitHub mirror cran/GLMMadaptive; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); mixed_model(use ~ urban + age + livch, random = ~ urban | district, data = d, family = binomial(), nAGQ = 15)',
+    'loglike': -1199.18176656927,
+    'params': {
+        'Intercept': -1.71291176673615,
+        'urban': 0.816411393841818,
+        'age': -0.0265290831576436,
+        'livch1': 1.12651534744371,
+        'livch2': 1.36845270866313,
+        'livch3+': 1.35608402885409,
+        're_var_Intercept': 0.389699316610832,
+        're_cov_Intercept_urban': -0.40808617522004,
+        're_var_urban': 0.681336682749304,
+    },
+    'bse': {
+        'Intercept': 0.16056887024893,
+        'urban': 0.172750058227926,
+        'age': 0.00802142912729508,
+        'livch1': 0.160311211587389,
+        'livch2': 0.177240360734148,
+        'livch3+': 0.182891713157901,
+    },
+    'n_params': 9,
+    'nobs': 1934,
+    'n_clusters': 60,
+    'seconds': {
+        'wall_median': 169.466,
+        'wall': [169.466],
+        'cpu_median': 12.045,
+    },
+}
+
 rs_laplace_lme4 = {
     'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
     'call': 'd <- read.csv("tests/data/contraception.csv"); d$district <- factor(d$district); d$livch <- factor(d$livch, levels = c("0", "1", "2", "3+")); glmer(use ~ urban + age + livch + (urban | district), data = d, family = binomial, control = glmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))',
@@ -410,6 +444,10 @@ rs_laplace_glmmTMB = {
 }
 
 varcorr = {
+    'laplace': {
+        're_sd_Intercept': 0.460832916797562,
+        're_var_Intercept': 0.212366977204149,
+    },
     'agq25': {
         're_sd_Intercept': 0.464217413751053,
         're_var_Intercept': 0.215497807229716,
@@ -524,6 +562,11 @@ predict_agq25 = {
 
 # wall/CPU seconds of the lme4 random-intercept fits (agq25, laplace_lme4 and agq25_lme4_default above)
 lme4_fit_seconds = {
+    'ri_laplace': {
+        'wall_median': 26.557,
+        'wall': [20.338, 26.557, 34.353],
+        'cpu_median': 2.841,
+    },
     'ri_agq25': {
         'wall_median': 335.333,
         'wall': [335.333],
