@@ -33,6 +33,9 @@ Agreement (primary minus the others):
          random starts (ntry 3) -3.18e-03;
          modBasic = 0: LL -66494.710038 (56 params), LR = 154.24 on 36 df;
          LMest time (default call) 159.6 s wall, 4.8 s CPU (median of 1).
+LMest's default convergence criterion (tol = 1e-8) stops early here: for k = 3 the default and the
+random-start fits are about 3.6e-3 and 3.2e-3 below the maximum that tol = 1e-12 reaches (the quoted
+-66571.827895). Match "k<k>" (tol 1e-12) where it exists; a "k<k>_default" alone is good to ~1e-2 in LL.
 Every LL is the full multinomial log-likelihood of the 7074 response sequences (LMest sums over the
 distinct sequences with their frequencies); our forward recursion over all persons gives the same.
 """

@@ -107,7 +107,7 @@ for kind, key in keys.items():
     if key + "_tight" in lj:
         L[names[kind]] = mirt_model(lj[key + "_tight"], items7, kind, SW, D7 + calls[kind].format(t=TIGHT) + tail, 1000)
     if key in lj:
-        dname = names[kind] + ("_default" if names[kind] in L else "")
+        dname = names[kind] + "_default"
         L[dname] = mirt_model(lj[key], items7, kind, SW, D7 + calls[kind].format(t="") + tail, 1000)
     prim = L.get(names[kind]) or L.get(names[kind] + "_default")
     if prim is None:
