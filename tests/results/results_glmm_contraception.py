@@ -72,7 +72,8 @@ Agreement:
 Each dict's "seconds" holds wall (median of up to 3 runs) and CPU seconds; the machine was shared while
 they were measured, so quote CPU time (see benchmarks/peers.md).
 Not run (too slow on the shared machine this time): agq25_glmmadaptive_tight, rs_agq25_glmmadaptive
-(and the nAGQ = 25 profile CIs).
+confint_profile_laplace, confint_profile_agq25; the generator
+and writer handle them when rerun on a quieter machine.
 """
 
 # ruff: noqa: E501

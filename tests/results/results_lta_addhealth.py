@@ -28,7 +28,7 @@ at these estimates, rows missing everything dropped); seconds (the timed documen
 software; call.
 
 Models:
-  invariant     LL -14534.648189 (best of 1 seeds x 20 starts; the seeds' LLs: -14534.6482);
+  invariant     LL -14534.648189 (best of 2 seeds x 20 starts; the seeds' LLs: -14534.6482, -14534.6482);
                 own LL at the estimates minus slca's: -5.7e-10; the documentation's call (one start, em.tol 1e-6): LL -14534.6482.
   noninvariant  LL -14513.482254 (best of 1 seeds x 20 starts; the seeds' LLs: -14513.4823);
                 own LL at the estimates minus slca's: -2.9e-10; the documentation's call (one start, em.tol 1e-6): LL -14513.4823.

@@ -26,7 +26,9 @@ of the fit, medians of 3 runs: the machine was shared, CPU time is the steadier 
 
 The task brief quotes LMest's -66571.827895 for k = 3; our k = 3 run gives -66571.827895 (-1.7e-09).
 Agreement (primary minus the others):
-  k = 2: LL -71335.559657 (n_params 11, default tol 1e-8 only); own forward LL at the estimates +0.00e+00;
+  k = 2: LL -71335.558154 (n_params 11, tol 1e-12); own forward LL at the estimates +0.00e+00;
+         default tol -1.50e-03, params within 1.63e-04;
+         modBasic = 0: LL -71303.005593 (23 params), LR = 65.11 on 12 df;
          LMest time (default call) 68.8 s wall, 3.2 s CPU (median of 1).
   k = 3: LL -66571.827895 (n_params 20, tol 1e-12); own forward LL at the estimates -1.46e-11;
          default tol -3.58e-03, params within 5.38e-04;
@@ -42,7 +44,73 @@ distinct sequences with their frequencies); our forward recursion over all perso
 
 # ruff: noqa: E501
 
-# k = 2, LMest defaults (start = 0, tol 1e-8) -- the tight fit did not finish in time: this is the only k = 2 fit
+# k = 2, time-homogeneous transitions, tol 1e-12 (primary)
+k2 = {
+    'software': 'R LMest 3.2.5 (built from the CRAN GitHub mirror cran/LMest; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'w <- read.csv("tests/data/srhs_wide.csv"); d <- data.frame(id = rep(w$id, each = 8), t = rep(1:8, nrow(w)), srhs = 5 - as.vector(t(as.matrix(w[, paste0("srhs", 1:8)])))); lmest(responsesFormula = srhs ~ NULL, index = c("id", "t"), data = d, k = 2, modBasic = 1, start = 0, tol = 1e-12, maxit = 100000, out_se = TRUE)',
+    'loglike': -71335.5581539249,
+    'params': {
+        'init_s1': 0.643980377810655,
+        'init_s2': 0.356019622189345,
+        'trans_s1_s1': 0.939830183408723,
+        'trans_s1_s2': 0.060169816591277,
+        'trans_s2_s1': 0.0108229159266827,
+        'trans_s2_s2': 0.989177084073317,
+        'p_s1_cat1': 0.295049629257523,
+        'p_s1_cat2': 0.523511068009094,
+        'p_s1_cat3': 0.174601728740234,
+        'p_s1_cat4': 0.00663249570653765,
+        'p_s1_cat5': 0.000205078286610874,
+        'p_s2_cat1': 0.00548816410219015,
+        'p_s2_cat2': 0.0778373696733711,
+        'p_s2_cat3': 0.454032604272396,
+        'p_s2_cat4': 0.335420515879454,
+        'p_s2_cat5': 0.127221346072588,
+    },
+    'bse': {
+        'init_s1': 0.00714394958692424,
+        'init_s2': 0.00714394958692424,
+        'trans_s1_s1': 0.00199380124132542,
+        'trans_s1_s2': 0.00199380124132542,
+        'trans_s2_s1': 0.00138656093577793,
+        'trans_s2_s2': 0.00138656093577793,
+        'p_s1_cat1': 0.00320050566316332,
+        'p_s1_cat2': 0.00330930139943266,
+        'p_s1_cat3': 0.00376647709563233,
+        'p_s1_cat4': 0.000702660078817187,
+        'p_s1_cat5': 0.000157816329574816,
+        'p_s2_cat1': 0.000637591175196709,
+        'p_s2_cat2': 0.00280024140309227,
+        'p_s2_cat3': 0.00352262425205633,
+        'p_s2_cat4': 0.00375118152335828,
+        'p_s2_cat5': 0.00228882896322325,
+    },
+    'initial': [0.643980377810655, 0.356019622189345],
+    'transition': [
+        [0.939830183408723, 0.060169816591277],
+        [0.0108229159266827, 0.989177084073317],
+    ],
+    'response': [
+        [0.295049629257523, 0.523511068009094, 0.174601728740234, 0.00663249570653765, 0.000205078286610874],
+        [0.00548816410219015, 0.0778373696733711, 0.454032604272396, 0.335420515879454, 0.127221346072588],
+    ],
+    'n_params': 11,
+    'aic': 142693.11630785,
+    'bic': 142768.622302917,
+    'nobs': 7074,
+    'n_occasions': 8,
+    'n_clusters': None,
+    'n_states': 2,
+    'em_iterations': 52,
+    'loglike_own_forward': -71335.5581539249,
+    'seconds': {
+        'wall_median': 1253.298,
+        'wall': [1253.298],
+        'cpu_median': None,
+    },
+}
+
+# k = 2, LMest defaults (start = 0, tol 1e-8)
 k2_default = {
     'software': 'R LMest 3.2.5 (built from the CRAN GitHub mirror cran/LMest; R version 4.2.2 Patched (2022-11-10 r83330))',
     'call': 'w <- read.csv("tests/data/srhs_wide.csv"); d <- data.frame(id = rep(w$id, each = 8), t = rep(1:8, nrow(w)), srhs = 5 - as.vector(t(as.matrix(w[, paste0("srhs", 1:8)])))); lmest(responsesFormula = srhs ~ NULL, index = c("id", "t"), data = d, k = 2, modBasic = 1, start = 0)',
@@ -88,6 +156,105 @@ k2_default = {
         'wall_median': 68.841,
         'wall': [68.841],
         'cpu_median': 3.192,
+    },
+}
+
+# k = 2, modBasic = 0 (a transition matrix per occasion)
+k2_heterogeneous = {
+    'software': 'R LMest 3.2.5 (built from the CRAN GitHub mirror cran/LMest; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'w <- read.csv("tests/data/srhs_wide.csv"); d <- data.frame(id = rep(w$id, each = 8), t = rep(1:8, nrow(w)), srhs = 5 - as.vector(t(as.matrix(w[, paste0("srhs", 1:8)])))); lmest(responsesFormula = srhs ~ NULL, index = c("id", "t"), data = d, k = 2, modBasic = 0, start = 0)',
+    'loglike': -71303.0055926947,
+    'params': {
+        'init_s1': 0.638775061178097,
+        'init_s2': 0.361224938821903,
+        'trans_t2_s1_s1': 0.953791948008426,
+        'trans_t2_s1_s2': 0.0462080519915735,
+        'trans_t2_s2_s1': 0.0098581302477963,
+        'trans_t2_s2_s2': 0.990141869752204,
+        'trans_t3_s1_s1': 0.947363424444626,
+        'trans_t3_s1_s2': 0.052636575555374,
+        'trans_t3_s2_s1': 0.0155306447934609,
+        'trans_t3_s2_s2': 0.984469355206539,
+        'trans_t4_s1_s1': 0.904717056085859,
+        'trans_t4_s1_s2': 0.0952829439141414,
+        'trans_t4_s2_s1': 0.00463195706212826,
+        'trans_t4_s2_s2': 0.995368042937872,
+        'trans_t5_s1_s1': 0.964838108718292,
+        'trans_t5_s1_s2': 0.0351618912817082,
+        'trans_t5_s2_s1': 0.0270463787055693,
+        'trans_t5_s2_s2': 0.972953621294431,
+        'trans_t6_s1_s1': 0.933487210503131,
+        'trans_t6_s1_s2': 0.066512789496869,
+        'trans_t6_s2_s1': 0.0101058755907326,
+        'trans_t6_s2_s2': 0.989894124409267,
+        'trans_t7_s1_s1': 0.928113031681342,
+        'trans_t7_s1_s2': 0.0718869683186584,
+        'trans_t7_s2_s1': 0.00378475631140149,
+        'trans_t7_s2_s2': 0.996215243688598,
+        'trans_t8_s1_s1': 0.952569482278007,
+        'trans_t8_s1_s2': 0.0474305177219926,
+        'trans_t8_s2_s1': 5.10128766940208e-05,
+        'trans_t8_s2_s2': 0.999948987123306,
+        'p_s1_cat1': 0.29566316023656,
+        'p_s1_cat2': 0.523669666797891,
+        'p_s1_cat3': 0.173854532795958,
+        'p_s1_cat4': 0.00656317529261192,
+        'p_s1_cat5': 0.000249464876978662,
+        'p_s2_cat1': 0.00574155053502967,
+        'p_s2_cat2': 0.0791389590375734,
+        'p_s2_cat3': 0.453968067807168,
+        'p_s2_cat4': 0.334404968053016,
+        'p_s2_cat5': 0.126746454567213,
+    },
+    'bse': None,
+    'initial': [0.638775061178097, 0.361224938821903],
+    'transition': [
+        [
+            [0.953791948008426, 0.0462080519915735],
+            [0.0098581302477963, 0.990141869752204],
+        ],
+        [
+            [0.947363424444626, 0.052636575555374],
+            [0.0155306447934609, 0.984469355206539],
+        ],
+        [
+            [0.904717056085859, 0.0952829439141414],
+            [0.00463195706212826, 0.995368042937872],
+        ],
+        [
+            [0.964838108718292, 0.0351618912817082],
+            [0.0270463787055693, 0.972953621294431],
+        ],
+        [
+            [0.933487210503131, 0.066512789496869],
+            [0.0101058755907326, 0.989894124409267],
+        ],
+        [
+            [0.928113031681342, 0.0718869683186584],
+            [0.00378475631140149, 0.996215243688598],
+        ],
+        [
+            [0.952569482278007, 0.0474305177219926],
+            [5.10128766940208e-05, 0.999948987123306],
+        ],
+    ],
+    'response': [
+        [0.29566316023656, 0.523669666797891, 0.173854532795958, 0.00656317529261192, 0.000249464876978662],
+        [0.00574155053502967, 0.0791389590375734, 0.453968067807168, 0.334404968053016, 0.126746454567213],
+    ],
+    'n_params': 23,
+    'aic': 142652.011185389,
+    'bic': 142809.887356894,
+    'nobs': 7074,
+    'n_occasions': 8,
+    'n_clusters': None,
+    'n_states': 2,
+    'em_iterations': 80,
+    'loglike_own_forward': -71303.00559269474,
+    'seconds': {
+        'wall_median': 37.166,
+        'wall': [37.166],
+        'cpu_median': None,
     },
 }
 

@@ -189,7 +189,8 @@ Agreement:
 Each dict's "seconds" holds wall (median of up to 3 runs) and CPU seconds; the machine was shared while
 they were measured, so quote CPU time (see benchmarks/peers.md).
 Not run (too slow on the shared machine this time): {', '.join(sorted({n for n, *_ in spec} - set(M))) or 'nothing'}
-{'' if 'confint_profile_agq25' in M else '(and the nAGQ = 25 profile CIs)'}.
+{', '.join(n for n in ('confint_profile_laplace', 'confint_profile_agq25') if n not in M) or ''}; the generator
+and writer handle them when rerun on a quieter machine.
 """
     entries = [(k, v, None) for k, v in M.items()]
     if lme:
