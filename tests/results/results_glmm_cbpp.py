@@ -48,6 +48,22 @@ Models:
 
 Module-level extra: loglike_agq_own_at_agq11 maps the number of quadrature points to our own
 adaptive-GH LL at agq11['params'].
+
+--- Added 2026-12-03 (generator: tests/results/scripts/write_glmm_peers.py) ---
+GLMMadaptive 0.9.1 and lme4 with 25 adaptive points, 2026-12-03
+(generator tests/results/scripts/glmm_cbpp_peers.R). Same keys as above.
+  agq25_glmmadaptive        GLMMadaptive mixed_model(..., nAGQ = 25), default control: LL -91.9833696556
+                            (GLMMadaptive's logLik includes the log binomial coefficients: the full scale).
+  agq25_glmmadaptive_tight  tight control: LL -91.9833690377; params within 2.29e-04 of the default.
+  agq25_lme4                lme4 nAGQ = 25, tight bobyqa. loglike = lme4's logLik (-50.0050152684,
+                            kept as loglike_lme4_reported) + saturated_loglike, i.e. on the full scale: -91.9833690373.
+  agq25_lme4_default        the same with default control: LL -91.9833690390.
+  GLMMadaptive (tight) minus lme4 (tight): LL -4.10e-10, params within
+  6.39e-06, SEs within 1.08e-06.
+  Own AGQ(25) LL at each fit's estimates ("loglike_own_agq25_at_these_estimates") minus its loglike:
+  agq25_glmmadaptive +2.8e-14, agq25_glmmadaptive_tight +2.8e-14, agq25_lme4 -1.4e-14, agq25_lme4_default +2.8e-14.
+  AGQ(25) minus the AGQ(11) reference agq11 above: see loglike_agq_own_at_agq11 (25 vs 11 points differ
+  by about 4e-7 at the same estimates).
 """
 
 # ruff: noqa: E501
@@ -218,3 +234,118 @@ loglike_agq_own_at_agq11 = {
     51: -91.98336903731085,
 }
 
+# --- Added 2026-12-03 ---
+
+agq25_glmmadaptive = {
+    'software': 'R GLMMadaptive 0.9.1 (built from the CRAN GitHub mirror cran/GLMMadaptive; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/cbpp.csv"); d$herd <- factor(d$herd); d$period <- factor(d$period); mixed_model(cbind(incidence, size - incidence) ~ period, random = ~ 1 | herd, data = d, family = binomial(), nAGQ = 25)',
+    'loglike': -91.9833696556105,
+    'params': {
+        'Intercept': -1.39946150732426,
+        'period2': -0.991384059627582,
+        'period3': -1.12780025258817,
+        'period4': -1.57945039027011,
+        're_var_Intercept': 0.419377329417442,
+    },
+    'bse': {
+        'Intercept': 0.233542687955221,
+        'period2': 0.30677618399179,
+        'period3': 0.32677716260203,
+        'period4': 0.427606450993168,
+    },
+    'n_params': 5,
+    'nobs': 56,
+    'n_clusters': 15,
+    'seconds': {
+        'wall_median': 4.994,
+        'wall': [5.587, 4.994, 4.339],
+        'cpu_median': 0.155,
+    },
+    'loglike_own_agq25_at_these_estimates': -91.98336965561047,
+}
+
+agq25_glmmadaptive_tight = {
+    'software': 'R GLMMadaptive 0.9.1 (built from the CRAN GitHub mirror cran/GLMMadaptive; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/cbpp.csv"); d$herd <- factor(d$herd); d$period <- factor(d$period); mixed_model(cbind(incidence, size - incidence) ~ period, random = ~ 1 | herd, data = d, family = binomial(), nAGQ = 25, control = list(tol1 = 1e-8, tol2 = 1e-8, tol3 = 1e-12, numeric_deriv = "cd", iter_qN_outer = 50))',
+    'loglike': -91.9833690377207,
+    'params': {
+        'Intercept': -1.39923261571586,
+        'period2': -0.99140065721919,
+        'period3': -1.12781663894533,
+        'period4': -1.57946842273906,
+        're_var_Intercept': 0.419286561851546,
+    },
+    'bse': {
+        'Intercept': 0.23351261632688,
+        'period2': 0.306767989190197,
+        'period3': 0.326768361571538,
+        'period4': 0.427594492985231,
+    },
+    'n_params': 5,
+    'nobs': 56,
+    'n_clusters': 15,
+    'seconds': {
+        'wall_median': 5.574,
+        'wall': [5.574, 7.295, 4.906],
+        'cpu_median': 0.197,
+    },
+    'loglike_own_agq25_at_these_estimates': -91.98336903772068,
+}
+
+agq25_lme4 = {
+    'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/cbpp.csv"); d$herd <- factor(d$herd); d$period <- factor(d$period); glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), data = d, family = binomial, nAGQ = 25, control = glmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))',
+    'loglike': -91.98336903731058,
+    'params': {
+        'Intercept': -1.39923045260667,
+        'period2': -0.991403677065991,
+        'period3': -1.12781945649843,
+        'period4': -1.57947075405627,
+        're_var_Intercept': 0.419280175522688,
+    },
+    'bse': {
+        'Intercept': 0.233511541187868,
+        'period2': 0.306767894360079,
+        'period3': 0.326768297229497,
+        'period4': 0.427594325869254,
+    },
+    'n_params': 5,
+    'nobs': 56,
+    'n_clusters': 15,
+    'seconds': {
+        'wall_median': 3.798,
+        'wall': [4.457, 3.754, 3.798],
+        'cpu_median': 0.107,
+    },
+    'loglike_lme4_reported': -50.005015268375,
+    'loglike_own_agq25_at_these_estimates': -91.9833690373106,
+}
+
+agq25_lme4_default = {
+    'software': 'R lme4 1.1.31 (Debian r-cran-lme4 1.1-31-1; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/cbpp.csv"); d$herd <- factor(d$herd); d$period <- factor(d$period); glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), data = d, family = binomial, nAGQ = 25)',
+    'loglike': -91.98336903903098,
+    'params': {
+        'Intercept': -1.3992237278292,
+        'period2': -0.991408883812732,
+        'period3': -1.12780959415794,
+        'period4': -1.57948095070482,
+        're_var_Intercept': 0.419282039703217,
+    },
+    'bse': {
+        'Intercept': 0.233511377979129,
+        'period2': 0.306768200755063,
+        'period3': 0.326767162551937,
+        'period4': 0.427595709792793,
+    },
+    'n_params': 5,
+    'nobs': 56,
+    'n_clusters': 15,
+    'seconds': {
+        'wall_median': 7.811,
+        'wall': [8.501, 7.811, 5.191],
+        'cpu_median': 0.215,
+    },
+    'loglike_lme4_reported': -50.0050152700954,
+    'loglike_own_agq25_at_these_estimates': -91.98336903903095,
+}

@@ -33,6 +33,24 @@ Agreement: the targets -317.256837 (2 classes) and -293.704979 (3 classes), from
 reproduced to 1e-6 by both programs. StepMix minus flexmix LL: 3.3e-11 (K = 2) and
 8.0e-12 (K = 3). The largest absolute parameter difference between the programs is
 1.6e-12 (K = 2) and 2.9e-07 (K = 3), so compare parameters with atol ~1e-5.
+
+--- Added 2026-12-03 (generator: tests/results/scripts/write_lca_polca.py) ---
+poLCA (generator tests/results/scripts/lca_carcinoma_polca.R), 2026-12-03:
+  lca2_polca, lca3_polca   R poLCA 1.6.0.2, nrep = 200 random starts, maxiter 1e5, tol 1e-12.
+    Same keys and class order as above, plus bse (poLCA's probs.se and P.se, keyed like params) and
+    starts_reaching_best (starts within 1e-6 of the best LL: 200/200 for K = 2,
+    195/200 for K = 3). A second run with another seed gives the same LL
+    (differences 1.02e-12 and 0.00e+00).
+    poLCA minus StepMix (lca2/lca3): LL 4.66e-12 (K = 2) and 6.03e-12 (K = 3);
+    largest parameter difference 4.33e-14 and 8.15e-08.
+  poLCA's SE convention (poLCA.se): the information matrix is the outer product of the per-observation
+  scores (cross-product of gradients, not the Hessian) in the multinomial-logit parametrisation of the
+  item probabilities (first category as base) and of the class-proportion logits, inverted with a
+  Moore-Penrose generalised inverse (MASS::ginv); the SEs of probabilities and proportions follow by the
+  delta method. Estimates on the boundary (0 or 1) have zero scores, so their SEs are ~0 (about 1e-20 and
+  below) and the generalised inverse simply drops them; treat those SEs as "not estimable", not as zero.
+  Such SEs are stored as 0.0 (below 1e-10). Compare the other SEs with rtol ~1e-6 when the same OPG
+  convention is used. poLCA was built from source after the note above was written, so it has now run.
 """
 
 # ruff: noqa: E501
@@ -225,3 +243,154 @@ lca3_flexmix = {
     'n_classes': 3,
 }
 
+# --- Added 2026-12-03 ---
+
+# 2 classes, poLCA
+lca2_polca = {
+    'software': 'R poLCA 1.6.0.2 (built from the CRAN GitHub mirror cran/poLCA; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/carcinoma.csv"); set.seed(2026); poLCA(cbind(A, B, C, D, E, F, G) ~ 1, d, nclass = 2, nrep = 200, maxiter = 100000, tol = 1e-12, calc.se = TRUE); classes then sorted by decreasing P',
+    'loglike': -317.256837299491,
+    'params': {
+        'prop_c1': 0.501212386547137,
+        'prop_c2': 0.498787613452863,
+        'A_c1': 1.0,
+        'A_c2': 0.11650178509641,
+        'B_c1': 0.983091845894775,
+        'B_c2': 0.354366689108814,
+        'C_c1': 0.760866934735111,
+        'C_c2': 0.0,
+        'D_c1': 0.54106093136719,
+        'D_c2': 0.0,
+        'E_c1': 0.978636782213562,
+        'E_c2': 0.22292060804889,
+        'F_c1': 0.422703852630617,
+        'F_c2': 0.0,
+        'G_c1': 1.0,
+        'G_c2': 0.116501785096272,
+    },
+    'bse': {
+        'prop_c1': 0.0463357628466109,
+        'prop_c2': 0.0463357628466109,
+        'A_c1': 0.0,
+        'A_c2': 0.0450921883119493,
+        'B_c1': 0.0170644001827345,
+        'B_c2': 0.0828346348335225,
+        'C_c1': 0.058869918942719,
+        'C_c2': 0.0,
+        'D_c1': 0.072023973051761,
+        'D_c2': 0.0,
+        'E_c1': 0.0216337331199356,
+        'E_c2': 0.0680930361610682,
+        'F_c1': 0.0707814107520226,
+        'F_c2': 0.0,
+        'G_c1': 0.0,
+        'G_c2': 0.0515167534257756,
+    },
+    'class_proportions': [0.501212386547137, 0.498787613452863],
+    'p_item1': {
+        'A': [1.0, 0.11650178509641],
+        'B': [0.983091845894775, 0.354366689108814],
+        'C': [0.760866934735111, 0.0],
+        'D': [0.54106093136719, 0.0],
+        'E': [0.978636782213562, 0.22292060804889],
+        'F': [0.422703852630617, 0.0],
+        'G': [1.0, 0.116501785096272],
+    },
+    'n_params': 15,
+    'aic': 664.513674598982,
+    'bic': 706.073943965967,
+    'nobs': 118,
+    'n_clusters': None,
+    'n_classes': 2,
+    'starts_reaching_best': 200,
+    'starts': 200,
+    'seconds': {
+        'wall_median': 32.119,
+        'wall': [14.268, 32.119, 40.197],
+        'cpu_median': 2.517,
+        'note': 'all 200 starts',
+    },
+}
+
+# 3 classes, poLCA
+lca3_polca = {
+    'software': 'R poLCA 1.6.0.2 (built from the CRAN GitHub mirror cran/poLCA; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/carcinoma.csv"); set.seed(2026); poLCA(cbind(A, B, C, D, E, F, G) ~ 1, d, nclass = 3, nrep = 200, maxiter = 100000, tol = 1e-12, calc.se = TRUE); classes then sorted by decreasing P',
+    'loglike': -293.704978780724,
+    'params': {
+        'prop_c1': 0.444727657557983,
+        'prop_c2': 0.373564426332562,
+        'prop_c3': 0.181707916109456,
+        'A_c1': 1.0,
+        'A_c2': 0.0573097063576968,
+        'A_c3': 0.512831310581921,
+        'B_c1': 0.980944346214669,
+        'B_c2': 0.137942813595432,
+        'B_c3': 1.0,
+        'C_c1': 0.857504420339923,
+        'C_c2': 0.0,
+        'C_c3': 0.0,
+        'D_c1': 0.586247095473895,
+        'D_c2': 0.0,
+        'D_c3': 0.0575987187667988,
+        'E_c1': 1.0,
+        'E_c2': 0.0550823085099127,
+        'E_c3': 0.750602778552169,
+        'F_c1': 0.476391344633291,
+        'F_c2': 0.0,
+        'F_c3': 0.0,
+        'G_c1': 1.0,
+        'G_c2': 0.0,
+        'G_c3': 0.630651535683751,
+    },
+    'bse': {
+        'prop_c1': 0.0479308751505,
+        'prop_c2': 0.0474635747940353,
+        'prop_c3': 0.0406725936516283,
+        'A_c1': 0.0,
+        'A_c2': 0.038639438544065,
+        'A_c3': 0.125894617393826,
+        'B_c1': 0.019257647753319,
+        'B_c2': 0.063807978933925,
+        'B_c3': 0.0,
+        'C_c1': 0.0560241833838886,
+        'C_c2': 0.0,
+        'C_c3': 0.0,
+        'D_c1': 0.074524857215991,
+        'D_c2': 0.0,
+        'D_c3': 0.0632135163332436,
+        'E_c1': 0.0,
+        'E_c2': 0.0377643600921885,
+        'E_c3': 0.12377482167067,
+        'F_c1': 0.0748440137569858,
+        'F_c2': 0.0,
+        'F_c3': 0.0,
+        'G_c1': 0.0,
+        'G_c2': 0.0,
+        'G_c3': 0.121065749634416,
+    },
+    'class_proportions': [0.444727657557983, 0.373564426332562, 0.181707916109456],
+    'p_item1': {
+        'A': [1.0, 0.0573097063576968, 0.512831310581921],
+        'B': [0.980944346214669, 0.137942813595432, 1.0],
+        'C': [0.857504420339923, 0.0, 0.0],
+        'D': [0.586247095473895, 0.0, 0.0575987187667988],
+        'E': [1.0, 0.0550823085099127, 0.750602778552169],
+        'F': [0.476391344633291, 0.0, 0.0],
+        'G': [1.0, 0.0, 0.630651535683751],
+    },
+    'n_params': 23,
+    'aic': 633.409957561447,
+    'bic': 697.135703924158,
+    'nobs': 118,
+    'n_clusters': None,
+    'n_classes': 3,
+    'starts_reaching_best': 195,
+    'starts': 200,
+    'seconds': {
+        'wall_median': 22.607,
+        'wall': [38.639, 22.607, 20.711],
+        'cpu_median': 2.279,
+        'note': 'all 200 starts',
+    },
+}
