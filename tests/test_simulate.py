@@ -261,3 +261,19 @@ def test_working_vector_checks_fixed_values():
     assert np.allclose(w, [1.0, np.log(2.0)])
     with pytest.raises(SpecificationError, match="fixed at 0.5"):
         working_vector(model, {"y~1": 1.0, "Var(y)": 2.0, "y~x": 0.7})
+
+
+def test_weighted_fit_is_not_resampled_once_per_row():
+    """A frequency weight stands for that many rows with independent outcomes: drawing
+    once per weighted row (the pattern of 34 slides drawn once, kept with weight 34) is
+    not a sample from the model, so it is refused with the way out."""
+    from pathlib import Path
+
+    raw = pd.read_csv(Path(__file__).parent / "data" / "carcinoma.csv") - 1
+    patterns = raw.groupby(list(raw.columns)).size().rename("n").reset_index()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = mixture(" + ".join(raw.columns) + " ~ c", patterns, classes={"c": 2},
+                      family="binary", weights="n").fit(starts=(4, 2), progress=False)
+    with pytest.raises(SpecificationError, match="frequency weights.*expand the rows"):
+        simulate(res, seed=1)

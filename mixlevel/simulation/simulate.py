@@ -263,6 +263,15 @@ class Population:
             self.cluster = cluster or "cluster"
         elif isinstance(model, MixtureModel):
             self.kind = "model"
+            d = model.design
+            if not (np.all(d.row_weight == 1) and np.all(d.cluster_weight == 1)):
+                # a weighted row stands for w rows whose outcomes are independent draws;
+                # one draw kept with its weight is not a sample from the model
+                raise SpecificationError(
+                    "the model has frequency weights: each weighted row stands for that "
+                    "many independent rows, so drawing once per row is not a sample from "
+                    "the model; expand the rows (data.loc[data.index.repeat(data[w])]) "
+                    "and simulate from a model built on them")
             self._fixed_model = model
             self.outcomes = list(model.spec.outcome_names)
             self.families = {o.name: o.family for o in model.spec.outcomes}
