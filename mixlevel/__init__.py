@@ -13,6 +13,7 @@ from .api import Between, Within, mixture, parameter_table, response_patterns
 from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .formula import FormulaError
 from .inference import compare, icc, lrt, r_squared
+from .inference.enumeration import bootstrap_lrt, enumerate_classes, lmr_test
 from .model import MixtureModel
 from .models import LatentMarkov, lta
 from .results import MixtureResults
@@ -37,6 +38,7 @@ __all__ = [
     "lrt",
     "icc",
     "r_squared",
+    "enumerate_classes", "lmr_test", "bootstrap_lrt",
     "simulate",
     "montecarlo",
     "MixlevelError",
