@@ -14,6 +14,7 @@ from .errors import EstimationWarning, MixlevelError, SpecificationError
 from .formula import FormulaError
 from .inference import compare, icc, lrt, r_squared
 from .inference.enumeration import bootstrap_lrt, enumerate_classes, lmr_test
+from .inference.stepwise import three_step
 from .model import MixtureModel
 from .models import LatentMarkov, lta
 from .results import MixtureResults
@@ -38,7 +39,7 @@ __all__ = [
     "lrt",
     "icc",
     "r_squared",
-    "enumerate_classes", "lmr_test", "bootstrap_lrt",
+    "enumerate_classes", "lmr_test", "bootstrap_lrt", "three_step",
     "simulate",
     "montecarlo",
     "MixlevelError",
