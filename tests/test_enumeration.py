@@ -64,6 +64,11 @@ def test_weighted_chi2_mixed_signs_against_simulation():
     for x in (-1.0, 1.0, 4.0, 9.0):
         mc = (draws > x).mean()
         assert abs(weighted_chi2_sf(x, lam) - mc) < 4 * np.sqrt(mc * (1 - mc) / draws.size)
+    # far tails (an LR of 78,564 once gave 0.04 when the oscillating integral failed)
+    assert 0 < weighted_chi2_sf(100.0, lam) < stats.chi2.sf(100 / 2.5, 4)
+    assert weighted_chi2_sf(78564.0, lam) < 1e-300
+    assert weighted_chi2_sf(300.0, np.ones(3)) == pytest.approx(stats.chi2.sf(300, 3),
+                                                                 rel=1e-9)
 
 
 def test_vlmr_statistic_is_the_loglikeobs_difference(carc_fits):
@@ -279,3 +284,18 @@ def test_blrt_rejection_rates_monte_carlo():
         rejects_2 += b2.pvalue < 0.05
     assert rejects_1 == n_sets
     assert rejects_2 <= 6
+
+
+def test_blrt_same_draws_in_processes_and_on_dask(carc_fits):
+    """Each draw has its own seed: sequential, two processes and a Dask cluster agree."""
+    from joblib import parallel_config
+
+    kw = dict(max_draws=4, sequential=False, starts=(4, 2), seed=9)
+    one = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=1, **kw)
+    two = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=2, **kw)
+    np.testing.assert_allclose(two.draws["lr"], one.draws["lr"], rtol=1e-9)
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
+                            dashboard_address=":0"), parallel_config(backend="dask"):
+        dask = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=-1, **kw)
+    np.testing.assert_allclose(dask.draws["lr"], one.draws["lr"], rtol=1e-9)

@@ -230,7 +230,7 @@ def _draw(task, r, seq):
 # ---------------------------------------------------------------------------------------
 # the sequential rule
 # ---------------------------------------------------------------------------------------
-def stopping_point(exceed, alpha=0.05, stop_error=0.01, min_draws=2):
+def stopping_point(exceed, alpha=0.05, stop_error=0.01, min_draws=2, start=1):
     """First n at which the sequential rule stops, given the draws' exceedance flags.
 
     Parameters
@@ -238,6 +238,8 @@ def stopping_point(exceed, alpha=0.05, stop_error=0.01, min_draws=2):
     exceed : sequence of bool
         Whether each successful draw (in draw order) reached the observed LR.
     alpha, stop_error, min_draws : see :func:`bootstrap_lrt`.
+    start : int
+        First n to examine (the rule did not stop before it).
 
     Returns
     -------
@@ -245,7 +247,7 @@ def stopping_point(exceed, alpha=0.05, stop_error=0.01, min_draws=2):
         The number of draws to keep, or None if the rule has not stopped.
     """
     h = np.cumsum(np.asarray(exceed, bool))
-    for n in range(max(min_draws, 1), len(h) + 1):
+    for n in range(max(min_draws, start, 1), len(h) + 1):
         k = int(h[n - 1])
         lower = stats.beta.ppf(stop_error, k, n - k + 1) if k > 0 else 0.0
         upper = stats.beta.ppf(1 - stop_error, k + 1, n - k) if k < n else 1.0
@@ -418,7 +420,7 @@ def bootstrap_lrt(restricted, full, *, max_draws=100, alpha=0.05, sequential=Tru
     children = np.random.SeedSequence(seed).spawn(max_draws)
     workers = max(1, int(effective_n_jobs(n_jobs)))
     batch = batch_size or (1 if workers == 1 else 2 * workers)
-    records, stop = [], None
+    records, stop, checked = [], None, 0
     with progress_bar(max_draws, "bootstrap draws", progress) as bar, \
             Parallel(n_jobs=n_jobs) as parallel:
         while stop is None and len(records) < max_draws:
@@ -427,7 +429,9 @@ def bootstrap_lrt(restricted, full, *, max_draws=100, alpha=0.05, sequential=Tru
             bar.update(len(todo))
             ok = [rec for rec in records if not rec["error"]]
             if sequential:
-                stop_n = stopping_point([rec["lr"] >= lr for rec in ok], alpha, stop_error)
+                stop_n = stopping_point([rec["lr"] >= lr for rec in ok], alpha, stop_error,
+                                        start=checked + 1)
+                checked = len(ok)
                 if stop_n is not None:
                     stop = ok[stop_n - 1]["draw"]
     draws = pd.DataFrame(records).set_index("draw")

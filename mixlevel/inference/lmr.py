@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import integrate
+from scipy import integrate, stats
 
 __all__ = ["lmr_test", "weighted_chi2_sf", "unit_weights"]
 
@@ -107,22 +107,29 @@ def weighted_chi2_sf(x, weights):
             return 0.5 * (lam.sum() - x)
         return np.sin(phi(u) - omega * u) / amplitude(u)
 
-    # sin(phi - omega u) = sin(phi) cos(omega u) - cos(phi) sin(omega u): beyond u = 1
+    # sin(phi - omega u) = sin(phi) cos(omega u) - cos(phi) sin(omega u): beyond u = a
     # the amplitudes are smooth and decay, so QUADPACK's Fourier integrator (QAWF)
-    # takes the oscillation exactly, however slowly the amplitude decays
-    head, _ = integrate.quad(full, 0.0, 1.0, limit=200)
+    # takes the oscillation exactly, however slowly the amplitude decays; the head
+    # [0, a] holds less than a period of the oscillation
+    a = min(1.0, 1.0 / abs(omega)) if omega != 0.0 else 1.0
+    head, _ = integrate.quad(full, 0.0, a, limit=200)
     if omega == 0.0:
-        tail, _ = integrate.quad(lambda u: np.sin(phi(u)) / amplitude(u), 1.0, np.inf,
+        tail, _ = integrate.quad(lambda u: np.sin(phi(u)) / amplitude(u), a, np.inf,
                                  limit=200)
     else:
         w = abs(omega)
-        tail_cos, _ = integrate.quad(lambda u: np.sin(phi(u)) / amplitude(u), 1.0, np.inf,
+        tail_cos, _ = integrate.quad(lambda u: np.sin(phi(u)) / amplitude(u), a, np.inf,
                                      weight="cos", wvar=w, limlst=100)
-        tail_sin, _ = integrate.quad(lambda u: np.cos(phi(u)) / amplitude(u), 1.0, np.inf,
+        tail_sin, _ = integrate.quad(lambda u: np.cos(phi(u)) / amplitude(u), a, np.inf,
                                      weight="sin", wvar=w, limlst=100)
         tail = tail_cos - np.sign(omega) * tail_sin
     total = head + tail
-    return float(min(max(0.5 + total / np.pi, 0.0), 1.0))
+    # Q <= max(w) chi-square(number of positive w): an upper bound that also settles
+    # the far tail, where the integral is below its own rounding error
+    positive = lam[lam > 0]
+    bound = float(stats.chi2.sf(x / positive.max(), positive.size)) if positive.size \
+        else float(x < 0)
+    return float(min(max(0.5 + total / np.pi, 0.0), bound, 1.0))
 
 
 def _symmetric_sqrt(B):
