@@ -14,8 +14,9 @@ Each draw, as Mplus does it (LRTSTARTS = 0 0 20 5):
    expanded before drawing and the draws collapsed to distinct rows again;
 2. the K - 1 class model is fitted from the generating values (no random starts);
 3. the K class model is fitted with random starts and once from the K class
-   estimates of the real data; the best of these is kept, and the draw is
-   flagged when that best log-likelihood was reached only once.
+   estimates of the real data; the best of these is kept.  When that best
+   log-likelihood was reached only once, a second round of random starts is
+   run, and a draw still without a replicated best log-likelihood is flagged.
 
 Draw ``r`` uses the r-th child of ``numpy.random.SeedSequence(seed).spawn``
 (its first grandchild draws the data, its second seeds the random starts), so
@@ -186,6 +187,12 @@ def _final_lls(res):
     return [float(v) for v in st["loglike"] if np.isfinite(v)]
 
 
+def _replicated(fits):
+    """Final-stage starts of all ``fits`` that reached the best log-likelihood."""
+    best = max(_finite_llf(f) for f in fits)
+    return int(sum(_same_ll(ll, best) for f in fits for ll in _final_lls(f)))
+
+
 def _finite_llf(res):
     return res.llf if np.isfinite(res.llf) else -np.inf
 
@@ -205,7 +212,7 @@ def _draw(task, r, seq):
             if task.weights is not None:
                 frame = _collapse(frame, task.weights)
             kw = dict(task.fit_kw, progress=False, canonical=False)
-            seed0, seed1 = (int(s) for s in fit_seq.generate_state(2))
+            seed0, seed1, seed2 = (int(s) for s in fit_seq.generate_state(3))
             m0 = task.null.build(frame)
             nulls = [m0.fit(start_params=task.null_params.to_numpy(), **kw)]
             if task.null_starts is not None and task.null_starts[0] > 1:
@@ -214,12 +221,12 @@ def _draw(task, r, seq):
             fits = [m1.fit(start_params=task.alt_params.to_numpy(), **kw)]
             if task.starts is not None and task.starts[0] > 1:
                 fits.append(m1.fit(starts=task.starts, seed=seed1, **kw))
+                if _replicated(fits) < 2:  # one more round before calling it a local maximum
+                    fits.append(m1.fit(starts=task.starts, seed=seed2, **kw))
         r0 = max(nulls, key=_finite_llf)
         best = max(fits, key=_finite_llf)
-        lls = [ll for f in fits for ll in _final_lls(f)]
         rec.update(lr=2.0 * (best.llf - r0.llf), loglike_null=float(r0.llf),
-                   loglike_alt=float(best.llf),
-                   replicated=int(sum(_same_ll(ll, best.llf) for ll in lls)),
+                   loglike_alt=float(best.llf), replicated=_replicated(fits),
                    converged=bool(r0.converged and best.converged))
     except Exception as exc:  # a failed draw is recorded and left out
         rec["error"] = f"{type(exc).__name__}: {exc}"
