@@ -161,6 +161,22 @@ def test_enumerate_between_classes_counts_clusters(nyts):
     assert enum[2].n_clusters == 45
 
 
+def test_enumerate_within_classes_of_a_two_level_model():
+    """Within classes c with the between classes d fixed (multilevel LCA): the LMR
+    units are the 12 clusters, fewer than the 19 parameters, which the note says."""
+    df = pd.read_csv(DATA / "datatoy.csv").query("id_high <= 12")
+    f = " + ".join(f"Y_{k}" for k in range(1, 6)) + " ~ c\nc ~ d"
+    enum = quiet(enumerate_classes, f, df, classes="c", k=[1, 2],
+                 other_classes={"d": ml.Between(2)}, family="binary", cluster="id_high",
+                 starts=(6, 2))
+    test = enum.lmr[2]
+    assert test["n_units"] == 12
+    assert test["lr"] == pytest.approx(2 * (enum[2].llf - enum[1].llf))
+    assert "fewer independent units (12) than parameters of the two models (19)" in \
+        test["note"]
+    assert enum.table.loc[2, "smallest_n"] < 1200
+
+
 def test_enumerate_rejects_bad_arguments(carcinoma):
     with pytest.raises(SpecificationError, match="names the class variable"):
         enumerate_classes(CARC, carcinoma, classes={"c": 2})

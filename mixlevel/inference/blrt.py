@@ -447,7 +447,8 @@ def bootstrap_lrt(restricted, full, *, max_draws=100, alpha=0.05, sequential=Tru
     used = draws[draws["used"]]
     n = len(used)
     n_exceed = int((used["lr"] >= lr).sum())
-    lonely = used["replicated"] < 2
+    # without random starts there is nothing to replicate
+    lonely = (used["replicated"] < 2) & (starts is not None)
     n_suspect = int((lonely & (used["lr"] < lr)).sum())
     out = BootstrapLRT(
         lr=float(lr), pvalue=n_exceed / n if n else float("nan"), n_draws=n,

@@ -225,6 +225,10 @@ def lmr_test(restricted, full):
     lam = np.linalg.eigvalsh(Bh @ (0.5 * (S + S.T)) @ Bh)
     df = p - q
     notes = []
+    if n < p + q:
+        notes.append(f"fewer independent units ({n:g}) than parameters of the two models "
+                     f"({p + q}): the scores' outer product is singular and the test is "
+                     "unreliable")
     if lr < 0:
         notes.append("the K class log-likelihood is below the K - 1 class one: the K class "
                      "fit missed its maximum; use more random starts")
