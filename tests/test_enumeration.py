@@ -302,15 +302,22 @@ def test_blrt_rejection_rates_monte_carlo():
     assert rejects_2 <= 6
 
 
-def test_blrt_same_draws_in_processes_and_on_dask(carc_fits):
-    """Each draw has its own seed: sequential, two processes and a Dask cluster agree."""
-    from joblib import parallel_config
-
-    kw = dict(max_draws=4, sequential=False, starts=(4, 2), seed=9)
+def test_blrt_same_draws_in_processes(carc_fits):
+    """Each draw has its own seed: one process and two processes give the same draws."""
+    kw = dict(max_draws=3, sequential=False, starts=(4, 2), seed=9)
     one = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=1, **kw)
     two = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=2, **kw)
     np.testing.assert_allclose(two.draws["lr"], one.draws["lr"], rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_blrt_same_draws_on_dask(carc_fits):
+    """The same call under joblib's Dask backend (a local cluster) gives the same draws."""
+    from joblib import parallel_config
+
     distributed = pytest.importorskip("distributed")
+    kw = dict(max_draws=4, sequential=False, starts=(4, 2), seed=9)
+    one = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=1, **kw)
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
                             dashboard_address=":0"), parallel_config(backend="dask"):
         dask = quiet(bootstrap_lrt, carc_fits[1], carc_fits[2], n_jobs=-1, **kw)
