@@ -304,3 +304,19 @@ def test_corrections_recover_effects_monte_carlo():
     for m in ("ML", "BCH"):
         assert bias[m] < 0.5 * bias["naive"] and bias[m] < 0.08
         assert bias_d[m] < 0.5 * bias_d["naive"] and bias_d[m] < 0.08
+
+
+def test_frequency_weighted_patterns_give_the_raw_rows_numbers(gss, gss_fit):
+    """Response patterns with counts (weights=) stand for the raw rows, also in step 3."""
+    patterns = ml.response_patterns(gss, GSS_ITEMS + ["FEMALE"])
+    res = quiet(ml.mixture(" + ".join(GSS_ITEMS) + " ~ c", patterns, classes={"c": 3},
+                           family="binary", weights="n").fit, starts=(40, 8), progress=False)
+    assert res.llf == pytest.approx(gss_fit.llf, abs=1e-6)
+    for method in ("ML", "BCH"):
+        raw = three_step(gss_fit, covariates="FEMALE", method=method)
+        pat = three_step(res, covariates="FEMALE", method=method)
+        np.testing.assert_allclose(pat.D, raw.D, atol=1e-7)
+        np.testing.assert_allclose(pat.params, raw.params, atol=1e-6)
+        np.testing.assert_allclose(pat.table["se_step3"], raw.table["se_step3"], rtol=1e-5)
+        np.testing.assert_allclose(pat.table["se"], raw.table["se"], rtol=1e-3)
+        assert pat.n_units == raw.n_units == len(gss)
