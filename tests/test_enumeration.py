@@ -86,6 +86,19 @@ def test_vlmr_statistic_is_the_loglikeobs_difference(carc_fits):
     assert out["pvalue"] < 1e-6 and out["pvalue_adjusted"] < 1e-6
 
 
+def test_vlmr_on_weighted_patterns_equals_raw_rows(carc_fits, carcinoma):
+    """A pattern with count w counts as w units: the test is the raw rows' test."""
+    patterns = ml.response_patterns(carcinoma, list("ABCDEFG"))
+    fits = [quiet(ml.mixture(CARC, patterns, classes={"c": k}, family="binary",
+                             weights="n").fit, starts=(40, 8), progress=False) for k in (1, 2)]
+    raw, pat = lmr_test(carc_fits[1], carc_fits[2]), lmr_test(*fits)
+    assert pat["n_units"] == 118
+    for key in ("lr", "mean", "sd", "lr_adjusted"):
+        assert pat[key] == pytest.approx(raw[key], rel=1e-5), key
+    np.testing.assert_allclose(np.sort(pat.attrs["eigenvalues"]),
+                               np.sort(raw.attrs["eigenvalues"]), atol=1e-5)
+
+
 def test_vlmr_weights_are_vuongs_eigenvalues(carc_fits):
     """The weights equal the eigenvalues of Vuong's (1989) W built from the two models."""
     g, f = carc_fits[1], carc_fits[2]
