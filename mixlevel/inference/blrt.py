@@ -152,6 +152,7 @@ class _Task:
     null_starts: tuple
     fit_kw: dict
     key: str
+    lr: float = np.inf
 
 
 _GENERATORS = {}  # per process: the generating model of a task (built once)
@@ -217,13 +218,16 @@ def _draw(task, r, seq):
             nulls = [m0.fit(start_params=task.null_params.to_numpy(), **kw)]
             if task.null_starts is not None and task.null_starts[0] > 1:
                 nulls.append(m0.fit(starts=task.null_starts, seed=seed0, **kw))
+            r0 = max(nulls, key=_finite_llf)
             m1 = task.alt.build(frame)
             fits = [m1.fit(start_params=task.alt_params.to_numpy(), **kw)]
             if task.starts is not None and task.starts[0] > 1:
                 fits.append(m1.fit(starts=task.starts, seed=seed1, **kw))
-                if _replicated(fits) < 2:  # one more round before calling it a local maximum
+                # one more round before calling the best a local maximum, unless the draw
+                # already reaches the observed LR (a better maximum cannot change that)
+                lr_b = 2.0 * (max(_finite_llf(f) for f in fits) - r0.llf)
+                if _replicated(fits) < 2 and lr_b < task.lr:
                     fits.append(m1.fit(starts=task.starts, seed=seed2, **kw))
-        r0 = max(nulls, key=_finite_llf)
         best = max(fits, key=_finite_llf)
         rec.update(lr=2.0 * (best.llf - r0.llf), loglike_null=float(r0.llf),
                    loglike_alt=float(best.llf), replicated=_replicated(fits),
@@ -423,7 +427,7 @@ def bootstrap_lrt(restricted, full, *, max_draws=100, alpha=0.05, sequential=Tru
                  pd.Series(np.asarray(r1.params, float), index=names1),
                  tuple(starts) if starts is not None else None,
                  tuple(null_starts) if null_starts is not None else None, dict(fit_kw or {}),
-                 uuid.uuid4().hex)
+                 uuid.uuid4().hex, float(lr))
     children = np.random.SeedSequence(seed).spawn(max_draws)
     workers = max(1, int(effective_n_jobs(n_jobs)))
     batch = batch_size or (1 if workers == 1 else 2 * workers)
