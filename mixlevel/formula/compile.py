@@ -37,7 +37,9 @@ from ..data.checks import check_numeric_column, check_unique_columns
 from ..families import get_family
 from ..spec import ModelSpec, class_suffix
 from .context import formula_context
-from .parse import FormulaError, Measurement, ParsedFormula, Regression, _clean, parse_formula
+from .messages import FormulaError, _clean
+from .parse import parse_formula
+from .parsed import Measurement, ParsedFormula, Regression
 
 __all__ = ["Between", "Within", "CompiledFormula", "compile_formula"]
 
