@@ -3,11 +3,13 @@
 Every mistake in a formula raises :class:`FormulaError`, whose message names
 the statement (``statement 2 ('y ~ x +* w')``), says what is wrong and how to
 fix it, and for a syntax error shows the position with a caret.  formulaic's
-own messages are passed on without their colours and markers.
+own messages are passed on without their colours and markers; a name that is
+not in the data comes with the close names that are.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from ..errors import SpecificationError
@@ -57,3 +59,27 @@ def _error(stmt, msg, pos=None, hint=None):
     if pos is not None and stmt is not None:
         text += _caret(stmt.text, pos)
     return FormulaError(text)
+
+
+def _stmt_err(st, msg, hint=None):
+    text = f"statement {st.number} ({st.text!r}): {msg}"
+    return FormulaError(text + (f"; {hint}" if hint else ""))
+
+
+def _suggest(name, options):
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3)
+    return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+
+def _unknown(st, name, data, class_names, where="on the right-hand side"):
+    cols = list(map(str, data.columns))
+    sug = _suggest(name, cols + list(class_names))
+    shown = ", ".join(cols[:15]) + (", ..." if len(cols) > 15 else "")
+    if where != "on the right-hand side" and len(st.lhs) > 1:
+        return _stmt_err(st, f"the outcome {name!r} is not a column of the data",
+                         (sug + " " if sug else "") + f"the data have {shown}")
+    return _stmt_err(
+        st, f"{name!r} {where} is neither a column of the data nor a declared class "
+        "variable",
+        (sug + " " if sug else "") + f"declare class variables with classes={{{name!r}: 2}} "
+        f"or fix the name (the data have {shown})")
