@@ -25,7 +25,7 @@ import itertools
 import warnings
 
 from ..spec import ModelSpec, class_suffix
-from .messages import _stmt_err
+from .messages import _error
 
 __all__ = ["CoefficientsMixin"]
 
@@ -107,11 +107,11 @@ class CoefficientsMixin:
             maxi = _maximal(groups[key])
             if ordinal and lat is None and data == ():
                 if len(maxi) > 1:
-                    raise _stmt_err(st, f"the thresholds of the ordinal outcome {target!r} "
-                                    "depend on separate class variables "
-                                    f"({' and '.join(':'.join(m) for m in maxi)})",
-                                    "write their interaction, e.g. "
-                                    f"{target} ~ {'*'.join(self.sort_classes(set().union(*maxi)))}")
+                    raise _error(st, f"the thresholds of the ordinal outcome {target!r} "
+                                 "depend on separate class variables "
+                                 f"({' and '.join(':'.join(m) for m in maxi)})",
+                                 hint="write their interaction, e.g. "
+                                 f"{target} ~ {'*'.join(self.sort_classes(set().union(*maxi)))}")
                 threshold_by = self.sort_classes(maxi[0])
                 continue
             done = set()
@@ -121,10 +121,10 @@ class CoefficientsMixin:
                 if i > 0:
                     inter = set(m) & done
                     if not new or not any(inter <= set(o) for o in maxi[:i]):
-                        raise _stmt_err(
+                        raise _error(
                             st, f"the class effects on {target!r} "
                             f"({' + '.join(':'.join(x) or '1' for x in maxi)}) cannot be "
-                            "coded", "write the interaction of the class variables, e.g. "
+                            "coded", hint="write the interaction of the class variables, e.g. "
                             f"{'*'.join(self.sort_classes(set().union(*maxi)))}")
                 for label, colkey in piece.columns.get(data, []):
                     if lat is None:
@@ -178,9 +178,9 @@ class CoefficientsMixin:
                             else:
                                 eff = (q if label == "1" else f"{q}:{label}") + f"|{r.group}"
                             if eff in seen:
-                                raise _stmt_err(st, f"the random effect {eff} is given twice "
-                                                f"(also in statement {seen[eff].number})",
-                                                "list each random effect once")
+                                raise _error(st, f"the random effect {eff} is given twice "
+                                             f"(also in statement {seen[eff].number})",
+                                             hint="list each random effect once")
                             seen[eff] = st
                             if self.re_cov == "full":
                                 key = ("full", r.group)

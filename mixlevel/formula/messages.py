@@ -61,11 +61,6 @@ def _error(stmt, msg, pos=None, hint=None):
     return FormulaError(text)
 
 
-def _stmt_err(st, msg, hint=None):
-    text = f"statement {st.number} ({st.text!r}): {msg}"
-    return FormulaError(text + (f"; {hint}" if hint else ""))
-
-
 def _suggest(name, options):
     close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3)
     return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
@@ -76,10 +71,10 @@ def _unknown(st, name, data, class_names, where="on the right-hand side"):
     sug = _suggest(name, cols + list(class_names))
     shown = ", ".join(cols[:15]) + (", ..." if len(cols) > 15 else "")
     if where != "on the right-hand side" and len(st.lhs) > 1:
-        return _stmt_err(st, f"the outcome {name!r} is not a column of the data",
-                         (sug + " " if sug else "") + f"the data have {shown}")
-    return _stmt_err(
+        return _error(st, f"the outcome {name!r} is not a column of the data",
+                      hint=(sug + " " if sug else "") + f"the data have {shown}")
+    return _error(
         st, f"{name!r} {where} is neither a column of the data nor a declared class "
         "variable",
-        (sug + " " if sug else "") + f"declare class variables with classes={{{name!r}: 2}} "
+        hint=(sug + " " if sug else "") + f"declare class variables with classes={{{name!r}: 2}} "
         f"or fix the name (the data have {shown})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 
 from .arguments import _families
-from .messages import FormulaError, _stmt_err, _suggest, _unknown
+from .messages import FormulaError, _error, _suggest, _unknown
 from .parsed import Measurement, Regression
 
 __all__ = ["NamesMixin"]
@@ -51,8 +51,8 @@ class NamesMixin:
             else:
                 for u in st.indicators:
                     if u not in cols:
-                        raise _stmt_err(st, f"the indicator {u!r} is not a column of the "
-                                        "data", _suggest(u, list(map(str, cols))) or None)
+                        raise _error(st, f"the indicator {u!r} is not a column of the "
+                                     "data", hint=_suggest(u, list(map(str, cols))) or None)
         unused = [c for c in self.class_order if c not in used]
         if unused:
             c = unused[0]
@@ -73,8 +73,8 @@ class NamesMixin:
         for st in parsed.regressions("variance"):
             for n in st.lhs:
                 if self.families[n].param_kind != "variance":
-                    raise _stmt_err(st, f"var({n}): {n!r} is {self.families[n].name}",
-                                    "only normal outcomes have a residual variance")
+                    raise _error(st, f"var({n}): {n!r} is {self.families[n].name}",
+                                 hint="only normal outcomes have a residual variance")
 
     def order_classes(self):
         """Order the class variables so that each follows the classes predicting it."""
@@ -90,15 +90,15 @@ class NamesMixin:
             lev = self.classes[c][1]
             for b in deps[c]:
                 if lev == "between" and self.classes[b][1] == "within":
-                    raise _stmt_err(st, f"the between class variable {c!r} is predicted by "
-                                    f"the within class variable {b!r}",
-                                    f"a between class varies only across clusters; write "
-                                    f"{b} ~ {c} instead")
+                    raise _error(st, f"the between class variable {c!r} is predicted by "
+                                 f"the within class variable {b!r}",
+                                 hint=f"a between class varies only across clusters; write "
+                                 f"{b} ~ {c} instead")
             if st.random and lev == "between":
-                raise _stmt_err(st, f"the between class variable {c!r} has a random term",
-                                "a between class is constant in a cluster; for a "
-                                "within-between class declare it within: "
-                                f"classes={{{c!r}: 2}}")
+                raise _error(st, f"the between class variable {c!r} has a random term",
+                             hint="a between class is constant in a cluster; for a "
+                             "within-between class declare it within: "
+                             f"classes={{{c!r}: 2}}")
         order, state = [], {}
 
         def visit(c, path):
@@ -133,13 +133,13 @@ class NamesMixin:
         if groups:
             g, (st, r) = next(iter(groups.items()))
             if g not in self.data.columns:
-                raise _stmt_err(st, f"the grouping column {g!r} of the random term "
-                                f"{r.text} is not in the data",
-                                _suggest(g, list(map(str, self.data.columns))) or
-                                "add the cluster id column to the data")
+                raise _error(st, f"the grouping column {g!r} of the random term "
+                             f"{r.text} is not in the data",
+                             hint=_suggest(g, list(map(str, self.data.columns))) or
+                             "add the cluster id column to the data")
             if cluster is not None and cluster != g:
-                raise _stmt_err(st, f"the random term {r.text} groups by {g!r} but "
-                                f"cluster={cluster!r}", "use one cluster column")
+                raise _error(st, f"the random term {r.text} groups by {g!r} but "
+                             f"cluster={cluster!r}", hint="use one cluster column")
             cluster = g
         if cluster is not None and cluster not in self.data.columns:
             raise FormulaError(f"cluster={cluster!r} is not a column of the data"

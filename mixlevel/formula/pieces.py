@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .messages import _clean, _stmt_err, _unknown
+from .messages import _clean, _error, _unknown
 from .parsed import Regression
 
 __all__ = ["Piece", "PiecesMixin"]
@@ -116,20 +116,20 @@ class PiecesMixin:
                     p.formula = _formulaic_formula(p.data_terms)
                     p.variables = _variables(p.data_terms)
                 except Exception as exc:
-                    raise _stmt_err(st, f"cannot read {p.what}: {_clean(exc)}") from None
+                    raise _error(st, f"cannot read {p.what}: {_clean(exc)}") from None
                 for name, roles in p.variables:
                     if st.kind == "outcome" and name in st.lhs:
                         where = "" if p.what == "the right-hand side" else f" (in {p.what})"
-                        raise _stmt_err(st, f"the outcome {name!r} is also on the right-hand "
-                                        f"side{where}: an outcome cannot predict itself",
-                                        f"remove {name!r} from the right-hand side (for a "
-                                        "lagged or baseline value, make a column of it)")
+                        raise _error(st, f"the outcome {name!r} is also on the right-hand "
+                                     f"side{where}: an outcome cannot predict itself",
+                                     hint=f"remove {name!r} from the right-hand side (for a "
+                                     "lagged or baseline value, make a column of it)")
                     if known(name):
                         continue
                     if "callable" in roles:
-                        raise _stmt_err(st, f"the function {name!r} in {p.what} is not "
-                                        "defined", "define or import it where you call "
-                                        "mixture(), or pass context={...}")
+                        raise _error(st, f"the function {name!r} in {p.what} is not "
+                                     "defined", hint="define or import it where you call "
+                                     "mixture(), or pass context={...}")
                     raise _unknown(st, name, self.data, self.class_order)
                 self.pieces.append(p)
 
@@ -142,8 +142,8 @@ class PiecesMixin:
                 mm = p.formula.get_model_matrix(self.kept, context=self.context,
                                                 na_action="raise")
             except Exception as exc:
-                raise _stmt_err(st, f"cannot build the columns of {p.what}: {_clean(exc)}",
-                                "check the columns and functions it uses") from None
+                raise _error(st, f"cannot build the columns of {p.what}: {_clean(exc)}",
+                             hint="check the columns and functions it uses") from None
             ms = mm.model_spec
             p.model_spec = ms
             for expr, (kind, _state) in ms.encoder_state.items():

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.checks import check_numeric_column
-from .messages import FormulaError, _stmt_err
+from .messages import FormulaError, _error
 from .pieces import _variables
 
 __all__ = ["RowsMixin"]
@@ -139,11 +139,11 @@ class RowsMixin:
                     lo = pd.Series(x).groupby(codes).transform("min").to_numpy()
                     hi = pd.Series(x).groupby(codes).transform("max").to_numpy()
                     if np.any(hi - lo > 1e-12 * (1 + np.abs(hi))):
-                        raise _stmt_err(st, f"{label!r} varies within clusters of "
-                                        f"{self.cluster!r}, so it cannot predict the between "
-                                        f"class variable {st.lhs[0]!r}",
-                                        "use a cluster-level covariate such as its cluster "
-                                        "mean")
+                        raise _error(st, f"{label!r} varies within clusters of "
+                                     f"{self.cluster!r}, so it cannot predict the between "
+                                     f"class variable {st.lhs[0]!r}",
+                                     hint="use a cluster-level covariate such as its cluster "
+                                     "mean")
         if self.n_random and (counts <= 1).all():
             raise FormulaError(
                 f"every cluster of {self.cluster!r} has a single row, so random effects "
