@@ -47,7 +47,7 @@ class RowsMixin:
                             if name in cols:
                                 check_numeric_column(self.data, name)
         for o in self.outcomes:
-            if self.families[o].name not in ("ordinal", "nominal"):
+            if not self.families[o].categorical:  # categories may be text
                 check_numeric_column(self.data, o, "outcome")
 
     def row_mask(self):
