@@ -62,11 +62,13 @@ def _error(stmt, msg, pos=None, hint=None):
 
 
 def _suggest(name, options):
+    """The hint 'did you mean ...?' naming the options closest to ``name`` (empty if none)."""
     close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3)
     return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
 
 
 def _unknown(st, name, data, class_names, where="on the right-hand side"):
+    """The error for a name that is neither a data column nor a declared class variable."""
     cols = list(map(str, data.columns))
     sug = _suggest(name, cols + list(class_names))
     shown = ", ".join(cols[:15]) + (", ..." if len(cols) > 15 else "")

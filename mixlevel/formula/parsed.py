@@ -91,6 +91,7 @@ class Regression:
 
     @property
     def has_intercept(self):
+        """Whether the fixed part has the constant term ``1``."""
         return FixedTerm() in self.terms
 
     def render(self):
@@ -126,13 +127,16 @@ class ParsedFormula:
 
     @property
     def factor_names(self):
+        """The factors of the ``=~`` statements, in order."""
         return tuple(s.factor for s in self.statements if isinstance(s, Measurement))
 
     def regressions(self, kind=None):
+        """The ``~`` statements, or those of one kind ("outcome", "class", "variance")."""
         return [s for s in self.statements if isinstance(s, Regression)
                 and (kind is None or s.kind == kind)]
 
     def measurements(self):
+        """The ``=~`` statements."""
         return [s for s in self.statements if isinstance(s, Measurement)]
 
     def to_text(self):

@@ -20,6 +20,7 @@ __all__ = ["Piece", "PiecesMixin"]
 
 
 def _formulaic_formula(data_terms):
+    """A formulaic Formula of remainder tuples (``()`` is the intercept)."""
     from formulaic import Formula
     from formulaic.parser.types import Factor as FFactor
     from formulaic.parser.types import Term as FTerm
