@@ -149,7 +149,7 @@ def _cluster_sizes(cluster_size, n_clusters, rng):
 # ---------------------------------------------------------------------------------------
 def _outcome_families(formula, classes, family):
     """(outcome names, {outcome: Family}) of a formula, as the compiler will see them."""
-    from ..formula.compile import _declare_classes, _families
+    from ..formula.arguments import _declare_classes, _families
     from ..formula.parse import Measurement, parse_formula
 
     names = [n for n, _, _ in _declare_classes(classes)]
