@@ -261,6 +261,29 @@ def test_identical_classes_are_not_a_usable_solution():
     assert good.llf > ll1 + 50
 
 
+def test_collapsed_class_is_not_a_usable_solution():
+    """A normal mixture with class-specific variances has an unbounded likelihood; a
+    class sitting on one observation with a vanishing variance is named as spurious."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"y": rng.normal(size=200)})
+    spec = ModelSpec()
+    spec.add_class("c", 2)
+    spec.add_outcome("y", "normal", residual_by=["c"])
+    spec.add_term("y", by=["c"])
+    spec.add_term("c")
+    model = MixtureModel(spec, df)
+    start = pd.Series({"y~1[c=1]": 0.0, "y~1[c=2]": df.y[0], "c#1~1": 4.0,
+                       "Var(y)[c=1]": 1.0, "Var(y)[c=2]": 1e-6})[model.param_names]
+    with pytest.warns(EstimationWarning, match=r"class 2 of 'c' has collapsed"):
+        res = model.fit(start_params=start)
+    assert res.params["Var(y)[c=2]"] < 1e-3 * df.y.var()
+    # from random starts: two proper classes or one, never a spike
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimationWarning)
+        good = model.fit(starts=(8, 2), seed=1)
+    assert good.params[["Var(y)[c=1]", "Var(y)[c=2]"]].min() > 0.05
+
+
 # -- 10. what is degenerate when the information is singular -------------------------------------
 def _singular_message(res):
     with pytest.warns(EstimationWarning, match="information matrix is singular") as rec:

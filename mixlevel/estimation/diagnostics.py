@@ -17,7 +17,8 @@ from .scales import column_sd, parameter_scales
 
 __all__ = ["information_is_singular", "explain_singular_information",
            "singular_information_message", "fit_problems", "identical_classes",
-           "boundary_variances", "LOGIT_EDGE", "CLASS_TOL"]
+           "boundary_variances", "collapsed_classes", "LOGIT_EDGE",
+           "CLASS_TOL", "COLLAPSE_TOL"]
 
 #: |logit| (or |coefficient x sd(covariate)| on a logit scale) beyond which a
 #: probability counts as 0 or 1 (expit(-10) = 4.5e-5).
@@ -27,6 +28,9 @@ LOGIT_EDGE = 10.0
 CLASS_TOL = 1e-3
 #: A variance is on its boundary below this fraction of its unit.
 BOUNDARY_TOL = 1e-4
+#: A class-specific residual variance below this fraction of the outcome's variance
+#: means the class has collapsed onto a few observations.
+COLLAPSE_TOL = 1e-3
 _LOGIT_FAMILIES = ("binary", "binomial", "ordinal", "nominal")
 
 
@@ -230,13 +234,14 @@ def _null_direction(model, H, top=6):
 # classes and boundaries
 # ------------------------------------------------------------------------------------------
 def fit_problems(model, params):
-    """Sentences on what makes a converged fit unusable: identical classes, separation.
+    """Sentences on what makes a converged fit unusable: identical classes, collapsed
+    classes, separation.
 
     For a warning at the end of the fit and the summary's notes.
     """
     key = ("fit", np.asarray(params, float).tobytes())
     return _memo(model, key, lambda: identical_classes(model, params)
-                 + _separation(model, params))
+                 + collapsed_classes(model, params) + _separation(model, params))
 
 
 def identical_classes(model, params, tol=CLASS_TOL):
@@ -268,6 +273,29 @@ def identical_classes(model, params, tol=CLASS_TOL):
                         f"{cv.n_classes}-class solution but a saddle point or a model with "
                         "more classes than the data hold; use more random starts "
                         "(starts=...) or fewer classes")
+    return out
+
+
+def collapsed_classes(model, params, tol=COLLAPSE_TOL):
+    """Sentences naming class-specific residual variances near zero.
+
+    The likelihood of a normal mixture with class-specific variances is unbounded:
+    a class can sit on one or a few observations with a variance shrinking to 0.
+    Such a maximum is spurious (McLachlan & Peel 2000, sec. 3.10), however high
+    its log-likelihood.
+    """
+    layout, full, units = model.layout, _full(model, params), _units(model)
+    out = []
+    for i, inf in enumerate(layout.info):
+        if inf.role != "residual variance" or not inf.classes:
+            continue
+        if full[i] < tol * units[i]:
+            where = ", ".join(f"class {k + 1} of {c!r}" for c, k in inf.classes)
+            out.append(
+                f"{inf.name} = {full[i]:.3g} is {full[i] / units[i]:.1e} of the variance of "
+                f"{inf.equation!r}: {where} has collapsed onto a few observations, a "
+                "spurious maximum of the normal mixture likelihood; use more random starts "
+                "(starts=...), residual variances equal across classes, or fewer classes")
     return out
 
 
