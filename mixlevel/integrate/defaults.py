@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .quadrature import canonical_kind
+from .quadrature import canonical_kind, check_options
 
-__all__ = ["IntegrationRule", "default_rule", "finer_rule"]
+__all__ = ["IntegrationRule", "default_rule", "rule_from_options", "finer_rule"]
 
 ADAPTIVE_POINTS = {1: 25, 2: 11, 3: 7, 4: 5}
 SHARED_POINTS = {1: 61, 2: 21, 3: 11}
@@ -106,6 +106,31 @@ def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
         return IntegrationRule("gauss-hermite", ADAPTIVE_POINTS[qb], True, within,
                                default=True)
     return IntegrationRule("quasi-monte-carlo", QMC_POINTS, True, within, default=True)
+
+
+def rule_from_options(default, integration, n_points, adaptive, n_points_within, seed, qb,
+                      qw):
+    """The rule of the user's integration options, ``default`` where they gave none.
+
+    ``integration`` is a quadrature kind (not "exact": the engine decides
+    that); options are checked (:func:`~mixlevel.integrate.quadrature.check_options`).
+    """
+    if integration is None and n_points is None and adaptive is None \
+            and n_points_within is None:
+        return default
+    check_options(integration or "gauss-hermite", n_points or 15, n_points_within,
+                  False if adaptive is None else adaptive, seed, qb, qw)
+    if integration is not None:
+        kind = canonical_kind(integration)
+    else:
+        kind = default.kind if default.kind not in ("none", "exact") else "gauss-hermite"
+    if adaptive is None:
+        adaptive = default.adaptive if integration is None else False
+    if n_points_within is None:
+        n_points_within = n_points if n_points is not None else default.n_points_within
+    if n_points is None:
+        n_points = default.n_points if kind == default.kind else 15
+    return IntegrationRule(kind, int(n_points), bool(adaptive), int(n_points_within))
 
 
 def finer_rule(rule, qb, qw):
