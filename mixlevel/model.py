@@ -21,7 +21,7 @@ from threadpoolctl import ThreadpoolController
 
 from . import estimation
 from .data import build_design
-from .engine import Engine
+from .engine import make_engine
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .estimation import diagnostics
 from .estimation.covariance import observed_hessian
@@ -147,7 +147,7 @@ class MixtureModel(GenericLikelihoodModel):
         self._engine_kw = dict(integration=integration, n_points=n_points, adaptive=adaptive,
                                n_points_within=n_points_within, seed=seed,
                                num_threads=num_threads)
-        self.engine = Engine(self.layout, design, self.table, **self._engine_kw)
+        self.engine = make_engine(self.layout, design, self.table, **self._engine_kw)
         endog = pd.DataFrame(design.y, columns=spec.outcome_names)  # pandas: labelled results
         super().__init__(endog, None, missing="none")
         table = self.table

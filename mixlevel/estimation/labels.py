@@ -7,7 +7,7 @@ import numpy as np
 from .bfgs import quasi_newton
 from .em_algorithm import m_step
 
-__all__ = ["pattern_posterior", "canonical_order"]
+__all__ = ["pattern_posterior", "class_shares", "canonical_order"]
 
 
 def pattern_posterior(engine, estep):
@@ -18,6 +18,17 @@ def pattern_posterior(engine, estep):
     return np.einsum("ndg,ndgc->ndc", estep.post_dg[engine.cluster_of_row], rp)
 
 
+def class_shares(engine, estep):
+    """Estimated class shares (summing to 1 per set): joint class patterns, or for a
+    latent Markov chain (:mod:`mixlevel.engine.chain`) the classes of each wave."""
+    d = engine.design
+    w_row = d.row_weight * d.cluster_weight[engine.cluster_of_row]
+    if hasattr(estep, "class_shares"):
+        return estep.class_shares(w_row)
+    share = w_row @ pattern_posterior(engine, estep).reshape(len(w_row), -1)
+    return share / max(share.sum(), 1e-300)
+
+
 def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     """Relabel classes by decreasing estimated size (label switching).
 
@@ -25,6 +36,8 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     parameters to the relabelled optimum; the relabelled solution is kept only
     when it reaches the same log-likelihood.
     """
+    if getattr(engine, "is_chain", False):
+        return work  # chains keep the labels of their start (a relabelling per wave is not done)
     es = engine.estep(work)
     d = engine.design
     w = d.row_weight * d.cluster_weight[engine.cluster_of_row]

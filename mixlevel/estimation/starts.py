@@ -14,7 +14,7 @@ from ..utils.checkpoint import Checkpoint
 from ..utils.parallel import concurrent_tasks, run_tasks
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
-from .labels import pattern_posterior
+from .labels import class_shares
 from .optimize import FitOutcome, maximize
 from .scales import column_sd, outcome_sd
 
@@ -177,12 +177,11 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     initial_ll = {k: ll for k, _, ll in runs}
     for k, out in finals:
         eng = engine.spawn()  # smallest joint class share, to spot empty classes
-        w_row = eng.design.row_weight * eng.design.cluster_weight[eng.cluster_of_row]
-        share = w_row @ pattern_posterior(eng, eng.estep(out.work)).reshape(len(w_row), -1)
+        share = class_shares(eng, eng.estep(out.work))
         table.append({"start": k, "seed": int(seeds[k]), "stage": "final",
                       "initial_loglike": initial_ll[k], "loglike": out.loglike,
                       "converged": out.converged, "iterations": out.n_em + out.n_qn,
-                      "smallest_class": float(share.min() / max(share.sum(), 1e-300))})
+                      "smallest_class": float(share.min())})
     done = {k for k, _ in finals}
     for k, _, ll in runs:
         if k not in done:
@@ -205,6 +204,8 @@ def _uniform_posteriors(es, D, C):
     applies this on each worker)."""
     if hasattr(es, "apply"):
         return es.apply(_uniform_posteriors, D, C)
+    if hasattr(es, "uniform"):  # a latent Markov chain's E-step (engine/chain.py)
+        return es.uniform()
     es.post_dg[:] = 1.0 / D
     es.rowpost[:] = 1.0 / C
     return es

@@ -27,6 +27,9 @@ def _label(assign):
 class ClassesMixin:
     """Posterior probabilities, modal classes, class proportions and classification."""
 
+    #: The summary lists joint class patterns (not for latent Markov chains: results/chain.py)
+    _joint_patterns_shown = True
+
     @property
     def entropy(self):
         """Relative entropy of the classification (Mplus), over joint class patterns.

@@ -266,12 +266,17 @@ class ImpliedMixin:
             else:
                 est, sd = self._delta_transitions(source, target)
             return self._inference_frame(est, sd, names, index_name="transition")
+        out = self._transition_estimate(source, target, kind).reshape(len(src_m), len(tgt_m))
+        return pd.DataFrame(out, index=idx, columns=cols)
+
+    def _transition_estimate(self, source, target, kind):
+        """P(target | source), flat (source-major), from the joint class patterns."""
         if kind == "posterior":
             jp = self._row_weights() @ self._joint_sorted()
         else:
             jp = self._prior_delta()["joint"][0]
-        out = self._trans_from_joint(jp, src_m, tgt_m).reshape(len(src_m), len(tgt_m))
-        return pd.DataFrame(out, index=idx, columns=cols)
+        return self._trans_from_joint(jp, self._pattern_masks([source]),
+                                      self._pattern_masks([target]))
 
     def _delta_transitions(self, source, target):
         src_m = self._pattern_masks([source])

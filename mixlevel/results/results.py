@@ -114,6 +114,10 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
         mlefit.mle_retvals = {"converged": outcome.converged, "iterations":
                               outcome.n_em + outcome.n_qn, "em_iterations": outcome.n_em}
         mlefit.mle_settings = {"optimizer": "EM + BFGS"}
+        if getattr(model.engine, "is_chain", False):  # no joint class patterns
+            from .chain import ChainMixtureResults
+
+            cls = ChainMixtureResults
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             res = cls(model, mlefit)

@@ -125,7 +125,7 @@ class SummaryMixin:
             notes.append(f"WARNING: the best log-likelihood was reached by only 1 of {nfin} "
                          "final-stage starts; it may be a local maximum: use more starts.")
         if self.model.spec.classes:
-            props = self.class_proportions_table(joint=True)
+            props = self.class_proportions_table(joint=self._joint_patterns_shown)
             small = props[props["model"] < 0.01]
             for lab, row in small.iterrows():
                 notes.append(f"Class pattern {lab} has a model proportion of "
@@ -304,7 +304,7 @@ class SummaryMixin:
             stubs.append(lab)
             data.append([_fmt(row["model"], 4), _fmt(row["se"], 4), _fmt(row["posterior"], 4),
                          _fmt(row["modal"], 4), f"{row['n_modal']:.0f}"])
-        if len(self._class_order) > 1:
+        if len(self._class_order) > 1 and self._joint_patterns_shown:
             jt = self.class_proportions_table(joint=True)
             for lab, row in jt.iterrows():
                 stubs.append(lab)
