@@ -132,6 +132,7 @@ class _ChainPlan:
                 idx, val = ts.over(grids[t], layout.class_positions)
                 self.logit_terms[t].append((ts.channel, ts.term.column, idx, val))
         self.columns = sorted({c for terms in self.logit_terms for _, c, _, _ in terms} - {"1"})
+        self.wave_has_x = [any(c != "1" for _, c, _, _ in terms) for terms in self.logit_terms]
 
     def wave_arity(self, t):
         return len(self.chain.parents(t))
@@ -326,7 +327,7 @@ class ChainEngine:
         rows = d.n_rows if any(self.plan.columns) else 1
         for t in range(p.T):
             n_par = K ** p.wave_arity(t)
-            has_x = any(c != "1" for _, c, _, _ in p.logit_terms[t])
+            has_x = p.wave_has_x[t]
             eta = np.zeros((rows if has_x else 1, n_par, K))
             for cls, col, idx, val in p.logit_terms[t]:
                 coef = np.where(idx >= 0, work[idx], val)
@@ -392,18 +393,14 @@ class ChainEngine:
         g = np.zeros((N, p.n_full)) if per_cluster else np.zeros(p.n_full)
         q_rows = np.zeros(N) if per_cluster else None
         q = 0.0
-        # outcomes: expected statistics per wave
-        st = self.tables.stats
-        Ew = np.zeros((st.shape[1], K))
-        for t, rows in enumerate(self.stat_waves):
-            if len(rows):
-                Ew[rows] = st[:, rows].T @ (w[:, None] * estep.gamma[:, t])
+        Ew, post_sums = self._sums(estep)
         tab = inputs.table
-        q_out = float(np.where(Ew != 0, Ew * tab, 0.0).sum())
         if per_cluster:
             self._outcome_row_scores(inputs, estep, g)
-            q_rows += w * d.const
+            q_rows += w * (d.const + np.einsum("ntk,ntk->n", estep.gamma,
+                                               self.emissions(inputs)))
         else:
+            q = float(np.where(Ew != 0, Ew * tab, 0.0).sum()) + float(w @ d.const)
             dA = np.zeros((p.CH, 1, K, 1))
             fam = self.tables.gradient(Ew, inputs.cache, np.ones((1, 1, 1)), (1, 1, K, 1), dA)
             for ch, idx, _ in p.outcome_terms:
@@ -414,34 +411,57 @@ class ChainEngine:
                     for k in range(K):
                         if first[k] >= 0:
                             g[first[k]:first[k] + n_par] += fam[qo][:, 0, k]
-            q = q_out + float(w @ d.const)
         # class logits: post - post.sum(-1) P, per wave and parent pattern
         for t in range(p.T):
-            post = estep.posterior(t)                       # (N, parents..., K)
             lp = inputs.logp[t]
-            prob = np.exp(lp)
             n_par = K ** p.wave_arity(t)
-            post2 = post.reshape(N, n_par, K)
-            resid = (post2 - post2.sum(axis=2, keepdims=True) * prob.reshape(-1, n_par, K)) \
-                * w[:, None, None]
-            wl = np.where(post2 > 0, post2 * lp.reshape(-1, n_par, K), 0.0)
+            lp = lp.reshape(-1, n_par, K)
+            prob = np.exp(lp)
+            if t in post_sums and not per_cluster:  # no covariates: sums over rows first
+                ps = post_sums[t]                                   # (n_par, K)
+                q += float(np.where(ps > 0, ps * lp[0], 0.0).sum())
+                resid = ps - ps.sum(axis=1, keepdims=True) * prob[0]
+                for cls, _, idx, _ in p.logit_terms[t]:
+                    ok = idx >= 0
+                    np.add.at(g, idx[ok], resid[ok, cls])
+                continue
+            post = estep.posterior(t).reshape(N, n_par, K)
+            resid = (post - post.sum(axis=2, keepdims=True) * prob) * w[:, None, None]
+            wl = np.where(post > 0, post * lp, 0.0).sum(axis=(1, 2))
             if per_cluster:
-                q_rows += w * wl.sum(axis=(1, 2))
+                q_rows += w * wl
             else:
-                q += float(w @ wl.sum(axis=(1, 2)))
+                q += float(w @ wl)
             for cls, col, idx, _ in p.logit_terms[t]:
                 x = self._logit_x(col)
-                r = resid[:, :, cls] if x is None else resid[:, :, cls] * x[:, None]
-                for j in np.flatnonzero(idx >= 0):
-                    if per_cluster:
+                ok = np.flatnonzero(idx >= 0)
+                if per_cluster:
+                    r = resid[:, :, cls] if x is None else resid[:, :, cls] * x[:, None]
+                    for j in ok:
                         g[:, idx[j]] += r[:, j]
-                    else:
-                        g[idx[j]] += r[:, j].sum()
-        if per_cluster:
-            q_total = q_rows  # (outcome part of Q per row is not needed by the callers)
-        else:
-            q_total = q
-        return q_total, free_gradient(self.table, p.is_threshold, g, inputs)
+                else:
+                    r = resid[:, :, cls].sum(axis=0) if x is None else x @ resid[:, :, cls]
+                    np.add.at(g, idx[ok], r[ok])
+        return (q_rows if per_cluster else q), free_gradient(self.table, p.is_threshold, g,
+                                                              inputs)
+
+    def _sums(self, estep):
+        """Weighted sums over rows of an E-step (cached on it): the expected outcome
+        statistics (statistics, K) and, for waves whose logits have no covariates,
+        the posteriors of (parents, class)."""
+        cached = estep.__dict__.get("_sums")
+        if cached is not None:
+            return cached
+        p, w = self.plan, self.weight
+        st = self.tables.stats
+        Ew = np.zeros((st.shape[1], p.K))
+        for t, rows in enumerate(self.stat_waves):
+            if len(rows):
+                Ew[rows] = st[:, rows].T @ (w[:, None] * estep.gamma[:, t])
+        post_sums = {t: np.tensordot(w, estep.posterior(t), axes=(0, 0)).reshape(-1, p.K)
+                     for t in range(p.T) if not p.wave_has_x[t]}
+        estep._sums = (Ew, post_sums)
+        return estep._sums
 
     def _outcome_row_scores(self, inputs, estep, g):
         """Add each row's weighted outcome scores into g (N, n_full)."""
