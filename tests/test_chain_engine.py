@@ -29,11 +29,12 @@ def items_of(J, T, stem="u"):
     return [[f"{stem}{j}_{t}" for j in range(1, J + 1)] for t in range(1, T + 1)]
 
 
-def tiny_lta(seed, J=2, T=4, K=3, n=60, **kw):
-    """Random binary items with whole waves missing, frequency weights and a covariate."""
+def tiny_lta(seed, J=2, T=4, K=3, n=60, levels=2, **kw):
+    """Random items (``levels`` categories, or normal when 0) with whole waves missing,
+    frequency weights and a covariate."""
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({c: rng.integers(0, 2, n).astype(float)
-                       for wave in items_of(J, T) for c in wave})
+    df = pd.DataFrame({c: rng.integers(0, levels, n).astype(float) if levels
+                       else rng.normal(size=n) for wave in items_of(J, T) for c in wave})
     df["x"] = rng.normal(size=n)
     for wave in items_of(J, T)[1:]:
         df.loc[rng.uniform(size=n) < 0.2, wave] = np.nan
@@ -50,6 +51,8 @@ CASES = {
     "order2": dict(order=2, invariant=False, K=2),
     "covariates": dict(covariates_initial="x", covariates_transition="x"),
     "order2-covariates": dict(order=2, K=2, T=5, covariates_transition="x"),
+    "ordinal": dict(family="ordinal", levels=3, K=2, T=3),
+    "normal": dict(family="normal", levels=0, K=2, T=3),
 }
 
 
@@ -144,3 +147,50 @@ def test_enumeration_that_cannot_fit_is_refused_before_allocation():
     msg = str(err.value)
     assert "531,441 joint class patterns" in msg and "c1, c2" in msg and "GB" in msg
     assert "several within class variables" in msg
+
+
+# ------------------------------------------------------------------------------------
+# established software: LMest on the self-rated-health data (tests/results/results_lta_srhs.py)
+# ------------------------------------------------------------------------------------
+def srhs_model(K):
+    from pathlib import Path
+
+    df = pd.read_csv(Path(__file__).parent / "data" / "srhs_wide.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ml.lta(df, [[f"srhs{t}"] for t in range(1, 9)], k=K, family="nominal",
+                      homogeneous=True)
+
+
+def lmest_start(model, ref, K):
+    """LMest's estimates as our free parameters (category and class logits vs the last)."""
+    p = ref["params"]
+    v = {}
+    for a in range(1, K + 1):
+        for j in range(1, 5):
+            v[f"srhs1#{j}~1[c1={a}]"] = np.log(p[f"p_s{a}_cat{j}"] / p[f"p_s{a}_cat5"])
+        for b in range(1, K):
+            v[f"c2#{b}~1[c1={a}]"] = np.log(p[f"trans_s{a}_s{b}"] / p[f"trans_s{a}_s{K}"])
+    for k in range(1, K):
+        v[f"c1#{k}~1"] = np.log(p[f"init_s{k}"] / p[f"init_s{K}"])
+    return pd.Series(v)[model.param_names]
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_srhs_latent_markov_model_equals_lmest(K):
+    """LMest (tol 1e-12): the log-likelihood at its estimates, and its maximum."""
+    from tests.results import results_lta_srhs as ref
+
+    r = getattr(ref, f"k{K}")
+    model = srhs_model(K)
+    assert isinstance(model.engine, ChainEngine)
+    start = lmest_start(model, r, K)
+    assert model.loglike(start.to_numpy()) == pytest.approx(r["loglike"], abs=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(start_params=start)
+    assert res.llf == pytest.approx(r["loglike"], abs=1e-6)
+    trans = res.lta.transition_matrix(wave=2).to_numpy()
+    np.testing.assert_allclose(trans, np.array(r["transition"]), atol=1e-4)
+    sizes = res.lta.initial()["estimate"].to_numpy()
+    np.testing.assert_allclose(sizes, r["initial"], atol=1e-4)

@@ -42,7 +42,7 @@ from ..integrate.defaults import IntegrationRule
 from .between import logsumexp
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
-from .tabulate import OutcomeTables, has_tables
+from .tabulate import OutcomeTables, has_tables, stat_derivatives
 
 __all__ = ["ChainEngine", "ChainEStep", "chain_reason"]
 
@@ -464,31 +464,38 @@ class ChainEngine:
         return estep._sums
 
     def _outcome_row_scores(self, inputs, estep, g):
-        """Add each row's weighted outcome scores into g (N, n_full)."""
-        p, d = self.plan, self.design
-        N, K = d.n_rows, p.K
-        U = np.ones((1, 1, 1))
-        nout = max(len(self.spec.outcomes), 1)
-        w = self.weight
-        by_wave = {}
+        """Add each row's weighted outcome scores into g (N, n_full).
+
+        Row i's score in channel c of outcome p for class k of p's wave is
+        ``w_i gamma[i, t, k] sum_s stats[i, s] dT[s, k] / d eta_c`` (and alike
+        for the family parameters).
+        """
+        p = self.plan
+        K = p.K
+        st = self.tables.stats
+        wg = self.weight[:, None, None] * estep.gamma               # (N, T, K)
+        terms = {}
         for ch, idx, _ in p.outcome_terms:
-            q = next(o for o in range(len(p.och)) if p.och[o] <= ch < p.och[o] + p.nch[o])
-            by_wave.setdefault(int(p.wave[q]), []).append(("coef", ch, idx, None))
-        for qo, first, n_par, _ in p.family_slots:
-            by_wave.setdefault(int(p.wave[qo]), []).append(("family", qo, first, n_par))
-        for t, items in by_wave.items():
-            S = np.zeros((N, p.CH, 1, K, 1))
-            GF = np.zeros((N, nout, 1, K, p.kf))
-            self.tables.row_scores(estep.gamma[:, t] * w[:, None], inputs.cache, U,
-                                   (1, 1, K, 1), S, GF)
-            for kind, a, idx, n_par in items:
-                for k in range(K):
-                    if idx[k] < 0:
-                        continue
-                    if kind == "coef":
-                        g[:, idx[k]] += S[:, a, 0, k, 0]
-                    else:
-                        g[:, idx[k]:idx[k] + n_par] += GF[:, a, 0, k, :n_par]
+            terms.setdefault(ch, []).append(idx)
+        slots = {q: (first, n_par) for q, first, n_par, _ in p.family_slots}
+        for grp, (eta, fp) in zip(self.tables.groups, inputs.cache, strict=True):
+            d_eta, d_fp = stat_derivatives(grp.family, eta, fp, grp.n_cat)
+            for i, q in enumerate(grp.outcomes):
+                q = int(q)
+                cells = slice(i * K, (i + 1) * K)
+                stats = st[:, self.tables.stat_slice[q]]
+                weight = wg[:, p.wave[q]]                           # (N, K)
+                score = np.einsum("is,sck->ick", stats, d_eta[:, :, cells]) * weight[:, None]
+                for c in range(grp.n_channels):
+                    for idx in terms.get(p.och[q] + c, ()):
+                        for k in np.flatnonzero(idx >= 0):
+                            g[:, idx[k]] += score[:, c, k]
+                if q in slots and grp.n_fp:
+                    first, n_par = slots[q]
+                    score = np.einsum("is,sjk->ijk", stats, d_fp[:, :n_par, cells]) \
+                        * weight[:, None]
+                    for k in range(K):
+                        g[:, first[k]:first[k] + n_par] += score[:, :, k]
 
     def loglike_and_score(self, free_work, per_cluster=False):
         """Log-likelihood, its exact gradient (Fisher's identity) and the E-step."""
