@@ -194,3 +194,44 @@ def test_srhs_latent_markov_model_equals_lmest(K):
     np.testing.assert_allclose(trans, np.array(r["transition"]), atol=1e-4)
     sizes = res.lta.initial()["estimate"].to_numpy()
     np.testing.assert_allclose(sizes, r["initial"], atol=1e-4)
+
+
+@pytest.mark.parametrize("invariant", [True, False], ids=["invariant", "noninvariant"])
+def test_addhealth_lta_equals_slca(invariant):
+    """slca's two-wave, five-status LTA: the log-likelihood at its estimates and its maximum."""
+    from pathlib import Path
+
+    from scipy.special import logit
+
+    from tests.results import results_lta_addhealth as ref
+
+    r = ref.invariant if invariant else ref.noninvariant
+    p = r["params"]
+    items = ["S1", "S2", "S3", "S4", "D1", "D2", "F1", "F2"]
+    K = 5
+    df = pd.read_csv(Path(__file__).parent / "data" / "addhealth.csv")
+    waves = [[f"{i}w{t}" for i in items] for t in (1, 2)]
+    for col in waves[0] + waves[1]:
+        df[col] = 2 - df[col]                            # 1 = yes, 0 = no
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ml.lta(df, waves, k=K, invariant=invariant)
+    assert isinstance(model.engine, ChainEngine)
+    v = {}
+    for a in range(1, K + 1):
+        for t, wave in enumerate(waves, start=1):
+            for i, col in zip(items, wave, strict=True):
+                key = f"{i}_s{a}" if invariant else f"{i}_w{t}_s{a}"
+                v[f"{col}~1[c{t}={a}]"] = logit(p[key])
+        for b in range(1, K):
+            v[f"c2#{b}~1[c1={a}]"] = np.log(p[f"trans_s{a}_s{b}"] / p[f"trans_s{a}_s{K}"])
+    for k in range(1, K):
+        v[f"c1#{k}~1"] = np.log(p[f"prev_w1_s{k}"] / p[f"prev_w1_s{K}"])
+    start = pd.Series(v)[model.param_names]
+    assert model.loglike(start.to_numpy()) == pytest.approx(r["loglike"], abs=1e-5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(start_params=start)
+    assert res.llf == pytest.approx(r["loglike"], abs=1e-4)
+    sizes = res.lta.initial()["estimate"].to_numpy()
+    np.testing.assert_allclose(sizes, [p[f"prev_w1_s{k}"] for k in range(1, K + 1)], atol=2e-3)
