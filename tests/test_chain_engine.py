@@ -235,3 +235,39 @@ def test_addhealth_lta_equals_slca(invariant):
     assert res.llf == pytest.approx(r["loglike"], abs=1e-4)
     sizes = res.lta.initial()["estimate"].to_numpy()
     np.testing.assert_allclose(sizes, [p[f"prev_w1_s{k}"] for k in range(1, K + 1)], atol=2e-3)
+
+
+# ------------------------------------------------------------------------------------
+# results without joint patterns = results from the joint patterns
+# ------------------------------------------------------------------------------------
+def test_chain_results_equal_the_enumerated_results():
+    """Per-wave posteriors, proportions (with SEs), transitions and profiles of the chain
+    results equal the generic results computed over the K^T joint patterns."""
+    from mixlevel.results.chain import ChainMixtureResults
+
+    model = tiny_lta(8, T=3, K=2, n=150, covariates_transition="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(starts=(2, 1), progress=False)
+        assert isinstance(res._results, ChainMixtureResults)
+        other = tiny_lta(8, T=3, K=2, n=150, covariates_transition="x")
+        other.engine = other.engine.enumerating()
+        full = other.fit(start_params=res.params, maxiter=0)
+    assert not isinstance(full._results, ChainMixtureResults)
+    assert full.llf == pytest.approx(res.llf, abs=1e-9)
+    for c in ("c1", "c2", "c3"):
+        np.testing.assert_allclose(res.posterior(variable=c), full.posterior(variable=c),
+                                   atol=1e-10)
+    cols = ["model", "se", "posterior", "modal", "n_posterior", "n_modal"]
+    np.testing.assert_allclose(res.class_proportions_table()[cols],
+                               full.class_proportions_table()[cols], rtol=1e-6, atol=1e-8)
+    for kind in ("model", "posterior"):
+        np.testing.assert_allclose(res.transition_table("c1", "c2", kind=kind),
+                                   full.transition_table("c1", "c2", kind=kind), atol=1e-10)
+    np.testing.assert_allclose(res.transition_table("c2", "c3", se=True)[["estimate", "se"]],
+                               full.transition_table("c2", "c3", se=True)[["estimate", "se"]],
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(res.profiles[["estimate", "se"]],
+                               full.profiles[["estimate", "se"]], rtol=1e-6, atol=1e-8)
+    with pytest.raises(ValueError, match="joint class patterns"):
+        res.posterior(joint=True)
