@@ -271,3 +271,16 @@ def test_chain_results_equal_the_enumerated_results():
                                full.profiles[["estimate", "se"]], rtol=1e-6, atol=1e-8)
     with pytest.raises(ValueError, match="joint class patterns"):
         res.posterior(joint=True)
+
+
+@pytest.mark.slow
+def test_srhs_three_state_model_from_default_starts_reaches_the_lmest_maximum():
+    """3^8 = 6,561 joint patterns (out of reach of the enumerating engine): the default
+    fit (per-wave start, 20 initial and 4 final starts) reaches LMest's maximum."""
+    from tests.results import results_lta_srhs as ref
+
+    model = srhs_model(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(progress=False)
+    assert res.llf == pytest.approx(ref.k3["loglike"], abs=1e-5)
