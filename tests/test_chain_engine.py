@@ -53,6 +53,7 @@ CASES = {
     "order2-covariates": dict(order=2, K=2, T=5, covariates_transition="x"),
     "ordinal": dict(family="ordinal", levels=3, K=2, T=3),
     "normal": dict(family="normal", levels=0, K=2, T=3),
+    "repeated-rows": dict(J=1, T=3, K=2),
 }
 
 
@@ -61,7 +62,9 @@ def test_chain_engine_equals_enumeration(case):
     model = tiny_lta(3, **CASES[case])
     assert chain_reason(model.layout, model.design) == ""
     chain = ChainEngine(model.layout, model.design, model.table)
-    full = model.engine
+    full = model.engine.enumerating()
+    # rows with equal responses share one forward-backward (no covariates on the logits)
+    assert (chain.rows is not None) == (case == "repeated-rows")
     rng = np.random.default_rng(5)
     for _ in range(2):
         w = rng.normal(size=len(model.param_names))

@@ -155,13 +155,31 @@ class ChainEStep:
     """Posteriors of a chain E-step: per row gamma (N, T, K), xi (N, T-1, K, K), xi2.
 
     ``ll_cluster`` are the rows' weighted log-likelihoods (a row is a cluster).
+    The posteriors are held per distinct row (``unique``; ``rows`` maps the
+    rows to them, None when every row is its own) and expanded on access.
     """
 
-    def __init__(self, ll_cluster, gamma, xi, xi2, inputs, nodes):
+    def __init__(self, ll_cluster, gamma, xi, xi2, inputs, nodes, rows=None):
         self.ll_cluster = ll_cluster
-        self.gamma, self.xi, self.xi2 = gamma, xi, xi2
+        self.unique = [gamma, xi, xi2]
+        self.rows = rows
         self.inputs, self.nodes = inputs, nodes
         self.post_dg = np.ones((len(ll_cluster), 1, 1))
+
+    def _rows(self, arr):
+        return arr if arr is None or self.rows is None else arr[self.rows]
+
+    @property
+    def gamma(self):
+        return self._rows(self.unique[0])
+
+    @property
+    def xi(self):
+        return self._rows(self.unique[1])
+
+    @property
+    def xi2(self):
+        return self._rows(self.unique[2])
 
     @property
     def loglike(self):
@@ -169,7 +187,7 @@ class ChainEStep:
 
     def uniform(self):
         """Every class pattern equally likely (the posteriors of the generic start), in place."""
-        for arr in (self.gamma, self.xi, self.xi2):
+        for arr in self.unique:
             if arr is not None:
                 arr[...] = 1.0 / np.prod(arr.shape[2:])
         return self
@@ -178,13 +196,17 @@ class ChainEStep:
         """Weighted share of each class at each wave: (T, K)."""
         return np.einsum("n,ntk->tk", weight, self.gamma) / weight.sum()
 
-    def posterior(self, t):
-        """Posterior weights of wave t's class given its parents: (N, parents..., K)."""
+    def posterior(self, t, unique=False):
+        """Posterior weights of wave t's class given its parents: (N, parents..., K)
+        (per distinct row with ``unique``)."""
+        gamma, xi, xi2 = self.unique
         if t == 0:
-            return self.gamma[:, 0]
-        if self.xi2 is not None and t >= 2:
-            return self.xi2[:, t - 2]
-        return self.xi[:, t - 1]
+            out = gamma[:, 0]
+        elif xi2 is not None and t >= 2:
+            out = xi2[:, t - 2]
+        else:
+            out = xi[:, t - 1]
+        return out if unique else self._rows(out)
 
 
 class ChainEngine:
@@ -234,6 +256,14 @@ class ChainEngine:
             wave_of_stat[sl] = p.wave[q]
         self.stat_waves = [np.flatnonzero(wave_of_stat == t) for t in range(p.T)]
         self.weight = d.row_weight * d.cluster_weight[d.cluster_of_row]
+        # rows with the same statistics (and no covariates) share their forward-backward
+        self.rows, self.stats, self.weight_u = None, self.tables.stats, self.weight
+        if not any(p.wave_has_x) and d.n_rows > 1:
+            uniq, inv = np.unique(self.tables.stats, axis=0, return_inverse=True)
+            if len(uniq) < 0.9 * d.n_rows:
+                self.rows, self.stats = inv.ravel(), uniq
+                self.weight_u = np.bincount(self.rows, weights=self.weight,
+                                            minlength=len(uniq))
         self.cluster_of_row = d.cluster_of_row
         self.num_threads = self._num_threads or (1 if d.n_rows < 2000 else 2)
 
@@ -339,9 +369,9 @@ class ChainEngine:
         return inputs
 
     def emissions(self, inputs):
-        """log f(y_it | C_t = k) without constants: (N, T, K)."""
-        st = self.tables.stats
-        E = np.zeros((self.design.n_rows, self.plan.T, self.plan.K))
+        """log f(y_it | C_t = k) without constants: (distinct rows, T, K)."""
+        st = self.stats
+        E = np.zeros((st.shape[0], self.plan.T, self.plan.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
                 tab = inputs.table[rows]
@@ -371,10 +401,10 @@ class ChainEngine:
         out = _chain.forward_backward(E, P0, P, P2, reduce="row",
                                       num_threads=self.num_threads)
         d = self.design
-        ll_row = out["ll"][:, 0] + d.const
-        ll_cluster = self.weight * ll_row
+        ll = out["ll"][:, 0]
+        ll_cluster = self.weight * ((ll if self.rows is None else ll[self.rows]) + d.const)
         return ChainEStep(ll_cluster, out["gamma"], out.get("xi"), out.get("xi2"), inputs,
-                          self.nodes)
+                          self.nodes, self.rows)
 
     def loglike(self, free_work):
         return self.estep(free_work).loglike
@@ -397,10 +427,11 @@ class ChainEngine:
         tab = inputs.table
         if per_cluster:
             self._outcome_row_scores(inputs, estep, g)
-            q_rows += w * (d.const + np.einsum("ntk,ntk->n", estep.gamma,
-                                               self.emissions(inputs)))
+            E = self.emissions(inputs)
+            q_rows += w * np.einsum("ntk,ntk->n", estep.gamma,
+                                    E if self.rows is None else E[self.rows])
         else:
-            q = float(np.where(Ew != 0, Ew * tab, 0.0).sum()) + float(w @ d.const)
+            q = float(np.where(Ew != 0, Ew * tab, 0.0).sum())  # constants left out, as Engine
             dA = np.zeros((p.CH, 1, K, 1))
             fam = self.tables.gradient(Ew, inputs.cache, np.ones((1, 1, 1)), (1, 1, K, 1), dA)
             for ch, idx, _ in p.outcome_terms:
@@ -452,14 +483,15 @@ class ChainEngine:
         cached = estep.__dict__.get("_sums")
         if cached is not None:
             return cached
-        p, w = self.plan, self.weight
-        st = self.tables.stats
+        p, w = self.plan, self.weight_u
+        st = self.stats
+        gamma = estep.unique[0]
         Ew = np.zeros((st.shape[1], p.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
-                Ew[rows] = st[:, rows].T @ (w[:, None] * estep.gamma[:, t])
-        post_sums = {t: np.tensordot(w, estep.posterior(t), axes=(0, 0)).reshape(-1, p.K)
-                     for t in range(p.T) if not p.wave_has_x[t]}
+                Ew[rows] = st[:, rows].T @ (w[:, None] * gamma[:, t])
+        post_sums = {t: np.tensordot(w, estep.posterior(t, unique=True), axes=(0, 0)).reshape(
+            -1, p.K) for t in range(p.T) if not p.wave_has_x[t]}
         estep._sums = (Ew, post_sums)
         return estep._sums
 
