@@ -287,3 +287,14 @@ def test_srhs_three_state_model_from_default_starts_reaches_the_lmest_maximum():
         warnings.simplefilter("ignore")
         res = model.fit(progress=False)
     assert res.llf == pytest.approx(ref.k3["loglike"], abs=1e-5)
+
+
+def test_random_starts_in_parallel_give_the_same_fit():
+    model = tiny_lta(2, K=2, T=3, n=80)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one = model.fit(starts=(4, 2), progress=False)
+        two = model.fit(starts=(4, 2), n_jobs=2, progress=False)
+    assert isinstance(model.engine, ChainEngine)
+    assert two.llf == pytest.approx(one.llf, abs=1e-9)
+    np.testing.assert_allclose(two.params, one.params, atol=1e-6)

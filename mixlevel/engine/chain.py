@@ -32,6 +32,7 @@ enumerating engine).  Memory is linear in the rows and in T.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ from .between import logsumexp
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
 from .tabulate import OutcomeTables, has_tables, stat_derivatives
+from .threads import ThreadPlan
 
 __all__ = ["ChainEngine", "ChainEStep", "chain_reason"]
 
@@ -266,6 +268,7 @@ class ChainEngine:
                                             minlength=len(uniq))
         self.cluster_of_row = d.cluster_of_row
         self.num_threads = self._num_threads or (1 if d.n_rows < 2000 else 2)
+        self.threads = ThreadPlan(self.num_threads, measured=False)
 
     # -- the model's shape and engines sharing it --------------------------------------
     @property
@@ -307,8 +310,7 @@ class ChainEngine:
         """Nothing to reset: no latent variables."""
 
     def at_zero_nodes(self):
-        import contextlib
-
+        """No latent variables: nothing to place at zero."""
         return contextlib.nullcontext()
 
     def adapt_nodes(self, estep):
