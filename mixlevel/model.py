@@ -38,7 +38,8 @@ ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "see
 #: Options of :meth:`MixtureModel.fit`.
 FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
                "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint")
-MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
+MODEL_OPTIONS = ("cluster", "weights", "cluster_weights", "columns", "fix",
+                 "equal") + ENGINE_OPTIONS
 
 
 @functools.lru_cache(maxsize=1)
@@ -130,7 +131,7 @@ class MixtureModel(GenericLikelihoodModel):
     _formula_max_endog = None
 
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
-                 equal=None, integration=None, n_points=None, adaptive=None,
+                 equal=None, cluster_weights=None, integration=None, n_points=None, adaptive=None,
                  n_points_within=None, seed=0, num_threads=None, **kwargs):
         for name in kwargs:
             raise unknown_option("the model (mixture() or MixtureModel)", name, MODEL_OPTIONS,
@@ -139,7 +140,8 @@ class MixtureModel(GenericLikelihoodModel):
                                         or isinstance(num_threads, bool) or num_threads < 1):
             raise SpecificationError(f"num_threads={num_threads!r}: give a whole number >= 1, "
                                      "or None for the default")
-        design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights)
+        design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights,
+                              cluster_weights=cluster_weights)
         self.spec, self.design = spec, design
         self.layout = spec.finalize(design.n_categories)
         self.table = ParamTable(self.layout.groups, fix=fix, equal=equal)
@@ -156,8 +158,7 @@ class MixtureModel(GenericLikelihoodModel):
         self.k_extra = 0
         self.nparams = table.n_free
         self.df_model = table.n_free
-        self.nobs = float(design.cluster_weight @ np.diff(design.indptr)
-                          if design.single_level else design.row_weight.sum())
+        self.nobs = float(design.row_weight @ design.cluster_weight[design.cluster_of_row])
         self.df_resid = self.nobs - table.n_free
         self.n_clusters = float(design.cluster_weight.sum())
         if table.n_free >= self.nobs:
