@@ -209,7 +209,12 @@ class MixtureModel(GenericLikelihoodModel):
 
     # -- likelihood interface (natural scale) ------------------------------------------------
     def _work(self, params):
-        return self.table.free_working_from_natural(np.asarray(params, float))
+        """Working vector of ``params``; rules whose nodes follow the parameters (logit
+        windows: cheap, no search) place them there first."""
+        w = self.table.free_working_from_natural(np.asarray(params, float))
+        if self.engine.rule.kind == "logit-window":
+            self.engine.adapt_nodes_at_mode(w)
+        return w
 
     def loglike(self, params):
         return self.engine.loglike(self._work(params))

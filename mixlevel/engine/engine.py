@@ -25,11 +25,12 @@ from ..errors import SpecificationError
 from ..estimation.closed_form import ClosedFormMStep
 from ..integrate import adaptive, quadrature
 from ..integrate.defaults import IntegrationRule, default_rule
+from ..integrate.logit_window import KIND as LOGIT_WINDOW
 from ..spec.transforms import working_jacobian
 from . import gaussian, kernel
 from .inputs import KernelInputs
 from .layout import build_kernel_layout
-from .nodes import NodeState, nonadaptive_nodes, zero_nodes
+from .nodes import NodeState, logit_window_nodes, nonadaptive_nodes, zero_nodes
 from .tabulated import TabulatedMixin, logsumexp
 from .threads import ThreadPlan
 
@@ -133,8 +134,9 @@ class Engine(TabulatedMixin):
         self._check_grid_size(kind, self.rule.n_points, self.rule.n_points_within,
                               design.n_rows)
         self.rule_b = quadrature.make_rule(kind, self.rule.n_points, self.kl.qb, seed=seed)
-        self.rule_w = quadrature.make_rule(kind, self.rule.n_points_within, self.kl.qw,
-                                           seed=seed)
+        self.rule_w = quadrature.make_rule(
+            "gauss-hermite" if kind == LOGIT_WINDOW else kind, self.rule.n_points_within,
+            self.kl.qw, seed=seed)
         self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
         self._num_threads = num_threads  # None: threads by measurement
         self._bind_design(design)
@@ -332,6 +334,10 @@ class Engine(TabulatedMixin):
         if q == 0:
             return True
         inputs = self.inputs(free_work, tabulate=False)
+        if self.rule.kind == LOGIT_WINDOW:  # nodes at the class logits' crossings
+            self.nodes = logit_window_nodes(self.kl, inputs.A, self.design.indptr,
+                                            self.nodes.zh, self.nodes.lwh, self.rule.n_points)
+            return True
         J = self.design.n_clusters
         start = self.nodes.modes if self.nodes.modes is not None and \
             self.nodes.modes.shape == (J, q) else np.zeros((J, q))
