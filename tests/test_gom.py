@@ -160,3 +160,78 @@ def test_dentistry_gom_beats_lca_and_is_confirmed_by_quad(dentistry_gom):
     assert res.llf == pytest.approx(reference, abs=1e-6)
     assert res.integration_check.ok
     assert abs(res.integration_check.difference) < 1e-6
+
+
+def _quad_moment(y, a1, a2, mu, sigma, power):
+    """int p^power L(y | p) phi(z) dz (the numerator of membership moments)."""
+    f1 = np.where(y == 1, expit(a1), expit(-a1))
+    f2 = np.where(y == 1, expit(a2), expit(-a2))
+
+    def h(z):
+        p = expit(mu + sigma * z)
+        return p ** power * np.prod(p * f1 + (1 - p) * f2) * np.exp(-0.5 * z * z) \
+            / np.sqrt(2 * np.pi)
+
+    return integrate.quad(h, -12, 12, points=[-mu / sigma], epsabs=0, epsrel=1e-12,
+                          limit=400)[0]
+
+
+@pytest.fixture(scope="module")
+def gom_constructor():
+    d = pd.read_csv(DATA / "dentistry.csv")
+    persons = d.loc[d.index.repeat(d["freq"])].reset_index(drop=True).drop(columns="freq")
+    model = ml.GoM([f"V{i}" for i in range(1, 6)], persons, classes=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(starts=None)
+    return d, persons, model, res
+
+
+def test_gom_constructor_compresses_persons_to_patterns(gom_constructor, dentistry_gom):
+    """3,869 persons -> 32 patterns; the likelihood is the long-form model's."""
+    d, persons, model, _ = gom_constructor
+    assert len(model.patterns) == 32 and model.patterns["n"].sum() == 3869
+    formula_res = dentistry_gom[1]
+    p = formula_res.params[model.param_names].to_numpy()
+    assert model.loglike(p) == pytest.approx(formula_res.llf, abs=1e-8)
+
+
+def test_gom_constructor_fit_beats_lca_and_compares(gom_constructor):
+    _, _, _, res = gom_constructor
+    assert res.lca.llf == pytest.approx(lca2["loglike"], abs=1e-3)
+    assert res.llf > res.lca.llf + 10
+    table = res.gom.compare_lca()
+    assert list(table.index) == ["LCA", "GoM"]
+    assert table.loc["GoM", "n_params"] == table.loc["LCA", "n_params"] + 1
+    assert table.loc["GoM", "bic"] < table.loc["LCA", "bic"]
+    assert "boundary" in table.loc["GoM", "note"] and np.isnan(table.loc["GoM", "pvalue"])
+
+
+def test_gom_membership_scores_equal_quad(gom_constructor):
+    """E[p_i | Y_i] and its SD against ratios of quad integrals (eq. 30)."""
+    d, persons, model, res = gom_constructor
+    p = res.params
+    a1 = np.array([p[f"y~C(item)[V{i}][c=1]"] for i in range(1, 6)])
+    a2 = np.array([p[f"y~C(item)[V{i}][c=2]"] for i in range(1, 6)])
+    mu, sigma = p["c#1~1"], np.sqrt(p["Var(c#1|person)"])
+    scores = res.gom.membership()
+    assert len(scores) == len(persons)
+    np.testing.assert_allclose(scores["p_c=1"] + scores["p_c=2"], 1.0, atol=1e-12)
+    for row in (0, 1880, 3000, 3868):
+        y = persons.iloc[row].to_numpy()
+        m0, m1, m2 = (_quad_moment(y, a1, a2, mu, sigma, k) for k in range(3))
+        assert scores["p_c=1"].iloc[row] == pytest.approx(m1 / m0, abs=1e-7)
+        assert scores["sd_c=1"].iloc[row] == pytest.approx(np.sqrt(m2 / m0 - (m1 / m0) ** 2),
+                                                           abs=1e-6)
+
+
+def test_gom_refuses_what_it_cannot_fit():
+    d = pd.read_csv(DATA / "dentistry.csv")
+    items = [f"V{i}" for i in range(1, 6)]
+    with pytest.raises(ml.SpecificationError, match="restricted K-class GoM .* restricted=False"):
+        ml.GoM(items, d, classes=3, weights="freq")
+    bad = d.assign(V1=d["V1"] + 1)
+    with pytest.raises(ml.SpecificationError, match="the item 'V1' has values .* code them 0/1"):
+        ml.GoM(items, bad, weights="freq")
+    with pytest.raises(ml.SpecificationError, match="item column"):
+        ml.GoM(items + ["V9"], d)
