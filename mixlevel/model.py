@@ -28,6 +28,7 @@ from .estimation.covariance import observed_hessian
 from .estimation.integration_check import check_integration
 from .estimation.scales import natural_scales
 from .estimation.starts import base_start, perturbation_scale
+from .results.covtypes import check_cov_type
 from .spec import ParamTable
 
 __all__ = ["MixtureModel"]
@@ -37,7 +38,8 @@ ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "see
                   "num_threads")
 #: Options of :meth:`MixtureModel.fit`.
 FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
-               "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint")
+               "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint",
+               "cov_kwds")
 MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
 
 
@@ -258,7 +260,7 @@ class MixtureModel(GenericLikelihoodModel):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
-            reml=False, checkpoint=None, **kwargs):
+            reml=False, checkpoint=None, cov_kwds=None, **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -272,12 +274,18 @@ class MixtureModel(GenericLikelihoodModel):
         em_iter, maxiter, gtol : EM iterations (default 50 for latent class models
             with closed-form M-steps, else 0: there quasi-Newton iterations make more
             progress per E-step), BFGS iterations, BFGS tolerance.
-        cov_type : {"MLR", "ML"}
-            Sandwich (default, as Mplus) or inverse observed information.  For
-            normal models fitted exactly without class variables, "ML" gives
-            the fixed effects' covariance (X'V^-1X)^-1 given the covariance
-            parameters, as lme4, nlme and SAS (docs: "Normal outcomes: the exact
-            likelihood").
+        cov_type : {"MLR", "ML", "MLF", "cluster"}
+            The covariance of the estimates: "MLR" the sandwich over the
+            clusters (default, as Mplus), "ML" the inverse observed information
+            (as lme4 and MixedLM; for normal models fitted exactly without class
+            variables the fixed effects get (X'V^-1X)^-1, as lme4, nlme and SAS),
+            "MLF" the inverse outer product of the cluster scores, "cluster" the
+            sandwich over a higher grouping level (``cov_kwds``); see
+            :mod:`mixlevel.results.covtypes`.  ``res.with_cov_type()`` changes it
+            after the fit.
+        cov_kwds : dict, optional
+            For ``cov_type="cluster"``: ``{"groups": column name or values,
+            "use_correction": True}`` (statsmodels' small-sample factor).
         reml : bool
             Restricted maximum likelihood (as lme4 and MixedLM) instead of ML:
             one normal outcome, no class variables, exact likelihood (no
@@ -303,9 +311,7 @@ class MixtureModel(GenericLikelihoodModel):
         for name in kwargs:
             raise unknown_option("fit()", name, FIT_OPTIONS, MODEL_OPTIONS,
                                  "the model (mixture() or MixtureModel)")
-        if str(cov_type).upper() not in ("MLR", "ML"):
-            raise SpecificationError(f"cov_type={cov_type!r}: use 'MLR' (sandwich, the "
-                                     "default) or 'ML' (inverse observed information)")
+        check_cov_type(cov_type, cov_kwds)
         starts = check_starts(starts)
         estimation.check_fit_options(maxiter=maxiter, gtol=gtol, em_iter=em_iter,
                                      initial_iter=initial_iter, n_jobs=n_jobs)
@@ -317,8 +323,8 @@ class MixtureModel(GenericLikelihoodModel):
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
         with _blas_controller().limit(limits=1, user_api="blas"):
-            return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
-                             n_jobs, initial_iter, canonical, progress, checkpoint)
+            return self._fit(start_params, starts, em_iter, maxiter, gtol, (cov_type, cov_kwds),
+                             seed, n_jobs, initial_iter, canonical, progress, checkpoint)
 
     # -- REML and the covariance convention of exact normal models (engine/gaussian.py) -----
     @property
@@ -442,16 +448,16 @@ class MixtureModel(GenericLikelihoodModel):
         if check is not None and not check.ok:
             warnings.warn(f"numerical integration may be inaccurate: {check.advice()}",
                           EstimationWarning, stacklevel=3)
-        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type,
-                                      integration_check=check)
+        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type[0],
+                                      integration_check=check, cov_kwds=cov_type[1])
         res.reml = self.reml  # the criterion of this fit; its covariance is computed later
         return MixtureResultsWrapper(res)
 
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))
 
-    def _check_information(self, H, params=None):
-        if diagnostics.information_is_singular(self, H):  # says what is degenerate
+    def _check_information(self, H, params=None, keep=None):
+        if diagnostics.information_is_singular(self, H, keep):  # says what is degenerate
             warnings.warn(diagnostics.singular_information_message(self, params, H),
                           EstimationWarning, stacklevel=3)
             return False

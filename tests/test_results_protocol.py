@@ -1,0 +1,133 @@
+"""The statsmodels / lme4 results protocol (issue 15): covariance types,
+boundary logits, probabilities, predictions with random effects and the
+variance components, each against established software or a direct computation."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from mixlevel import mixture
+from mixlevel.errors import SpecificationError
+from tests.results import results_lca_carcinoma
+
+DATA = Path(__file__).parent / "data"
+Z975 = stats.norm.ppf(0.975)
+
+
+@pytest.fixture(scope="module")
+def carcinoma_mlf():
+    df = pd.read_csv(DATA / "carcinoma.csv") - 1
+    model = mixture("A + B + C + D + E + F + G ~ c", data=df, classes={"c": 2},
+                    family="binary")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # boundary items must not make the SEs "unreliable"
+        res = model.fit(starts=(10, 3), cov_type="MLF")
+        assert res.bse.notna().sum() == 10  # computed on first use: 15 minus 5 on the boundary
+    return res
+
+
+def test_mlf_probabilities_and_their_ses_equal_polca(carcinoma_mlf):
+    """poLCA's SEs are the inverse outer product of the scores with the boundary
+    estimates dropped, mapped to probabilities by the delta method."""
+    res, ref = carcinoma_mlf, results_lca_carcinoma.lca2_polca
+    assert res.llf == pytest.approx(ref["loglike"], abs=1e-6)
+    prof = res.profiles.set_index(["outcome", "c"])
+    for item in "ABCDEFG":
+        for k in (1, 2):
+            key = f"{item}_c{k}"
+            assert prof.loc[(item, k), "estimate"] == pytest.approx(ref["params"][key],
+                                                                    abs=1e-6)
+            assert prof.loc[(item, k), "se"] == pytest.approx(ref["bse"][key], rel=1e-4,
+                                                              abs=1e-9)
+    props = res.class_proportions_table()
+    np.testing.assert_allclose(props["se"], [ref["bse"]["prop_c1"], ref["bse"]["prop_c2"]],
+                               rtol=1e-4)
+
+
+def test_boundary_logits_are_fixed_and_named_in_the_summary(carcinoma_mlf):
+    res = carcinoma_mlf
+    ref = results_lca_carcinoma.lca2_polca["params"]
+    on_boundary = {f"{k[0]}~1[c={k[-1]}]" for k, v in ref.items()
+                   if not k.startswith("prop") and v in (0.0, 1.0)}
+    assert set(res.boundary_params) == on_boundary
+    assert res.bse[sorted(on_boundary)].isna().all()
+    assert res.bse.drop(sorted(on_boundary)).notna().all()
+    text = str(res.summary())
+    assert "Standard errors: MLF" in text
+    assert "treated as fixed there" in text and "A~1[c=1]" in text
+    assert "singular" not in text
+
+
+def test_probability_intervals_are_logit_intervals_inside_0_1(carcinoma_mlf):
+    prof = carcinoma_mlf.profiles
+    assert (prof["lower"] >= 0).all() and (prof["upper"] <= 1).all()
+    p, se = prof["estimate"].to_numpy(), prof["se"].to_numpy()
+    inner = (p > 1e-6) & (p < 1 - 1e-6)
+    logit = np.log(p[inner] / (1 - p[inner]))
+    half = Z975 * se[inner] / (p[inner] * (1 - p[inner]))
+    np.testing.assert_allclose(prof["lower"].to_numpy()[inner], 1 / (1 + np.exp(half - logit)),
+                               rtol=1e-10)
+    np.testing.assert_allclose(prof["upper"].to_numpy()[inner],
+                               1 / (1 + np.exp(-half - logit)), rtol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    rng = np.random.default_rng(7)
+    n, groups = 400, 25
+    df = pd.DataFrame({"x": rng.normal(size=n), "region": rng.integers(0, groups, n)})
+    u = rng.normal(scale=0.8, size=groups)[df["region"]]
+    df["y"] = (rng.uniform(size=n) < 1 / (1 + np.exp(-(0.3 + 0.7 * df["x"] + u)))).astype(float)
+    res = mixture("y ~ x", data=df, family="binary").fit()
+    glm = sm.GLM(df["y"], sm.add_constant(df[["x"]]), family=sm.families.Binomial())
+    return df, res, glm
+
+
+def test_cluster_covariance_equals_statsmodels_glm(logistic):
+    df, res, glm = logistic
+    for corr in (True, False):
+        ref = glm.fit(cov_type="cluster", cov_kwds={"groups": df["region"],
+                                                    "use_correction": corr})
+        got = res.with_cov_type("cluster", {"groups": "region", "use_correction": corr})
+        np.testing.assert_allclose(got.params, ref.params, rtol=1e-5)
+        np.testing.assert_allclose(got.bse, ref.bse, rtol=1e-4)
+        assert "25 groups of region" in str(got.summary())
+    # by values rather than by name, and chosen at the fit
+    by_values = res.model.fit(cov_type="cluster", cov_kwds={"groups": df["region"]})
+    np.testing.assert_allclose(by_values.bse, got.with_cov_type(
+        "cluster", {"groups": "region"}).bse, rtol=1e-10)
+
+
+def test_ml_mlr_mlf_on_a_glm_equal_their_formulas(logistic):
+    df, res, glm = logistic
+    ref = glm.fit()
+    X = sm.add_constant(df[["x"]]).to_numpy()
+    mu = ref.fittedvalues.to_numpy()
+    info = X.T @ (X * (mu * (1 - mu))[:, None])
+    s = X * (df["y"].to_numpy() - mu)[:, None]
+    opg = s.T @ s
+    inv = np.linalg.inv(info)
+    want = {"ML": inv, "MLF": np.linalg.inv(opg), "MLR": inv @ opg @ inv}
+    for name, cov in want.items():
+        got = res.with_cov_type(name)
+        assert got.cov_type == name
+        np.testing.assert_allclose(got.cov_params().to_numpy(), cov, rtol=2e-4)
+        assert f"Standard errors: {name}" in str(got.summary())
+    np.testing.assert_allclose(res.with_cov_type("ML").bse, ref.bse, rtol=1e-4)
+
+
+def test_bad_covariance_types_say_what_to_use(logistic):
+    df, res, _ = logistic
+    with pytest.raises(SpecificationError, match="use 'MLR'.*'MLF'.*'cluster'"):
+        res.model.fit(cov_type="HC0")
+    with pytest.raises(SpecificationError, match="needs the grouping column"):
+        res.with_cov_type("cluster")
+    with pytest.raises(SpecificationError, match="no column 'zone'"):
+        res.with_cov_type("cluster", {"groups": "zone"})
+    with pytest.raises(SpecificationError, match="applies to cov_type='cluster'"):
+        res.with_cov_type("MLR", {"groups": "region"})
