@@ -72,6 +72,8 @@ def information_is_singular(model, H, keep=None):
     """
     units = _units(model)[model.table.free_index]
     if keep is not None:
+        if _too_few_patterns(model):  # not identified, whatever is held fixed
+            return True
         keep = np.asarray(keep, bool)
         H, units = np.asarray(H)[np.ix_(keep, keep)], units[keep]
     return not information_is_regular(H, units)
