@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -30,6 +29,7 @@ from .estimation.scales import natural_scales
 from .estimation.starts import base_start, perturbation_scale
 from .results.covtypes import check_cov_type
 from .spec import ParamTable
+from .utils.warn import warn_user
 
 __all__ = ["MixtureModel"]
 
@@ -433,21 +433,20 @@ class MixtureModel(GenericLikelihoodModel):
             best = estimation.maximize(self.engine, self._start_work(), em_iter, maxiter,
                                        gtol)
         if not best.converged and not start_table:  # run_starts warns for its own
-            warnings.warn("the fit did not converge: the optimiser stopped before its "
-                          "criteria were met; raise maxiter or check the model (a "
-                          "parameter may be drifting to a boundary)", ConvergenceWarning,
-                          stacklevel=3)
+            warn_user("the fit did not converge: the optimiser stopped before its "
+                      "criteria were met; raise maxiter or check the model (a "
+                      "parameter may be drifting to a boundary)", ConvergenceWarning)
         work = best.work
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)
         params = self.table.free_natural_from_working(work)
         for msg in diagnostics.fit_problems(self, params):
-            warnings.warn(msg, EstimationWarning, stacklevel=3)
+            warn_user(msg, EstimationWarning)
         check = check_integration(self.engine, work, self.engine.loglike(work),
                                   self.param_names)
         if check is not None and not check.ok:
-            warnings.warn(f"numerical integration may be inaccurate: {check.advice()}",
-                          EstimationWarning, stacklevel=3)
+            warn_user(f"numerical integration may be inaccurate: {check.advice()}",
+                      EstimationWarning)
         res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type[0],
                                       integration_check=check, cov_kwds=cov_type[1])
         res.reml = self.reml  # the criterion of this fit; its covariance is computed later
@@ -458,7 +457,7 @@ class MixtureModel(GenericLikelihoodModel):
 
     def _check_information(self, H, params=None, keep=None):
         if diagnostics.information_is_singular(self, H, keep):  # says what is degenerate
-            warnings.warn(diagnostics.singular_information_message(self, params, H),
-                          EstimationWarning, stacklevel=3)
+            warn_user(diagnostics.singular_information_message(self, params, H),
+                      EstimationWarning)
             return False
         return True

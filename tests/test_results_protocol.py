@@ -12,7 +12,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from mixlevel import mixture
-from mixlevel.errors import SpecificationError
+from mixlevel.errors import ConvergenceWarning, SpecificationError
 from tests.results import results_lca_carcinoma
 
 DATA = Path(__file__).parent / "data"
@@ -131,3 +131,20 @@ def test_bad_covariance_types_say_what_to_use(logistic):
         res.with_cov_type("cluster", {"groups": "zone"})
     with pytest.raises(SpecificationError, match="applies to cov_type='cluster'"):
         res.with_cov_type("MLR", {"groups": "region"})
+
+
+# ---------------------------------------------------------------------------------------
+# warnings name the caller's line
+# ---------------------------------------------------------------------------------------
+def test_warnings_point_at_the_callers_line(logistic):
+    df = logistic[0].copy()
+    df.loc[[3, 5], "x"] = np.nan
+    with pytest.warns(UserWarning, match="2 of 400 rows dropped") as rec:
+        mixture("y ~ x", data=df, family="binary")
+    assert {Path(w.filename).name for w in rec} == {Path(__file__).name}
+    items = pd.read_csv(DATA / "carcinoma.csv") - 1
+    lca = mixture("A + B + C + D + E + F + G ~ c", data=items, classes={"c": 2},
+                  family="binary")
+    with pytest.warns(ConvergenceWarning, match="did not converge") as rec:
+        lca.fit(maxiter=2, em_iter=0)
+    assert {Path(w.filename).name for w in rec} == {Path(__file__).name}

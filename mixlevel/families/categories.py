@@ -17,12 +17,11 @@ one no finite logit.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..utils.warn import warn_user
 from .base import Family
 
 __all__ = ["CategoricalFamily", "level_key"]
@@ -131,10 +130,10 @@ class CategoricalFamily(Family):
                 f"outcome {column!r} has fewer than two observed categories; drop it")
         if len(used) < len(levels):
             unused = [levels[k] for k in range(len(levels)) if k not in set(used)]
-            warnings.warn(
+            warn_user(
                 f"{self.name} outcome {column!r}: the categories {_shown(unused)} do not "
                 f"occur in the data and are left out ({len(used)} categories remain)",
-                UserWarning, stacklevel=4)
+                UserWarning)
             remap = np.full(len(levels), np.nan)
             remap[used] = np.arange(len(used))
             pos = np.where(miss, np.nan, remap[np.nan_to_num(pos).astype(int)])

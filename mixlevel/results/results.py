@@ -58,6 +58,7 @@ from statsmodels.base.model import (
 
 from ..errors import EstimationWarning
 from ..spec.transforms import working_jacobian
+from ..utils.warn import warn_user
 from .classes import ClassesMixin
 from .covtypes import CovarianceMixin
 from .engines import EngineMixin
@@ -144,11 +145,11 @@ class MixtureResults(CovarianceMixin, ClassesMixin, ImpliedMixin, PredictMixin, 
         res._store = {}
         rep = res.best_loglike_replicated
         if rep == 1 and res._final_starts().shape[0] > 1:
-            warnings.warn(
+            warn_user(
                 "the best log-likelihood was reached by only one of "
                 f"{res._final_starts().shape[0]} final-stage starts: it may be a local "
                 "maximum; use more random starts (starts=(n_initial, n_final))",
-                EstimationWarning, stacklevel=3)
+                EstimationWarning)
         return res
 
     # -- bookkeeping -------------------------------------------------------------------
