@@ -10,10 +10,15 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats
+from scipy.integrate import trapezoid
 
 from mixlevel import mixture
 from mixlevel.errors import ConvergenceWarning, SpecificationError
-from tests.results import results_lca_carcinoma
+from tests.results import (
+    results_glmm_contraception,
+    results_glmm_sleepstudy,
+    results_lca_carcinoma,
+)
 
 DATA = Path(__file__).parent / "data"
 Z975 = stats.norm.ppf(0.975)
@@ -148,3 +153,74 @@ def test_warnings_point_at_the_callers_line(logistic):
     with pytest.warns(ConvergenceWarning, match="did not converge") as rec:
         lca.fit(maxiter=2, em_iter=0)
     assert {Path(w.filename).name for w in rec} == {Path(__file__).name}
+
+
+# ---------------------------------------------------------------------------------------
+# predictions with random effects (lme4's predict, MixedLM's fitted values)
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sleepstudy():
+    df = pd.read_csv(DATA / "sleepstudy.csv")
+    return df, mixture("Reaction ~ Days + (1 + Days | Subject)", data=df).fit()
+
+
+@pytest.fixture(scope="module")
+def contraception():
+    df = pd.read_csv(DATA / "contraception.csv")
+    model = mixture("use ~ urban + age + livch + (1 | district)", data=df, family="binary")
+    return df, model.fit()
+
+
+def test_fitted_and_newdata_predictions_equal_lme4_for_a_normal_model(sleepstudy):
+    df, res = sleepstudy
+    ref = results_glmm_sleepstudy.ml_profile
+    np.testing.assert_allclose(res.predict(conditional=True)["Reaction"], ref["predict"],
+                               rtol=1e-7)
+    np.testing.assert_allclose(res.predict()["Reaction"], ref["predict_population"],
+                               rtol=1e-7)
+    nd = pd.DataFrame(ref["newdata"]).astype({"Subject": int})  # subject 999 is new
+    for effects in ("mean", "mode"):  # the same for normal outcomes
+        got = res.predict(nd, conditional=True, effects=effects)["Reaction"]
+        np.testing.assert_allclose(got, ref["predict_newdata"], rtol=1e-7)
+    np.testing.assert_allclose(res.predict(nd)["Reaction"], ref["predict_newdata_population"],
+                               rtol=1e-7)
+    with pytest.raises(ValueError, match=r"1 cluster\(s\) of 'Subject' not in the fit \(999\)"):
+        res.predict(nd, conditional=True, new_levels="error")
+    with pytest.raises(ValueError, match="needs the cluster column 'Subject'"):
+        res.predict(nd.drop(columns="Subject"), conditional=True)
+
+
+def test_conditional_modes_plugged_in_equal_lme4_predict_on_contraception(contraception):
+    df, res = contraception
+    ref = results_glmm_contraception.predict_agq25
+    nd = pd.DataFrame(ref["newdata"])
+    got = res.predict(nd, conditional=True, effects="mode")["use"]
+    np.testing.assert_allclose(got, ref["conditional"], atol=2e-5)
+    np.testing.assert_allclose(res.predict(nd, conditional=True, effects="mode"),
+                               res.predict(nd.assign(use=1 - np.arange(7) % 2),
+                                           conditional=True, effects="mode"), rtol=1e-12)
+    new = pd.DataFrame({"district": [999], "urban": [1], "age": [0.0], "livch": ["2"]})
+    assert float(res.predict(new, conditional=True, effects="mode")["use"].iloc[0]) == \
+        pytest.approx(ref["new_district_response"], abs=2e-5)
+
+
+def test_posterior_mean_prediction_equals_direct_integration(contraception):
+    """effects='mean': E[expit(x'b + u) | the district's data], by quadrature."""
+    df, res = contraception
+    p = res.params
+    sd = np.sqrt(p["Var(1|district)"])
+    X = np.column_stack([np.ones(len(df)), df["urban"], df["age"]] +
+                        [(df["livch"] == lev).astype(float) for lev in ("1", "2", "3+")])
+    beta = np.array([p["use~1"], p["use~urban"], p["use~age"]] +
+                    [p[f"use~livch[T.{lev}]"] for lev in ("1", "2", "3+")])
+    eta = X @ beta
+    nd = df.iloc[[0, 117, 999]]
+    got = res.predict(nd, conditional=True)["use"].to_numpy()
+    u = np.linspace(-8, 8, 4001)
+    for k, (i, dist) in enumerate(zip(nd.index, nd["district"], strict=True)):
+        rows = (df["district"] == dist).to_numpy()
+        e = eta[rows][:, None] + sd * u[None, :]
+        y = df["use"].to_numpy()[rows][:, None]
+        like = np.exp((y * e - np.log1p(np.exp(e))).sum(axis=0)) * stats.norm.pdf(u)
+        want = trapezoid(like / (1 + np.exp(-(eta[i] + sd * u))), u) / trapezoid(like, u)
+        assert got[k] == pytest.approx(want, rel=1e-6)
