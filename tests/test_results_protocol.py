@@ -224,3 +224,84 @@ def test_posterior_mean_prediction_equals_direct_integration(contraception):
         like = np.exp((y * e - np.log1p(np.exp(e))).sum(axis=0)) * stats.norm.pdf(u)
         want = trapezoid(like / (1 + np.exp(-(eta[i] + sd * u))), u) / trapezoid(like, u)
         assert got[k] == pytest.approx(want, rel=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# fitted values, residuals, llnull, tests by term: statsmodels GLM on the same data
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def contraception_glm():
+    import statsmodels.formula.api as smf
+
+    df = pd.read_csv(DATA / "contraception.csv")
+    res = mixture("use ~ urban + age + livch", data=df, family="binary").fit(cov_type="ML")
+    glm = smf.glm("use ~ urban + age + livch", df, family=sm.families.Binomial()).fit()
+    return res, glm
+
+
+def test_fitted_residuals_llnull_and_df_equal_statsmodels_glm(contraception_glm):
+    res, glm = contraception_glm
+    np.testing.assert_allclose(res.fittedvalues, glm.fittedvalues, rtol=1e-6)
+    np.testing.assert_allclose(res.resid_response, glm.resid_response, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(res.resid_pearson, glm.resid_pearson, rtol=1e-5, atol=1e-7)
+    assert res.llnull == pytest.approx(glm.llnull, rel=1e-10)
+    llr = 2 * (glm.llf - glm.llnull)
+    assert res.llr == pytest.approx(llr, rel=1e-6)
+    assert (res.df_model, res.df_resid) == (glm.df_model, glm.df_resid)
+    assert res.llr_pvalue == pytest.approx(stats.chi2.sf(llr, glm.df_model), rel=1e-4)
+
+
+def test_wald_test_terms_and_pairwise_levels_equal_statsmodels_glm(contraception_glm):
+    res, glm = contraception_glm
+    ours = res.wald_test_terms()
+    theirs = glm.wald_test_terms(scalar=True).table
+    for term, want in (("urban", "urban"), ("age", "age"), ("livch", "livch"),
+                       ("1", "Intercept")):
+        row = ours.loc[f"use~{term}"]
+        assert row["chi2"] == pytest.approx(theirs.loc[want, "statistic"], rel=1e-5)
+        assert row["df_constraint"] == theirs.loc[want, "df_constraint"]
+    got = res.t_test_pairwise("livch")
+    want = glm.t_test_pairwise("livch").result_frame
+    want.index = [i.replace("livch[T.", "").replace("]", "") for i in want.index]
+    assert list(got.index) == ["1-0", "2-0", "3+-0", "2-1", "3+-1", "3+-2"]
+    for col in ("coef", "std err", "pvalue-hs"):
+        np.testing.assert_allclose(got[col], want.loc[got.index, col], rtol=1e-4)
+    assert list(got["reject-hs"]) == list(want.loc[got.index, "reject-hs"])
+    with pytest.raises(ValueError, match="no factor term 'parity'"):
+        res.t_test_pairwise("parity")
+
+
+def test_summary2_has_every_parameter_and_the_covariance_type(contraception_glm):
+    res, _ = contraception_glm
+    text = str(res.summary2())
+    for name in res.model.param_names:
+        assert name in text
+    assert f"{res.llf:.4f}" in text and "Standard errors: ML" in text
+
+
+# ---------------------------------------------------------------------------------------
+# variance components as SDs and correlations (lme4 VarCorr)
+# ---------------------------------------------------------------------------------------
+def test_var_components_equal_lme4_varcorr_on_sleepstudy(sleepstudy):
+    _, res = sleepstudy
+    ref = results_glmm_sleepstudy.ml_profile["sd_cor"]
+    vc = res.var_components().set_index("name")
+    assert vc.loc["1|Subject", "estimate"] == pytest.approx(ref["re_sd_Intercept"], rel=1e-5)
+    assert vc.loc["Days|Subject", "estimate"] == pytest.approx(ref["re_sd_Days"], rel=1e-5)
+    assert vc.loc["1|Subject,Days|Subject", "estimate"] == pytest.approx(
+        ref["re_cor_Intercept_Days"], abs=1e-5)
+    assert vc.loc["Reaction", "estimate"] == pytest.approx(ref["sigma"], rel=1e-5)
+    # delta method: se(SD) = se(Var) / (2 SD)
+    row = vc.loc["1|Subject"]
+    assert row["se"] == pytest.approx(res.bse["Var(1|Subject)"] / (2 * row["estimate"]),
+                                      rel=1e-4)
+    assert row["lower"] < row["estimate"] < row["upper"]
+    assert "standard deviations and correlations" in str(res.summary())
+
+
+def test_var_components_equal_lme4_varcorr_on_contraception(contraception):
+    _, res = contraception
+    ref = results_glmm_contraception.varcorr["agq25"]
+    vc = res.var_components().set_index("name")
+    assert vc.loc["1|district", "estimate"] == pytest.approx(ref["re_sd_Intercept"], rel=2e-3)
+    assert vc.loc["1|district", "variance"] == pytest.approx(ref["re_var_Intercept"], rel=4e-3)

@@ -180,6 +180,22 @@ class CategoricalFamily(Family):
         labels = list(levels) if levels is not None else list(range(n_categories))
         return [_shown_level(v) for v in labels]
 
+    def observed_values(self, y, trials, n_categories):
+        y = np.asarray(y, float)
+        out = (y[:, None] == np.arange(n_categories)[None, :]).astype(float)
+        out[np.isnan(y)] = np.nan  # indicators of the categories
+        return out
+
+    def variance(self, mu, trials):
+        return mu * (1.0 - mu)
+
+    def null_loglike(self, y, trials, weights, n_categories):
+        ok = ~np.isnan(y)
+        counts = np.bincount(y[ok].astype(int), weights=weights[ok], minlength=n_categories)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum(np.where(counts > 0, counts * np.log(counts / counts.sum()),
+                                         0.0)))
+
 
 def _shown_level(v):
     """A category as results tables show it: numbers without trailing zeros."""

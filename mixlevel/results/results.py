@@ -68,14 +68,16 @@ from .parameters import ParametersMixin
 from .persistence import PersistenceMixin, save_pickle
 from .plots import PlotMixin
 from .predict import PredictMixin
+from .protocol import ProtocolMixin
 from .summary import MixtureSummary, SummaryMixin
+from .varcomp import VarCompMixin
 
 __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 
 
-class MixtureResults(CovarianceMixin, ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
-                     SummaryMixin, ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
-                     GenericLikelihoodModelResults):
+class MixtureResults(CovarianceMixin, ProtocolMixin, VarCompMixin, ClassesMixin, ImpliedMixin,
+                     PredictMixin, EngineMixin, SummaryMixin, ExportMixin, PersistenceMixin,
+                     PlotMixin, ParametersMixin, GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
     Built by :meth:`MixtureModel.fit`; see the module docstring for what it
@@ -121,6 +123,9 @@ class MixtureResults(CovarianceMixin, ClassesMixin, ImpliedMixin, PredictMixin, 
             res = cls(model, mlefit)
         res.nobs = model.nobs
         res.n_clusters = model.n_clusters
+        # as statsmodels: parameters beyond the intercept-only (independence) model
+        res.df_model = res.k_params - res.k_null
+        res.df_resid = res.nobs - res.k_params
         res._information = None
         res._cluster_weight = np.array(model.design.cluster_weight, float, copy=True)
         res._set_cov_type(cov_type, cov_kwds)

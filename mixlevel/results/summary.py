@@ -394,6 +394,9 @@ class SummaryMixin:
             smry.tables.extend(self._profile_tables(stub_width))
         if names:
             smry.tables.extend(self._param_tables(alpha, stub_width))
+            vc = self._var_component_table(stub_width)
+            if vc is not None:
+                smry.tables.append(vc)
         notes = self._notes()
         if notes:
             import textwrap
