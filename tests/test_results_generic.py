@@ -230,6 +230,26 @@ class CheckResults:
         info = res.parameter_info
         assert tested == {n for n in names if info.loc[n, "kind"] == "coef"}
 
+    @pytest.mark.parametrize("which", ["mean", "prob"])
+    def test_get_prediction_is_predict_with_delta_method_se(self, fitted, which):
+        res = fitted.res
+        if which == "prob" and not res.model.spec.classes:
+            return
+        pred = res.get_prediction(fitted.newdata, which=which)
+        want = res.predict(fitted.newdata, which=which)
+        np.testing.assert_allclose(pred.predicted.to_numpy(), want.to_numpy(), rtol=1e-12)
+        frame = pred.summary_frame()
+        se = pred.se.to_numpy()
+        assert np.all(np.isfinite(se)) and np.all(se >= 0)
+        assert np.any(se > 0)
+        col = want.columns[0]  # (GLM and LMM values against statsmodels: test_results_protocol)
+        lo, hi = (frame[col] if isinstance(frame.columns, pd.MultiIndex) else frame)[
+            ["mean_ci_lower", "mean_ci_upper"]].to_numpy().T
+        assert np.all(lo <= want[col].to_numpy() + 1e-12)
+        assert np.all(want[col].to_numpy() <= hi + 1e-12)
+        if pred.scales[0] == "logit":
+            assert np.all(lo >= 0) and np.all(hi <= 1)
+
     def test_summary2_names_every_parameter(self, fitted):
         res = fitted.res
         text = str(res.summary2())

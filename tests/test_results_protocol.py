@@ -305,3 +305,43 @@ def test_var_components_equal_lme4_varcorr_on_contraception(contraception):
     vc = res.var_components().set_index("name")
     assert vc.loc["1|district", "estimate"] == pytest.approx(ref["re_sd_Intercept"], rel=2e-3)
     assert vc.loc["1|district", "variance"] == pytest.approx(ref["re_var_Intercept"], rel=4e-3)
+
+
+# ---------------------------------------------------------------------------------------
+# get_prediction: delta-method standard errors and intervals
+# ---------------------------------------------------------------------------------------
+def test_get_prediction_equals_statsmodels_glm(contraception_glm):
+    res, glm = contraception_glm
+    nd = pd.read_csv(DATA / "contraception.csv").iloc[[0, 5, 100, 1500]]
+    for which in ("mean", "linear"):
+        ours = res.get_prediction(nd, which=which).summary_frame()
+        theirs = glm.get_prediction(nd, which=which).summary_frame().to_numpy()
+        np.testing.assert_allclose(ours.to_numpy(), theirs, rtol=1e-5, atol=1e-8)
+    pred = res.get_prediction(nd)
+    np.testing.assert_allclose(pred.predicted_mean, res.predict(nd)["use"], rtol=1e-12)
+    assert pred.conf_int().shape == (4, 2)
+
+
+def test_get_prediction_of_a_mixed_model_equals_the_fixed_part_formula(sleepstudy):
+    _, res = sleepstudy
+    res = res.with_cov_type("ML")
+    nd = pd.DataFrame({"Days": [0.0, 4.5, 9.0], "Subject": [308, 309, 999]})
+    X = np.column_stack([np.ones(3), nd["Days"]])
+    cov = res.cov_params().loc[["Reaction~1", "Reaction~Days"],
+                               ["Reaction~1", "Reaction~Days"]].to_numpy()
+    frame = res.get_prediction(nd).summary_frame()
+    np.testing.assert_allclose(frame["mean_se"], np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X)),
+                               rtol=1e-5)
+    np.testing.assert_allclose(frame["mean_ci_upper"] - frame["mean"],
+                               Z975 * frame["mean_se"], rtol=1e-10)
+
+
+def test_conditional_linear_predictor_equals_lme4_link_prediction(contraception):
+    _, res = contraception
+    ref = results_glmm_contraception.predict_agq25
+    nd = pd.DataFrame(ref["newdata"])
+    pred = res.get_prediction(nd, which="linear", conditional=True, effects="mode")
+    np.testing.assert_allclose(pred.predicted_mean, ref["link_conditional"], atol=1e-4)
+    assert (pred.se_mean > 0).all()
+    with pytest.raises(ValueError, match="effects='mode'"):
+        res.get_prediction(nd, which="linear", conditional=True)

@@ -143,50 +143,56 @@ class PredictMixin:
         """
         if which not in ("mean", "class", "prob", "joint"):
             raise ValueError("which must be 'mean', 'class', 'prob' or 'joint'")
+        eng, es, inv, pos = self._prediction_setup(newdata, conditional, new_levels, effects)
+        return self._frame_from(which, eng, es, inv, pos, newdata)
+
+    def _frame_from(self, which, eng, es, inv, pos, newdata):
+        """The prediction frame of an E-step ``es`` of ``eng`` (see :meth:`predict`)."""
+        if which in ("mean", "class"):
+            num, den = self._means(eng, es)
+        else:
+            num, den = None, self._joint_from(eng, es)
+        if pos is None:  # the estimation rows
+            return self._predict_frame(which, num, den, inv, self._data_index())
+        frame = self._predict_frame(which, num, den, inv, pd.RangeIndex(len(pos)))
+        out = pd.DataFrame(np.nan, index=newdata.index, columns=frame.columns)
+        out.iloc[pos] = frame.to_numpy()
+        return out
+
+    def _prediction_setup(self, newdata, conditional, new_levels, effects):
+        """(engine, its E-step at the estimates, row order, kept rows of newdata or None)."""
         if effects not in ("mean", "mode"):
             raise ValueError(f"effects={effects!r}: use 'mean' (posterior mean) or 'mode' "
                              "(plug-in posterior modes, as lme4)")
+        work = self.model._work(self.params)
         if newdata is None:
             self._need_data("predict() without newdata")
             d = self.model.design
+            columns = {c: d.columns[c] for c in self.model.spec.columns()}
             if conditional and effects == "mean":
                 eng, es = self.model.engine, self._estep
             elif conditional:
-                eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
-                                          d.n_rows, y=d.y, trials=d.trials, indptr=d.indptr)
+                eng = self._design_engine(columns, d.n_rows, y=d.y, trials=d.trials,
+                                          indptr=d.indptr)
                 es = self._conditional_estep(eng, effects)
             else:
-                eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
-                                          d.n_rows)
-                es = eng.estep(self.model._work(self.params))
-            num, den = self._means(eng, es) if which in ("mean", "class") else \
-                (None, self._joint_from(eng, es))
-            inv = self._inverse_order()
-            index = self._data_index()
-            return self._predict_frame(which, num, den, inv, index)
+                eng = self._design_engine(columns, d.n_rows)
+                es = eng.estep(work)
+            return eng, es, self._inverse_order(), None
         if not isinstance(newdata, pd.DataFrame):
             raise TypeError("newdata must be a pandas DataFrame")
         if conditional and not self._meta["single_level"] and \
                 self._meta["cluster"] is not None:
             eng, pos, inv = self._known_cluster_engine(newdata, new_levels)
-            es = self._conditional_estep(eng, effects)
+            return eng, self._conditional_estep(eng, effects), inv, pos
+        eng, pos, order = self._new_engine(newdata, conditional)
+        es = self._conditional_estep(eng, effects) if conditional else eng.estep(work)
+        if order is not None:
+            inv = np.empty_like(order)
+            inv[order] = np.arange(len(order))
         else:
-            eng, pos, order = self._new_engine(newdata, conditional)
-            es = self._conditional_estep(eng, effects) if conditional else \
-                eng.estep(self.model._work(self.params))
-            if order is not None:
-                inv = np.empty_like(order)
-                inv[order] = np.arange(len(order))
-            else:
-                inv = np.arange(len(pos))
-        if which in ("mean", "class"):
-            num, den = self._means(eng, es)
-        else:
-            num, den = None, self._joint_from(eng, es)
-        frame = self._predict_frame(which, num, den, inv, pd.RangeIndex(len(pos)))
-        out = pd.DataFrame(np.nan, index=newdata.index, columns=frame.columns)
-        out.iloc[pos] = frame.to_numpy()
-        return out
+            inv = np.arange(len(pos))
+        return eng, es, inv, pos
 
     def _conditional_estep(self, eng, effects):
         """E-step of ``eng`` given its outcomes, with nodes at each cluster's posterior.

@@ -68,6 +68,7 @@ from .parameters import ParametersMixin
 from .persistence import PersistenceMixin, save_pickle
 from .plots import PlotMixin
 from .predict import PredictMixin
+from .prediction import PredictionMixin
 from .protocol import ProtocolMixin
 from .summary import MixtureSummary, SummaryMixin
 from .varcomp import VarCompMixin
@@ -76,8 +77,8 @@ __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 
 
 class MixtureResults(CovarianceMixin, ProtocolMixin, VarCompMixin, ClassesMixin, ImpliedMixin,
-                     PredictMixin, EngineMixin, SummaryMixin, ExportMixin, PersistenceMixin,
-                     PlotMixin, ParametersMixin, GenericLikelihoodModelResults):
+                     PredictMixin, PredictionMixin, EngineMixin, SummaryMixin, ExportMixin,
+                     PersistenceMixin, PlotMixin, ParametersMixin, GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
     Built by :meth:`MixtureModel.fit`; see the module docstring for what it
