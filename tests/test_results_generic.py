@@ -250,6 +250,21 @@ class CheckResults:
         if pred.scales[0] == "logit":
             assert np.all(lo >= 0) and np.all(hi <= 1)
 
+    def test_model_predict_and_exog(self, fitted):
+        res = fitted.res
+        model = res.model
+        pd.testing.assert_frame_equal(model.predict(res.params, fitted.newdata),
+                                      res.predict(fitted.newdata), rtol=1e-12)
+        pd.testing.assert_frame_equal(model.predict(res.params.to_numpy()), res.predict(),
+                                      rtol=1e-12)
+        exog = model.exog
+        pd.testing.assert_index_equal(exog.index, fitted.data.index)
+        assert set(exog.columns) == set(model.spec.columns()) - {"1"}
+        for col in set(exog.columns) & set(fitted.data.columns):  # raw covariates by name
+            np.testing.assert_allclose(exog[col], fitted.data[col].astype(float), rtol=1e-12)
+        with pytest.raises(ValueError, match="free parameters"):
+            model.predict(res.params.to_numpy()[:-1])
+
     def test_summary2_names_every_parameter(self, fitted):
         res = fitted.res
         text = str(res.summary2())
