@@ -345,3 +345,26 @@ def test_conditional_linear_predictor_equals_lme4_link_prediction(contraception)
     assert (pred.se_mean > 0).all()
     with pytest.raises(ValueError, match="effects='mode'"):
         res.get_prediction(nd, which="linear", conditional=True)
+
+
+# ---------------------------------------------------------------------------------------
+# profile-likelihood intervals (lme4 confint(method = "profile"))
+# ---------------------------------------------------------------------------------------
+def test_profile_intervals_equal_lme4_on_sleepstudy(sleepstudy):
+    _, res = sleepstudy
+    ref = results_glmm_sleepstudy.ml_profile["confint_profile"]
+    cols = ["Reaction~Days", "Var(1|Subject)", "Var(Reaction)"]
+    ci = res.conf_int(method="profile", cols=cols)
+    np.testing.assert_allclose(ci.loc["Reaction~Days"], ref["Days"], rtol=1e-5)
+    # lme4 profiles the SDs; the interval of a variance maps to the SD's by square roots
+    np.testing.assert_allclose(np.sqrt(ci.loc["Var(1|Subject)"]),
+                               ref["sd_(Intercept)|Subject"], rtol=1e-5)
+    np.testing.assert_allclose(np.sqrt(ci.loc["Var(Reaction)"]), ref["sigma"], rtol=1e-5)
+    assert ci.drop(cols).isna().all().all()
+    # at an end the profile deviance is the chi-square cut-off
+    lo = ci.loc["Reaction~Days"].iloc[0]
+    ll, _ = res.profile_loglike("Reaction~Days", lo)
+    assert 2 * (res.llf - ll) == pytest.approx(stats.chi2.ppf(0.95, 1), rel=1e-5)
+    np.testing.assert_allclose(res.conf_int(), res.conf_int(method="wald"))
+    with pytest.raises(ValueError, match="'wald' or 'profile'"):
+        res.conf_int(method="boot")

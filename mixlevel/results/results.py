@@ -69,6 +69,7 @@ from .persistence import PersistenceMixin, save_pickle
 from .plots import PlotMixin
 from .predict import PredictMixin
 from .prediction import PredictionMixin
+from .profile import ProfileMixin
 from .protocol import ProtocolMixin
 from .summary import MixtureSummary, SummaryMixin
 from .varcomp import VarCompMixin
@@ -76,9 +77,10 @@ from .varcomp import VarCompMixin
 __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 
 
-class MixtureResults(CovarianceMixin, ProtocolMixin, VarCompMixin, ClassesMixin, ImpliedMixin,
-                     PredictMixin, PredictionMixin, EngineMixin, SummaryMixin, ExportMixin,
-                     PersistenceMixin, PlotMixin, ParametersMixin, GenericLikelihoodModelResults):
+class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin, ClassesMixin,
+                     ImpliedMixin, PredictMixin, PredictionMixin, EngineMixin, SummaryMixin,
+                     ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
+                     GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
     Built by :meth:`MixtureModel.fit`; see the module docstring for what it
