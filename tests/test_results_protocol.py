@@ -368,3 +368,22 @@ def test_profile_intervals_equal_lme4_on_sleepstudy(sleepstudy):
     np.testing.assert_allclose(res.conf_int(), res.conf_int(method="wald"))
     with pytest.raises(ValueError, match="'wald' or 'profile'"):
         res.conf_int(method="boot")
+
+
+def test_relabel_swaps_the_classes_at_the_same_likelihood(carcinoma_mlf):
+    res = carcinoma_mlf
+    new = res.relabel([2, 1])
+    assert new.llf == pytest.approx(res.llf, abs=1e-6)
+    np.testing.assert_allclose(new.class_proportions.to_numpy(),
+                               res.class_proportions.to_numpy()[::-1], atol=1e-6)
+    old = res.profiles.set_index(["outcome", "c"])
+    got = new.profiles.set_index(["outcome", "c"])
+    for item in "ABCDEFG":
+        for k in (1, 2):
+            assert got.loc[(item, k), "estimate"] == pytest.approx(
+                old.loc[(item, 3 - k), "estimate"], abs=1e-6)
+            assert got.loc[(item, k), "se"] == pytest.approx(old.loc[(item, 3 - k), "se"],
+                                                             rel=1e-3, abs=1e-8)
+    assert new.cov_type == "MLF"
+    with pytest.raises(ValueError, match="each of the labels 1..2 once"):
+        res.relabel([1, 1])
