@@ -387,3 +387,46 @@ def test_relabel_swaps_the_classes_at_the_same_likelihood(carcinoma_mlf):
     assert new.cov_type == "MLF"
     with pytest.raises(ValueError, match="each of the labels 1..2 once"):
         res.relabel([1, 1])
+
+
+# ---------------------------------------------------------------------------------------
+# bootstrap (lme4 bootMer): the mechanics here, the accuracy in slow tests
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def regression():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"x": rng.normal(size=200)})
+    df["y"] = 1 + 0.5 * df["x"] + rng.normal(size=200)
+    return mixture("y ~ x", data=df).fit(cov_type="ML")
+
+
+def test_bootstrap_draws_are_reproducible_and_checkpointed(regression, tmp_path):
+    res = regression
+    boot = res.bootstrap(4, seed=5)
+    assert boot.draws.shape == (4, 3) and boot.n_failed == 0
+    assert list(boot.draws.columns) == res.model.param_names
+    np.testing.assert_allclose(boot.bse, boot.draws.std(ddof=1))
+    again = res.bootstrap(4, seed=5, checkpoint=tmp_path / "boot.jsonl")
+    pd.testing.assert_frame_equal(again.draws, boot.draws)
+    resumed = res.bootstrap(4, seed=5, checkpoint=tmp_path / "boot.jsonl")  # read back
+    np.testing.assert_allclose(resumed.draws, boot.draws, rtol=1e-12)
+    assert not np.allclose(res.bootstrap(4, seed=6).draws, boot.draws)
+    ci = boot.conf_int(func=lambda p: np.sqrt(p["Var(y)"]))
+    assert ci.shape == (1, 2) and 0 < ci.iloc[0, 0] < ci.iloc[0, 1]
+    with pytest.raises(ValueError, match="'parametric' or 'cluster'"):
+        res.bootstrap(4, kind="case")
+
+
+@pytest.mark.slow
+def test_parametric_bootstrap_se_agrees_with_the_information(regression):
+    res = regression
+    boot = res.bootstrap(300, seed=1)
+    np.testing.assert_allclose(boot.bse, res.bse, rtol=0.2)  # MC error of an SD: ~4%
+
+
+@pytest.mark.slow
+def test_cluster_bootstrap_se_agrees_with_the_cluster_sandwich(sleepstudy):
+    _, res = sleepstudy
+    boot = res.bootstrap(100, kind="cluster", seed=2)
+    cols = ["Reaction~1", "Reaction~Days"]
+    np.testing.assert_allclose(boot.bse[cols], res.with_cov_type("MLR").bse[cols], rtol=0.35)

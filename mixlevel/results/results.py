@@ -59,6 +59,7 @@ from statsmodels.base.model import (
 from ..errors import EstimationWarning
 from ..spec.transforms import working_jacobian
 from ..utils.warn import warn_user
+from .bootstrap import BootstrapMixin
 from .classes import ClassesMixin
 from .covtypes import CovarianceMixin
 from .engines import EngineMixin
@@ -80,7 +81,7 @@ __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin, ClassesMixin,
                      ImpliedMixin, PredictMixin, PredictionMixin, EngineMixin, SummaryMixin,
                      ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
-                     GenericLikelihoodModelResults):
+                     BootstrapMixin, GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
     Built by :meth:`MixtureModel.fit`; see the module docstring for what it
