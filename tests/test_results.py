@@ -497,7 +497,9 @@ def test_twolevel_summary_fits_in_100_columns(twolevel):
     assert f"{twolevel.class_proportions['c=1']:.4f}" in text
     rules = {len(line) for line in lines if line and set(line) <= set("=-")}
     assert len(rules) == 1  # every table has the same width
-    assert "Outcome probabilities" not in str(twolevel.summary())
+    # probabilities by default for models with classes (poLCA / Mplus); logits only on request
+    assert str(twolevel.summary()) == text
+    assert "Outcome probabilities" not in str(twolevel.summary(probabilities=False))
 
 
 def test_summary_with_many_classes_stays_within_100_columns():

@@ -357,7 +357,7 @@ class SummaryMixin:
             tables.extend(_wide_tables(title, data, tgts, srcs, stub_width))
         return tables
 
-    def summary(self, alpha=0.05, probabilities=False, title=None):
+    def summary(self, alpha=0.05, probabilities=None, title=None):
         """Text summary in statsmodels' style, organised as mixture users read it.
 
         Sections: model and data, and fit (log-likelihood, parameters, AIC,
@@ -371,9 +371,11 @@ class SummaryMixin:
         ----------
         alpha : float
             Level of the confidence intervals.
-        probabilities : bool
+        probabilities : bool, optional
             Add the outcome probabilities / means by class (:attr:`profiles`)
-            with delta-method standard errors.
+            with delta-method standard errors.  Default: for models with class
+            variables (as poLCA, StepMix and Mplus users read them; the logits
+            follow in the parameter tables).
         title : str, optional
 
         Returns
@@ -390,6 +392,8 @@ class SummaryMixin:
         if self.model.spec.classes:
             smry.tables.append(self._proportion_table(stub_width))
             smry.tables.extend(self._transition_tables(stub_width))
+        if probabilities is None:
+            probabilities = bool(self.model.spec.classes)
         if probabilities:
             smry.tables.extend(self._profile_tables(stub_width))
         if names:
