@@ -430,3 +430,22 @@ def test_cluster_bootstrap_se_agrees_with_the_cluster_sandwich(sleepstudy):
     boot = res.bootstrap(100, kind="cluster", seed=2)
     cols = ["Reaction~1", "Reaction~Days"]
     np.testing.assert_allclose(boot.bse[cols], res.with_cov_type("MLR").bse[cols], rtol=0.35)
+
+
+def test_variance_test_on_the_boundary_equals_the_nested_fits(sleepstudy):
+    import statsmodels.formula.api as smf
+
+    df, slope = sleepstudy
+    intercept = mixture("Reaction ~ Days + (1 | Subject)", data=df).fit()
+    ols = smf.ols("Reaction ~ Days", df).fit()  # the model with Var(1|Subject) = 0
+    t = intercept.test_variance("Var(1|Subject)")
+    assert t["lr"] == pytest.approx(2 * (intercept.llf - ols.llf), rel=1e-6)
+    assert t["df"] == 1 and t["pvalue"] == pytest.approx(t["pvalue_naive"] / 2, rel=1e-12)
+    # a slope variance: its covariance vanishes too, a 50:50 mixture of chi2(1) and chi2(2)
+    t = slope.test_variance("Var(Days|Subject)")
+    lr = 2 * (slope.llf - intercept.llf)
+    assert t["lr"] == pytest.approx(lr, rel=1e-4) and t["df"] == 2
+    assert t["pvalue"] == pytest.approx(0.5 * stats.chi2.sf(t["lr"], 1) +
+                                        0.5 * stats.chi2.sf(t["lr"], 2), rel=1e-12)
+    with pytest.raises(ValueError, match="not a random-effect variance"):
+        slope.test_variance("Reaction~Days")

@@ -163,3 +163,41 @@ class ProfileMixin:
         return info.loc[name, "kind"] == "variance" or (
             info.loc[name, "kind"] == "covariance" and str(info.loc[name, "label"]).startswith(
                 "Var("))
+
+    # -- a variance on its boundary -----------------------------------------------------------
+    def test_variance(self, param):
+        """Likelihood-ratio test of a random-effect variance against 0 (its boundary).
+
+        The model with the variance at 0 (its covariances then vanish too) is
+        the profile at a variance of ``1e-10`` times the estimate.  Under the
+        null hypothesis the statistic is a 50:50 mixture of chi-squares with
+        ``m - 1`` and ``m`` degrees of freedom, ``m`` the number of variance
+        and covariance parameters that vanish (Self and Liang 1987; Stram and
+        Lee 1994), not the chi-square(1) of the Wald test in the summary.
+
+        Returns
+        -------
+        dict
+            ``lr``, ``df`` (m), ``pvalue`` (the mixture), ``pvalue_naive``
+            (chi-square with m degrees of freedom, for comparison).
+        """
+        names = list(self.model.param_names)
+        j = names.index(param) if isinstance(param, str) else int(param)
+        info = self.parameter_info
+        name = names[j]
+        if not (info.loc[name, "kind"] == "covariance" and
+                str(info.loc[name, "label"]).startswith("Var(")):
+            raise ValueError(f"{name!r} is not a random-effect variance")
+        effect = str(info.loc[name, "label"])[4:-1]
+        block = info.loc[name, "equation"]
+        classes = info.loc[name, "classes"]
+        same = info[(info["equation"] == block) & (info["classes"] == classes)]
+        m = 1 + sum(1 for lab in same["label"] if str(lab).startswith("Cov(")
+                    and effect in str(lab)[4:-1].split(","))
+        est = float(np.asarray(self.params)[j])
+        ll0, _ = self.profile_loglike(j, est * 1e-10)
+        lr = max(2.0 * (self.llf - ll0), 0.0)
+        p = 0.5 * stats.chi2.sf(lr, m) + (0.5 * stats.chi2.sf(lr, m - 1) if m > 1
+                                          else 0.5 * float(lr <= 0))
+        return {"lr": lr, "df": m, "pvalue": float(p),
+                "pvalue_naive": float(stats.chi2.sf(lr, m))}
