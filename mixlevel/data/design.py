@@ -11,13 +11,13 @@ numbers with stray text, an outcome without variation) are refused
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..utils.warn import warn_user
 from .checks import check_numeric_column, check_outcome, check_unique_columns
 
 __all__ = ["Design", "build_design"]
@@ -193,10 +193,10 @@ def build_design(spec, data, columns=None, cluster=None, weights=None, cluster_w
             "cluster_weights= needs clusters: give cluster='<cluster id column>' (a "
             "single-level model has one row per cluster, so use weights= there)")
     if drop.any():
-        warnings.warn(
+        warn_user(
             f"{int(drop.sum())} of {n} rows dropped: " + "; ".join(reasons)
             + " (missing outcomes are kept; covariates must be complete)",
-            UserWarning, stacklevel=3)
+            UserWarning)
     keep = ~drop
     if keep.sum() == 0:
         raise SpecificationError("no rows left after dropping rows with missing covariates")
@@ -337,5 +337,5 @@ def _warn_empty_rows(empty, keep, w, data, cluster, n):
         after = data[cluster].iloc[rows[~empty]].nunique()
         if after < before:
             msg += f"; {before - after} cluster(s) of {cluster!r} have no rows left"
-    warnings.warn(msg + ".  Such rows carry no information; as in Mplus they do not "
-                  "count in nobs and BIC", UserWarning, stacklevel=4)
+    warn_user(msg + ".  Such rows carry no information; as in Mplus they do not "
+              "count in nobs and BIC", UserWarning)

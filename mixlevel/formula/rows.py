@@ -8,12 +8,11 @@ parameters.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..data.checks import check_numeric_column
+from ..utils.warn import warn_user
 from .messages import FormulaError, _error
 from .pieces import _variables
 
@@ -111,10 +110,10 @@ class RowsMixin:
             raise FormulaError("no rows are left after dropping rows with missing "
                                "covariates: " + "; ".join(reasons))
         if drop.any():
-            warnings.warn(
+            warn_user(
                 f"{int(drop.sum())} of {n} rows dropped: " + "; ".join(reasons)
                 + " (missing outcomes are kept (FIML); covariates, cluster, trials and "
-                "weights must be complete)", UserWarning, stacklevel=5)
+                "weights must be complete)", UserWarning)
         self.n_dropped = int(drop.sum())
         self.kept = data.loc[~drop]
         for what in ("weights", "cluster_weights"):
