@@ -317,12 +317,11 @@ def _flag_cluster_constant(w, indptr, arg, cluster):
     hi = np.maximum.reduceat(w, indptr[:-1])
     sizes = np.diff(indptr)
     if np.all(lo == hi) and np.any(sizes > 1) and not np.all(w == w[0]):
-        warnings.warn(
+        warn_user(
             f"weights={_label_of(arg)} is constant within every cluster of {cluster!r}. "
             "weights= are row weights: each row is replicated inside its cluster.  If the "
             "weights count identical clusters (e.g. persons with the same response "
-            f"pattern), pass them as cluster_weights={_label_of(arg)} instead",
-            UserWarning, stacklevel=4)
+            f"pattern), pass them as cluster_weights={_label_of(arg)} instead", UserWarning)
 
 
 def _warn_empty_rows(empty, keep, w, data, cluster, n):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import SpecificationError
 from ..model import MixtureModel
+from ..utils.warn import warn_user
 
 __all__ = ["GoM", "GradeOfMembership"]
 
@@ -198,8 +199,8 @@ def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=Non
     if weights is not None:
         keep &= data[weights].notna()
     if not keep.all():
-        warnings.warn(f"{int((~keep).sum())} of {len(data)} persons dropped: missing "
-                      "covariates or weights", UserWarning, stacklevel=2)
+        warn_user(f"{int((~keep).sum())} of {len(data)} persons dropped: missing "
+                  "covariates or weights", UserWarning)
     frame = data.loc[keep, items + covs].copy()
     frame[items] = frame[items].apply(pd.to_numeric, errors="coerce")
     counts = data.loc[keep, weights].astype(float) if weights else \
