@@ -17,7 +17,8 @@ import contextlib
 import numpy as np
 
 from ..integrate import adaptive
-from .nodes import NodeState, nonadaptive_nodes, zero_nodes
+from ..integrate.logit_window import KIND as LOGIT_WINDOW
+from .nodes import NodeState, logit_window_nodes, nonadaptive_nodes, zero_nodes
 
 __all__ = ["NodesMixin"]
 
@@ -68,6 +69,10 @@ class NodesMixin:
         if q == 0:
             return True
         inputs = self.inputs(free_work, tabulate=False)
+        if self.rule.kind == LOGIT_WINDOW:  # nodes at the class logits' crossings
+            self.nodes = logit_window_nodes(self.kl, inputs.A, self.design.indptr,
+                                            self.nodes.zh, self.nodes.lwh, self.rule.n_points)
+            return True
         J = self.design.n_clusters
         start = self.nodes.modes if self.nodes.modes is not None and \
             self.nodes.modes.shape == (J, q) else np.zeros((J, q))

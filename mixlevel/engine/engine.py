@@ -24,6 +24,7 @@ from ..errors import SpecificationError
 from ..estimation.closed_form import ClosedFormMStep
 from ..integrate import quadrature
 from ..integrate.defaults import IntegrationRule, default_rule, rule_from_options
+from ..integrate.logit_window import KIND as LOGIT_WINDOW
 from . import gaussian, kernel
 from .adapt import NodesMixin
 from .between import BetweenPrior
@@ -154,8 +155,9 @@ class Engine(NodesMixin, TabulatedMixin):
         check_grid_size(self.kl, kind, self.rule.n_points, self.rule.n_points_within,
                         design.n_rows)
         self.rule_b = quadrature.make_rule(kind, self.rule.n_points, self.kl.qb, seed=seed)
-        self.rule_w = quadrature.make_rule(kind, self.rule.n_points_within, self.kl.qw,
-                                           seed=seed)
+        self.rule_w = quadrature.make_rule(
+            "gauss-hermite" if kind == LOGIT_WINDOW else kind, self.rule.n_points_within,
+            self.kl.qw, seed=seed)
         self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
         self._num_threads = num_threads  # None: threads by measurement
         self._bind_design(design)

@@ -7,7 +7,7 @@ import numpy as np
 from .bfgs import quasi_newton
 from .em_algorithm import m_step
 
-__all__ = ["pattern_posterior", "class_shares", "canonical_order"]
+__all__ = ["pattern_posterior", "class_shares", "canonical_order", "relabel"]
 
 
 def pattern_posterior(engine, estep):
@@ -49,6 +49,26 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
         perm[cv.name] = np.argsort(-np.asarray(size), kind="stable")
     if all((v == np.arange(len(v))).all() for v in perm.values()):
         return work
+    return relabel(engine, work, perm, maxiter, gtol, es=es)
+
+
+def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
+    """The estimates with the classes relabelled: new class k is old class ``perm[v][k]``.
+
+    ``perm`` maps each class variable to a permutation (0-based).  The
+    posterior weights are permuted and one M-step plus BFGS carries the
+    parameters to the relabelled optimum (class logits change their reference
+    class, so they are re-estimated rather than permuted).  Returns the input
+    when the relabelled solution does not reach the same log-likelihood.
+    """
+    if getattr(engine, "is_chain", False):
+        raise ValueError("relabelling the classes of a latent Markov chain fitted by the chain "
+                         "engine is not available (its posteriors are per wave)")
+    es = engine.estep(work) if es is None else es
+    d = engine.design
+    pats = engine.patterns
+    perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
+            for cv in engine.spec.classes}
     index = {tuple(sorted(p.items())): i for i, p in enumerate(pats)}
     old_of_new = np.array([index[tuple(sorted({k: int(perm[k][v]) for k, v in p.items()}
                                               .items()))] for p in pats])

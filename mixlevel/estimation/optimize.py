@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import EstimationWarning, SpecificationError
+from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em
 
@@ -72,8 +72,8 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     for r in range(adaptive_rounds + 1 if adaptive else 1):
         before = engine.loglike(work) if adaptive else None
         if adaptive and not settle_nodes(engine, work):
-            warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
-                          "nodes", EstimationWarning, stacklevel=2)
+            warn_user("adaptive quadrature failed; continuing with non-adaptive "
+                      "nodes", EstimationWarning)
             engine.reset_nodes()
             work, ll, k, conv, _ = quasi_newton(engine, work, maxiter, gtol)
             n_qn += k

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -12,6 +10,7 @@ from ..errors import ConvergenceWarning
 from ..spec.transforms import to_working
 from ..utils.checkpoint import Checkpoint
 from ..utils.parallel import concurrent_tasks, run_tasks
+from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
 from .labels import class_shares
@@ -191,8 +190,8 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     best = max((o for _, o in finals), key=lambda o: o.loglike if np.isfinite(o.loglike)
                else -np.inf)
     if not best.converged:
-        warnings.warn("the best solution did not converge; raise maxiter",
-                      ConvergenceWarning, stacklevel=2)
+        warn_user("the best solution did not converge; raise maxiter",
+                  ConvergenceWarning)
     return best, table
 
 
