@@ -56,19 +56,26 @@ def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
     """The estimates with the classes relabelled: new class k is old class ``perm[v][k]``.
 
     ``perm`` maps each class variable to a permutation (0-based).  The
-    posterior weights are permuted and one M-step plus BFGS carries the
-    parameters to the relabelled optimum (class logits change their reference
-    class, so they are re-estimated rather than permuted).  Returns the input
-    when the relabelled solution does not reach the same log-likelihood.
+    parameters are permuted directly where that is exact (class-specific
+    parameters move; class logits change their reference class, eta'_k =
+    eta_perm[k] - eta_perm[K]), confirmed by one likelihood evaluation.
+    Otherwise (fixed or equal parameters that do not permute, random class
+    logits) the posterior weights are permuted and one M-step plus BFGS carries
+    the parameters to the relabelled optimum.  Returns the input when the
+    relabelled solution does not reach the same log-likelihood.
     """
     if getattr(engine, "is_chain", False):
         raise ValueError("relabelling the classes of a latent Markov chain fitted by the chain "
                          "engine is not available (its posteriors are per wave)")
+    perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
+            for cv in engine.spec.classes}
+    ll_old = engine.loglike(work)
+    moved = permuted_parameters(engine, work, perm)
+    if moved is not None and abs(engine.loglike(moved) - ll_old) <= 1e-9 * (1 + abs(ll_old)):
+        return moved
     es = engine.estep(work) if es is None else es
     d = engine.design
     pats = engine.patterns
-    perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
-            for cv in engine.spec.classes}
     index = {tuple(sorted(p.items())): i for i, p in enumerate(pats)}
     old_of_new = np.array([index[tuple(sorted({k: int(perm[k][v]) for k, v in p.items()}
                                               .items()))] for p in pats])
@@ -82,7 +89,75 @@ def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
         es.inputs.moments.permute(d_map, c_map)
     new = m_step(engine, work, es, maxiter=500)
     new, ll_new, _, _, _ = quasi_newton(engine, new, maxiter, gtol)
-    ll_old = engine.loglike(work)
     if ll_new >= ll_old - 1e-6 * (1 + abs(ll_old)):
         return new
     return work
+
+
+def permuted_parameters(engine, work, perm):
+    """The working parameters with the classes relabelled by ``perm``, or None when the
+    relabelled model cannot be written by moving parameters.
+
+    ``perm`` maps class variables to permutations (0-based; others keep their
+    labels).  A class-specific parameter of new class k takes the value of old class
+    ``perm[v][k]``.  The logits of a class variable ``v`` (last class the
+    reference) become eta'_k = eta_perm[k] - eta_perm[K] term by term.  None
+    when a fixed value would have to change, when parameters constrained equal
+    would differ, or when a class logit carries a random effect (its Cholesky
+    element is not a free coefficient).
+    """
+    layout, table = engine.layout, engine.table
+    perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
+            for cv in engine.spec.classes}
+    full = table.expand_natural(table.free_natural_from_working(np.asarray(work, float)))
+    where = {(inf.label, inf.equation, inf.section, inf.classes): i
+             for i, inf in enumerate(layout.info)}
+
+    def source(classes):
+        return tuple((v, int(perm[v][k])) if v in perm else (v, k) for v, k in classes)
+
+    new = full.copy()
+    for i, inf in enumerate(layout.info):
+        j = where.get((inf.label, inf.equation, inf.section, source(inf.classes)))
+        if j is None:
+            return None
+        new[i] = full[j]
+    for cv in engine.spec.classes:
+        if not (perm[cv.name] == np.arange(cv.n_classes)).all() and \
+                not _relabel_logits(layout, full, new, cv, perm):
+            return None
+    free = new[table.free_index]
+    if not np.allclose(table.expand_natural(free), new, rtol=1e-12, atol=1e-12):
+        return None  # a fixed value or an equality does not survive the relabelling
+    return table.free_working_from_natural(free)
+
+
+def _relabel_logits(layout, full, new, cv, perm):
+    """Write eta'_k = eta_perm[k] - eta_perm[K] of class variable ``cv`` into ``new``,
+    term by term; False when a slot cannot take its value."""
+    p, K = perm[cv.name], cv.n_classes
+    groups = {}
+    for ts in layout.terms:
+        if ts.term.target == cv.name:
+            groups.setdefault((id(ts.term), ts.latent), []).append(ts)
+    for slots in groups.values():
+        by_channel = {ts.channel: ts for ts in slots}
+        by = slots[0].by
+        for combo in np.ndindex(*slots[0].index.shape):
+            old = tuple(int(perm[v][a]) if v in perm else a
+                        for v, a in zip(by, combo, strict=True))
+            eta = np.zeros(K)  # the reference class and absent channels: 0
+            for k, ts in by_channel.items():
+                i = ts.index[old]
+                if i >= 0 and layout.info[i].kind != "coef":
+                    return False  # a Cholesky element of a random class logit
+                eta[k] = full[i] if i >= 0 else ts.value[old]
+            for k in range(K - 1):
+                val = eta[p[k]] - eta[p[K - 1]]
+                ts = by_channel.get(k)
+                i = -1 if ts is None else ts.index[combo]
+                if i >= 0:
+                    new[i] = val
+                elif abs(val - (0.0 if ts is None else ts.value[combo])) > 1e-12:
+                    return False
+    return True
