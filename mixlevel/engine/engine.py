@@ -578,7 +578,9 @@ class Engine(TabulatedMixin):
         J, G, N = d.n_clusters, nodes.G, d.n_rows
         ll = np.empty(J)
         post_dg = np.empty((J, self.D, G))
-        rowpost = np.empty(N * self.D * G * self.C * nodes.H)
+        n_rowpost = N * self.D * G * self.C * nodes.H
+        trivial = self.C * nodes.H == 1  # one cell per row and node: P = 1, not stored
+        rowpost = np.empty(0 if trivial else n_rowpost)
         S = np.zeros((N, kl.CH, kl.DC, kl.M))
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
         q = np.zeros(J)
@@ -592,8 +594,8 @@ class Engine(TabulatedMixin):
                                      post_dg, rowpost, S, GF, q, self.threads,
                                      extra=self._extra(inputs) if inputs.tab is not None
                                      else None)
-        es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost, inputs,
-                   nodes)
+        es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg,
+                   None if trivial else rowpost, inputs, nodes, n_rowpost)
         _, g = self.expected(free_work, es, per_cluster=per_cluster, kernel_out=(S, GF, q))
         return es.loglike, g, es
 

@@ -53,27 +53,50 @@ def _args(kl, sel, design, inputs, nodes, zb=None, lwg=None):
             kl.mono, sel.kv, sel.chv, sel.cpat, design.indptr)
 
 
+def _random_effects(kl, sel, nodes, inputs, extra):
+    """True when the random-effect sweep (one cell per row and node) computes the call."""
+    return _estep.random_effects_applies(sel.fam, inputs.logpd.shape[1], kl.DC, nodes.H,
+                                         len(sel.kv), extra is not None)
+
+
+_NO_SCORES = np.zeros((0, 1, 1, 1))
+
+
 def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, threads,
                      extra=None, zb=None, lwg=None):
     """Per-cluster log-likelihoods and posteriors into ``ll``, ``post_dg``, ``rowpost``.
 
     ``zb``/``lwg`` replace the nodes' cluster-level nodes (one point per
-    cluster: the adaptive mode search).
+    cluster: the adaptive mode search).  ``rowpost`` may be empty when rows
+    have one cell per node (C = H = 1).
     """
     with np.errstate(all="ignore"):
         name = "loglik_posterior" if zb is None else "log_joint"
         G = nodes.G if zb is None else zb.shape[1]
+        args = _args(kl, sel, design, inputs, nodes, zb, lwg)
+        if _random_effects(kl, sel, nodes, inputs, extra):
+            _run(threads, name, kl, sel, design, G, nodes.H, _estep.re_loglik_and_scores,
+                 *args, inputs.logpd, design.cluster_weight, ll, post_dg, rowpost, _NO_SCORES,
+                 _NO_SCORES, _NO_SCORES[:, 0, 0, 0], want_scores=False)
+            return
         _run(threads, name, kl, sel, design, G, nodes.H, _estep.loglik_posterior,
-             *_args(kl, sel, design, inputs, nodes, zb, lwg), inputs.logpd, ll, post_dg,
-             rowpost, EXTRA=extra)
+             *args, inputs.logpd, ll, post_dg, rowpost, EXTRA=extra)
 
 
 def loglik_and_scores(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, S, GF, q,
                       threads, extra=None):
-    """Log-likelihoods, posteriors and expected complete-data scores in one sweep."""
+    """Log-likelihoods, posteriors and expected complete-data scores in one sweep.
+
+    ``rowpost`` may be empty when rows have one cell per node (C = H = 1).
+    """
     with np.errstate(all="ignore"):
+        fn = _estep.loglik_and_scores
+        if _random_effects(kl, sel, nodes, inputs, extra):
+            fn = _estep.re_loglik_and_scores
+        elif rowpost.shape[0] == 0:
+            rowpost = np.empty(design.n_rows * nodes.G * nodes.H * kl.DC)
         _run(threads, "loglik_and_scores", kl, sel, design, nodes.G, nodes.H,
-             _estep.loglik_and_scores, *_args(kl, sel, design, inputs, nodes), inputs.logpd,
+             fn, *_args(kl, sel, design, inputs, nodes), inputs.logpd,
              design.cluster_weight, ll, post_dg, rowpost, S, GF, q, EXTRA=extra)
 
 
