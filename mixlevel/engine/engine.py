@@ -335,13 +335,19 @@ class Engine(TabulatedMixin):
         J = self.design.n_clusters
         start = self.nodes.modes if self.nodes.modes is not None and \
             self.nodes.modes.shape == (J, q) else np.zeros((J, q))
+        # speed hook: the exact gradient in z from one sweep (integrate/adaptive.py)
+        grad = None
+        if kernel.has_log_joint_gradient(self.kl, self.selection_full, self.nodes, inputs):
+            grad = lambda Z: kernel.log_joint_and_gradient(  # noqa: E731
+                self.kl, self.selection_full, self.design, inputs, self.nodes, Z, self.threads)
         out = adaptive.centre_at_mode(self.rule_b, lambda Z: self._log_joint_at(inputs, Z),
-                                      start)
+                                      start, log_joint_grad=grad,
+                                      curvature=self.nodes.curvature)
         if out is None:
             return False
-        nodes, logw, modes = out
+        nodes, logw, modes, curvature = out
         self.nodes = NodeState(nodes, logw, self.nodes.zh, self.nodes.lwh, adapted=True,
-                               modes=modes)
+                               modes=modes, curvature=curvature)
         return True
 
     def _log_joint_at(self, inputs, Z):
