@@ -141,11 +141,19 @@ def log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads):
              inputs.logpd, np.ones(J), ll, post, np.empty(0), S, GF, np.zeros(J))
     dl = S[:, :, 0, const[0]]                            # (N, CH): RW_i dlog f / deta
     A = inputs.A[:, :, 0, :]                             # (1 or N, CH, M)
-    B = np.einsum("ic,icm->im", dl, A) if A.shape[0] == N else dl @ A[0]   # (N, M)
+    if A.shape[0] != N:
+        B = dl @ A[0]                                    # (N, M)
+    elif kl.CH == 1:
+        B = dl * A[:, 0, :]
+    else:
+        B = (dl[:, :, None] * A).sum(axis=1)
     sizes = np.diff(design.indptr)
-    cid = np.repeat(np.arange(J), sizes)
-    Bj = np.stack([np.bincount(cid, weights=B[:, m], minlength=J) for m in range(kl.M)],
-                  axis=1)                                # (J, M)
+    if N and sizes.min() > 0:
+        Bj = np.add.reduceat(B, design.indptr[:-1], axis=0)   # (J, M)
+    else:
+        cid = np.repeat(np.arange(J), sizes)
+        Bj = np.stack([np.bincount(cid, weights=B[:, m], minlength=J) for m in range(kl.M)],
+                      axis=1)
     lv = np.concatenate([np.ones((J, 1)), Z], axis=1)    # (1, z_b)
     grad = -Z.copy()                                     # the standard normal density
     for m, (a, b) in enumerate(mono):
