@@ -126,7 +126,8 @@ def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
     adaptive = bool(engine.adaptive and engine.kl.qb)
     n_qn, conv, ll = 0, False, None
     for r in range(adaptive_rounds + 1 if adaptive else 1):
-        before = engine.loglike(work) if adaptive else None
+        # before re-centring: the last run's value (same estimates, same nodes), no sweep
+        before = ll if adaptive and r > 0 else None
         if adaptive and not settle_nodes(engine, work):
             if not fall_back:
                 return None
