@@ -119,7 +119,7 @@ def _cells(model):
     """Kernel cells of one E-step: rows x outcomes x patterns x cluster nodes x row nodes."""
     eng = model.engine
     return (model.design.n_rows * max(len(model.spec.outcomes), 1) * eng.DC
-            * eng.zb.shape[1] * eng.zh.shape[0])
+            * eng.nodes.G * eng.nodes.H)
 
 
 def _estep_seconds(model, res, budget=0.5, max_calls=50):
