@@ -161,7 +161,7 @@ DOC_HEADER = ("benchmark", "wall s", "CPU s", "peak MB", "cells/s", "loglik", "p
 
 def markdown_table(rows):
     lines = ["| " + " | ".join(DOC_HEADER) + " |", "|" + "---|" * len(DOC_HEADER)]
-    lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in _doc_rows(rows)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in _doc_rows(rows)]
     return "\n".join(lines)
 
 
