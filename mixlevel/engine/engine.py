@@ -335,14 +335,10 @@ class Engine(TabulatedMixin):
         J = self.design.n_clusters
         start = self.nodes.modes if self.nodes.modes is not None and \
             self.nodes.modes.shape == (J, q) else np.zeros((J, q))
-        # speed hook: the exact gradient in z from one sweep (integrate/adaptive.py)
-        grad = None
-        if kernel.has_log_joint_gradient(self.kl, self.selection_full, self.nodes, inputs):
-            grad = lambda Z: kernel.log_joint_and_gradient(  # noqa: E731
-                self.kl, self.selection_full, self.design, inputs, self.nodes, Z, self.threads)
+        grad = kernel.log_joint_gradient_fn(  # speed hook: exact gradient in z, or None
+            self.kl, self.selection_full, self.design, inputs, self.nodes, self.threads)
         out = adaptive.centre_at_mode(self.rule_b, lambda Z: self._log_joint_at(inputs, Z),
-                                      start, log_joint_grad=grad,
-                                      curvature=self.nodes.curvature)
+                                      start, log_joint_grad=grad, curvature=self.nodes.curvature)
         if out is None:
             return False
         nodes, logw, modes, curvature = out
@@ -584,9 +580,8 @@ class Engine(TabulatedMixin):
         J, G, N = d.n_clusters, nodes.G, d.n_rows
         ll = np.empty(J)
         post_dg = np.empty((J, self.D, G))
-        n_rowpost = N * self.D * G * self.C * nodes.H
         trivial = self.C * nodes.H == 1  # one cell per row and node: P = 1, not stored
-        rowpost = np.empty(0 if trivial else n_rowpost)
+        rowpost = np.empty(0 if trivial else N * self.D * G * self.C * nodes.H)
         S = np.zeros((N, kl.CH, kl.DC, kl.M))
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
         q = np.zeros(J)
@@ -601,7 +596,7 @@ class Engine(TabulatedMixin):
                                      extra=self._extra(inputs) if inputs.tab is not None
                                      else None)
         es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg,
-                   None if trivial else rowpost, inputs, nodes, n_rowpost)
+                   None if trivial else rowpost, inputs, nodes, N * self.D * G)
         _, g = self.expected(free_work, es, per_cluster=per_cluster, kernel_out=(S, GF, q))
         return es.loglike, g, es
 

@@ -17,7 +17,7 @@ import numpy as np
 from .._kernels import _estep
 
 __all__ = ["KernelSelection", "loglik_posterior", "loglik_and_scores", "expected_scores",
-           "has_log_joint_gradient", "log_joint_and_gradient"]
+           "has_log_joint_gradient", "log_joint_and_gradient", "log_joint_gradient_fn"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +113,14 @@ def has_log_joint_gradient(kl, sel, nodes, inputs):
     """True when :func:`log_joint_and_gradient` applies (one cell per row and node)."""
     return (not kl.qw and _random_effects(kl, sel, nodes, inputs, None)
             and int((np.asarray(kl.mono) == 0).all(axis=1).sum()) == 1)
+
+
+def log_joint_gradient_fn(kl, sel, design, inputs, nodes, threads):
+    """``Z -> log_joint_and_gradient(..., Z, ...)`` at these inputs, or None where it
+    does not apply (the mode search then differentiates numerically)."""
+    if not has_log_joint_gradient(kl, sel, nodes, inputs):
+        return None
+    return lambda Z: log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads)
 
 
 def log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads):
