@@ -51,3 +51,25 @@ def test_coarse_stage_reaches_the_full_rules_optimum(monkeypatch):
     assert staged.llf == pytest.approx(full.llf, abs=1e-6)
     np.testing.assert_allclose(staged.params, full.params, atol=2e-4)
     np.testing.assert_allclose(staged.bse, full.bse, rtol=1e-3)
+
+
+def test_grid_check_counts_cluster_cells_for_random_effect_models(monkeypatch):
+    """Adaptive random-effect models keep clusters x nodes, not rows x nodes, arrays:
+    the grid-size check counts those (a 1M-row, 3-effect fit's integration check
+    was refused for 16 GB it would never allocate); non-adaptive rules still count rows."""
+    from mixlevel.engine import engine as engine_module
+    from mixlevel.errors import SpecificationError
+
+    df = _data()  # 720 rows, 60 clusters; 11 x 11 nodes: 87,120 row cells, 7,260 cluster cells
+    monkeypatch.setattr(engine_module, "MAX_CELL_BYTES", 8 * 20_000)
+    s = ModelSpec()
+    s.add_outcome("y", "binary")
+    s.add_term("y")
+    s.add_block("g", ["1|g", "x|g"])
+    s.add_term("y", latent="1|g")
+    s.add_term("y", "x", latent="x|g")
+    model = MixtureModel(s, df, cluster="g")
+    assert model.engine.adaptive and model.engine.rule_b.size == 121
+    with pytest.raises(SpecificationError, match="87,120 posterior cells for 720 rows"):
+        MixtureModel(s, df, cluster="g", integration="gauss-hermite", n_points=11,
+                     adaptive=False)

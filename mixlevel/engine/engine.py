@@ -239,13 +239,16 @@ class Engine(TabulatedMixin):
         G = n_points ** qb if product else (n_points if qb else 1)
         nw = n_points_within or n_points
         H = nw ** qw if product else (nw if qw else 1)
+        units = "rows"
+        if self.adaptive and kernel.one_cell_per_node(self.kl, H):  # clusters x nodes only
+            n_rows, units = self.design.n_clusters, "clusters"
         cells = float(n_rows) * self.DC * G * H
         if cells * 8 > MAX_CELL_BYTES:
             dims = f"{qb} cluster-level and {qw} row-level" if qw else f"{qb}"
             raise SpecificationError(
                 f"the integration grid is too large: {dims} random effects with "
                 f"{integration} rules of {n_points} points per dimension give "
-                f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} rows "
+                f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} {units} "
                 f"({cells * 8 / 2**30:.1f} GB).  Use fewer points per dimension "
                 "(n_points=...), or integration='quasi-monte-carlo' (or 'monte-carlo') "
                 "with a total number of points (n_points=500), or fewer random effects.")

@@ -60,6 +60,13 @@ def _random_effects(kl, sel, nodes, inputs, extra):
                                          len(sel.kv), extra is not None)
 
 
+def one_cell_per_node(kl, H):
+    """True when the random-effect sweep computes every call of this model with H row
+    nodes (adaptive rules: nothing tabulated): no rows x nodes array is made."""
+    return _estep.random_effects_applies(np.asarray(kl.fam), kl.D, kl.DC, H, len(kl.kv),
+                                         False)
+
+
 _NO_SCORES = np.zeros((0, 1, 1, 1))
 
 
