@@ -168,6 +168,7 @@ def markdown_table(rows):
 def rst_table(rows):
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for r in [list(DOC_HEADER)] + _doc_rows(rows):
+        r = ["\\-" if c == "-" else c for c in r]  # a lone "-" would start a list
         lines.append("   * - " + r[0])
         lines += ["     - " + c for c in r[1:]]
     return "\n".join(lines)
