@@ -11,7 +11,12 @@ other jobs (load about 20), so they are rough: benchmarks/peers.md, where
 present, has the proper peer timings.
 """
 
+import time
+import warnings
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 from _harness import make_result, timeit
 from scipy.special import log_softmax
 
@@ -35,4 +40,80 @@ def bench_chain_estep():
             name=f"chain E-step srhs size, K={K}", seconds=seconds,
             loglik=float(out["ll"].sum()), cells_per_second=N * T * K * K / seconds,
             peer=LMEST[K], aim_seconds=0.05))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------
+# complete fits through the chain engine (mixlevel.engine.chain): ml.lta -> fit
+# ------------------------------------------------------------------------------------------
+def _cpu_timed(fn):
+    """(wall seconds, CPU seconds of this process, value): the machine is shared."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    value = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, value
+
+
+def simulate_chain(N, T, K, J=3, seed=0):
+    """Wide binary items of a homogeneous first-order latent Markov chain (numpy only:
+    ``ml.simulate`` draws through the K^T joint class patterns)."""
+    rng = np.random.default_rng(seed)
+    init = np.full(K, 1.0 / K)
+    trans = np.full((K, K), 0.1 / (K - 1)) + np.eye(K) * (0.9 - 0.1 / (K - 1))
+    prob = np.linspace(0.1, 0.9, K)[:, None] * np.ones((K, J))
+    prob[:, 1] = prob[::-1, 1]                          # items that separate the classes
+    c = np.empty((N, T), np.int64)
+    c[:, 0] = rng.choice(K, size=N, p=init)
+    for t in range(1, T):
+        u = rng.uniform(size=N)[:, None]
+        c[:, t] = (u > np.cumsum(trans[c[:, t - 1]], axis=1)).sum(axis=1)
+    data = {f"u{j + 1}_{t + 1}": (rng.uniform(size=N) < prob[c[:, t], j]).astype(float)
+            for t in range(T) for j in range(J)}
+    items = [[f"u{j + 1}_{t + 1}" for j in range(J)] for t in range(T)]
+    return pd.DataFrame(data), items
+
+
+def bench_chain_fits():
+    """srhs K = 3 and 4 (10 random starts) and T = 20, K = 4 on 10,000 people."""
+    import mixlevel as ml
+
+    rows = []
+    df = pd.read_csv(Path(__file__).resolve().parents[1] / "tests" / "data" / "srhs_wide.csv")
+    items = [[f"srhs{t}"] for t in range(1, 9)]
+    for K, aim in ((3, 2.0), (4, 5.0)):
+        model = ml.lta(df, items, k=K, family="nominal", homogeneous=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wall, cpu, res = _cpu_timed(lambda m=model: m.fit(starts=(10, 2), progress=False))
+        rows.append(make_result(
+            name=f"srhs LTA fit, K={K}, 10 starts (CPU {cpu:.1f} s)", seconds=wall,
+            loglik=res.llf, peer=LMEST[K], aim_seconds=aim))
+    data, items = simulate_chain(10_000, 20, 4)
+    model = ml.lta(data, items, k=4, homogeneous=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wall, cpu, res = _cpu_timed(lambda: model.fit(starts=(4, 1), progress=False))
+    rows.append(make_result(name=f"LTA fit T=20, K=4, 10,000 people, 4 starts (CPU {cpu:.1f} s)",
+                            seconds=wall, loglik=res.llf, aim_seconds=30.0))
+    return rows
+
+
+def bench_chain_memory():
+    """Peak memory (tracemalloc) of one E-step and gradient: linear in T."""
+    import tracemalloc
+
+    import mixlevel as ml
+
+    rows = []
+    for T in (5, 10, 20, 40):
+        data, items = simulate_chain(10_000, T, 4, seed=T)
+        model = ml.lta(data, items, k=4, homogeneous=True)
+        w = np.zeros(len(model.param_names))
+        tracemalloc.start()
+        wall, cpu, (ll, _, _) = _cpu_timed(lambda m=model, w=w: m.engine.loglike_and_score(w))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rows.append(make_result(
+            name=f"E-step + gradient T={T}, K=4, 10,000 people: peak {peak / 2**20:.1f} MB "
+                 f"({peak / 2**20 / T:.2f} MB per wave; CPU {cpu:.2f} s)",
+            seconds=wall, loglik=ll))
     return rows

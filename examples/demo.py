@@ -10,7 +10,6 @@
    variable (Model 5) and a within-between one (Model 6).
 """
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +51,6 @@ def main():
     print(f"mixlevel {ml.__version__}; compiled kernels: "
           f"{'yes' if _build_info.is_compiled() else 'no'}, OpenMP: "
           f"{'yes' if _build_info.openmp_enabled() else 'no'}")
-    warnings.simplefilter("ignore", ml.EstimationWarning)
     banner("1. Latent class analysis, 2 classes (carcinoma; poLCA/StepMix LL -317.2568)")
     res = lca_carcinoma()
     print(res.summary())

@@ -113,15 +113,15 @@ def integration_check(df, res5, var_alpha=600.0):
     start = dict(res5.params)
     start["Var(c#1|school)"] = var_alpha
     start["c#1~1"] = np.sqrt(var_alpha) * norm.ppf(1 / (1 + np.exp(-start["c#1~1"])))
-    rules = {"trapezoid 15 (Mplus default)": {"n_points": 15},
-             "trapezoid 30": {"n_points": 30},
+    rules = {"trapezoid 15 (Mplus default)": {"integration": "trapezoid", "n_points": 15},
+             "trapezoid 30": {"integration": "trapezoid", "n_points": 30},
              "adaptive Gauss-Hermite 15": {"integration": "gauss-hermite", "n_points": 15,
                                            "adaptive": True},
              "quasi-Monte Carlo 512 (used)": {"integration": "quasi-monte-carlo",
                                               "n_points": 512},
              "quasi-Monte Carlo 4096": {"integration": "quasi-monte-carlo",
                                         "n_points": 4096},
-             "trapezoid 201 (reference)": {"n_points": 201}}
+             "trapezoid 201 (reference)": {"integration": "trapezoid", "n_points": 201}}
     rows = []
     for label, kw in rules.items():
         model = mixture(MODEL6, df, classes={"c": 2}, **kw)

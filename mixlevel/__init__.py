@@ -16,7 +16,7 @@ from .inference import compare, icc, lrt, r_squared
 from .inference.enumeration import bootstrap_lrt, enumerate_classes, lmr_test
 from .inference.stepwise import three_step
 from .model import MixtureModel
-from .models import LatentMarkov, lta
+from .models import GoM, GradeOfMembership, LatentMarkov, lta
 from .results import MixtureResults
 from .simulation import montecarlo, simulate
 from .spec import ModelSpec
@@ -33,6 +33,8 @@ __all__ = [
     "ModelSpec",
     "MixtureModel",
     "lta",
+    "GoM",
+    "GradeOfMembership",
     "LatentMarkov",
     "MixtureResults",
     "compare",

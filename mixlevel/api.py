@@ -43,7 +43,7 @@ def _capture(context, depth):
 
 def mixture(formula, data, classes=None, family="normal", cluster=None, weights=None,
             fix=None, equal=None, trials=None, re_cov="statement", context=None,
-            **kwargs):
+            cluster_weights=None, **kwargs):
     """A multilevel mixture model from a formula.
 
     Parameters
@@ -65,7 +65,8 @@ def mixture(formula, data, classes=None, family="normal", cluster=None, weights=
         Needed only for a two-level model without random terms (e.g. a between
         class in a latent class analysis).
     weights : str or array, optional
-        Frequency weights.
+        Frequency weights of rows: a row weight replicates the row inside its
+        cluster.
     fix : dict, optional
         ``{parameter name or glob: value}`` (natural scale); ``*`` and ``?``
         are wildcards, brackets are literal.
@@ -79,6 +80,11 @@ def mixture(formula, data, classes=None, family="normal", cluster=None, weights=
         (all statements) correlated.
     context : int or mapping, optional
         Namespace for functions in the formula; default: the caller's.
+    cluster_weights : str or array, optional
+        Frequency weights of clusters, constant within each cluster: a cluster
+        weight replicates the whole cluster, so a two-level model can be
+        fitted on its distinct clusters (e.g. persons' response patterns in
+        long form, :func:`cluster_patterns`) with their counts.
     **kwargs
         Passed to :class:`~mixlevel.model.MixtureModel` (``integration``,
         ``n_points``, ``adaptive``, ``seed``, ``num_threads``, ...).
@@ -94,7 +100,8 @@ def mixture(formula, data, classes=None, family="normal", cluster=None, weights=
     ctx = _capture(context, 1)
     return build_model(MixtureModel, formula, data, classes=classes, family=family,
                        cluster=cluster, weights=weights, fix=fix, equal=equal,
-                       trials=trials, re_cov=re_cov, context=ctx, **kwargs)
+                       trials=trials, re_cov=re_cov, context=ctx,
+                       cluster_weights=cluster_weights, **kwargs)
 
 
 def parameter_table(model, start_values=True):

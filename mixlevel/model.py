@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from statsmodels.base.model import GenericLikelihoodModel
 
 from . import estimation
 from .data import build_design
-from .engine import Engine
+from .engine import make_engine
 from .engine.threads import one_blas_thread
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .estimation import diagnostics
@@ -27,7 +26,9 @@ from .estimation.covariance import observed_hessian
 from .estimation.integration_check import check_integration
 from .estimation.scales import natural_scales
 from .estimation.starts import base_start, perturbation_scale
+from .results.covtypes import check_cov_type
 from .spec import ParamTable
+from .utils.warn import warn_user
 
 __all__ = ["MixtureModel"]
 
@@ -36,8 +37,10 @@ ENGINE_OPTIONS = ("integration", "n_points", "adaptive", "n_points_within", "see
                   "num_threads")
 #: Options of :meth:`MixtureModel.fit`.
 FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type", "seed",
-               "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint")
-MODEL_OPTIONS = ("cluster", "weights", "columns", "fix", "equal") + ENGINE_OPTIONS
+               "n_jobs", "initial_iter", "canonical", "progress", "reml", "checkpoint",
+               "cov_kwds")
+MODEL_OPTIONS = ("cluster", "weights", "cluster_weights", "columns", "fix",
+                 "equal") + ENGINE_OPTIONS
 
 
 def unknown_option(where, name, known, elsewhere=(), elsewhere_name=""):
@@ -123,7 +126,7 @@ class MixtureModel(GenericLikelihoodModel):
     _formula_max_endog = None
 
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
-                 equal=None, integration=None, n_points=None, adaptive=None,
+                 equal=None, cluster_weights=None, integration=None, n_points=None, adaptive=None,
                  n_points_within=None, seed=0, num_threads=None, **kwargs):
         for name in kwargs:
             raise unknown_option("the model (mixture() or MixtureModel)", name, MODEL_OPTIONS,
@@ -132,7 +135,8 @@ class MixtureModel(GenericLikelihoodModel):
                                         or isinstance(num_threads, bool) or num_threads < 1):
             raise SpecificationError(f"num_threads={num_threads!r}: give a whole number >= 1, "
                                      "or None for the default")
-        design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights)
+        design = build_design(spec, data, columns=columns, cluster=cluster, weights=weights,
+                              cluster_weights=cluster_weights)
         self.spec, self.design = spec, design
         self.layout = spec.finalize(design.n_categories)
         self.table = ParamTable(self.layout.groups, fix=fix, equal=equal)
@@ -140,7 +144,7 @@ class MixtureModel(GenericLikelihoodModel):
         self._engine_kw = dict(integration=integration, n_points=n_points, adaptive=adaptive,
                                n_points_within=n_points_within, seed=seed,
                                num_threads=num_threads)
-        self.engine = Engine(self.layout, design, self.table, **self._engine_kw)
+        self.engine = make_engine(self.layout, design, self.table, **self._engine_kw)
         endog = pd.DataFrame(design.y, columns=spec.outcome_names)  # pandas: labelled results
         super().__init__(endog, None, missing="none")
         table = self.table
@@ -149,8 +153,7 @@ class MixtureModel(GenericLikelihoodModel):
         self.k_extra = 0
         self.nparams = table.n_free
         self.df_model = table.n_free
-        self.nobs = float(design.cluster_weight @ np.diff(design.indptr)
-                          if design.single_level else design.row_weight.sum())
+        self.nobs = float(design.row_weight @ design.cluster_weight[design.cluster_of_row])
         self.df_resid = self.nobs - table.n_free
         self.n_clusters = float(design.cluster_weight.sum())
         if table.n_free >= self.nobs:
@@ -183,6 +186,54 @@ class MixtureModel(GenericLikelihoodModel):
     def exog_names(self):
         return list(self.table.free_names)
 
+    @property
+    def exog(self):
+        """The covariate columns the terms use, one row per estimation row (data order).
+
+        A DataFrame (None after ``remove_data()``); the intercept is not included.
+        """
+        d = self.__dict__.get("design")
+        if d is None or d.index is None or d.y is None:
+            return None
+        cols = [c for c in self.spec.columns() if c != "1"]
+        inv = np.empty_like(d.order)
+        inv[d.order] = np.arange(len(d.order))
+        return pd.DataFrame({c: np.asarray(d.columns[c])[inv] for c in cols},
+                            index=d.index[inv])
+
+    @exog.setter
+    def exog(self, value):  # statsmodels assigns its (empty) exog; the design is the source
+        pass
+
+    def predict(self, params, exog=None, which="mean", **kwargs):
+        """Expected outcomes at ``params`` for the rows of ``exog`` (statsmodels' signature).
+
+        Parameters
+        ----------
+        params : array_like
+            Free parameters on the natural scale (``res.params``).
+        exog : pandas.DataFrame, optional
+            New data, as ``newdata`` of :meth:`MixtureResults.predict` (default:
+            the estimation data).
+        which, **kwargs
+            As :meth:`MixtureResults.predict` (``conditional``, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        from types import SimpleNamespace
+
+        from .results import MixtureResults
+
+        params = np.asarray(params, float)
+        if params.shape != (self.table.n_free,):
+            raise ValueError(f"params has {params.size} values; the model has "
+                             f"{self.table.n_free} free parameters ({self.param_names[:3]} ...)")
+        done = SimpleNamespace(converged=True, n_em=0, n_qn=0)
+        res = MixtureResults.from_fit(self, params, done, [], cov_type="ML")
+        return res.predict(exog, which=which, **kwargs)
+
     def parameter_table(self):
         """Name, kind, free / fixed / equal status and start value of every parameter."""
         return self.table.table()
@@ -201,7 +252,12 @@ class MixtureModel(GenericLikelihoodModel):
 
     # -- likelihood interface (natural scale) ------------------------------------------------
     def _work(self, params):
-        return self.table.free_working_from_natural(np.asarray(params, float))
+        """Working vector of ``params``; rules whose nodes follow the parameters (logit
+        windows: cheap, no search) place them there first."""
+        w = self.table.free_working_from_natural(np.asarray(params, float))
+        if self.engine.rule.kind == "logit-window":
+            self.engine.adapt_nodes_at_mode(w)
+        return w
 
     def loglike(self, params):
         return self.engine.loglike(self._work(params))
@@ -251,7 +307,7 @@ class MixtureModel(GenericLikelihoodModel):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
             cov_type="MLR", seed=0, n_jobs=1, initial_iter=10, canonical=True, progress=None,
-            reml=False, checkpoint=None, **kwargs):
+            reml=False, checkpoint=None, cov_kwds=None, **kwargs):
         """Maximum likelihood by EM then BFGS, with random starts.
 
         Parameters
@@ -265,12 +321,18 @@ class MixtureModel(GenericLikelihoodModel):
         em_iter, maxiter, gtol : EM iterations (default 50 for latent class models
             with closed-form M-steps, else 0: there quasi-Newton iterations make more
             progress per E-step), BFGS iterations, BFGS tolerance.
-        cov_type : {"MLR", "ML"}
-            Sandwich (default, as Mplus) or inverse observed information.  For
-            normal models fitted exactly without class variables, "ML" gives
-            the fixed effects' covariance (X'V^-1X)^-1 given the covariance
-            parameters, as lme4, nlme and SAS (docs: "Normal outcomes: the exact
-            likelihood").
+        cov_type : {"MLR", "ML", "MLF", "cluster"}
+            The covariance of the estimates: "MLR" the sandwich over the
+            clusters (default, as Mplus), "ML" the inverse observed information
+            (as lme4 and MixedLM; for normal models fitted exactly without class
+            variables the fixed effects get (X'V^-1X)^-1, as lme4, nlme and SAS),
+            "MLF" the inverse outer product of the cluster scores, "cluster" the
+            sandwich over a higher grouping level (``cov_kwds``); see
+            :mod:`mixlevel.results.covtypes`.  ``res.with_cov_type()`` changes it
+            after the fit.
+        cov_kwds : dict, optional
+            For ``cov_type="cluster"``: ``{"groups": column name or values,
+            "use_correction": True}`` (statsmodels' small-sample factor).
         reml : bool
             Restricted maximum likelihood (as lme4 and MixedLM) instead of ML:
             one normal outcome, no class variables, exact likelihood (no
@@ -296,9 +358,7 @@ class MixtureModel(GenericLikelihoodModel):
         for name in kwargs:
             raise unknown_option("fit()", name, FIT_OPTIONS, MODEL_OPTIONS,
                                  "the model (mixture() or MixtureModel)")
-        if str(cov_type).upper() not in ("MLR", "ML"):
-            raise SpecificationError(f"cov_type={cov_type!r}: use 'MLR' (sandwich, the "
-                                     "default) or 'ML' (inverse observed information)")
+        check_cov_type(cov_type, cov_kwds)
         starts = check_starts(starts)
         estimation.check_fit_options(maxiter=maxiter, gtol=gtol, em_iter=em_iter,
                                      initial_iter=initial_iter, n_jobs=n_jobs)
@@ -310,8 +370,8 @@ class MixtureModel(GenericLikelihoodModel):
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
         with one_blas_thread():
-            return self._fit(start_params, starts, em_iter, maxiter, gtol, cov_type, seed,
-                             n_jobs, initial_iter, canonical, progress, checkpoint)
+            return self._fit(start_params, starts, em_iter, maxiter, gtol, (cov_type, cov_kwds),
+                             seed, n_jobs, initial_iter, canonical, progress, checkpoint)
 
     # -- REML and the covariance convention of exact normal models (engine/gaussian.py) -----
     @property
@@ -420,32 +480,31 @@ class MixtureModel(GenericLikelihoodModel):
             best = estimation.maximize(self.engine, self._start_work(), em_iter, maxiter,
                                        gtol)
         if not best.converged and not start_table:  # run_starts warns for its own
-            warnings.warn("the fit did not converge: the optimiser stopped before its "
-                          "criteria were met; raise maxiter or check the model (a "
-                          "parameter may be drifting to a boundary)", ConvergenceWarning,
-                          stacklevel=3)
+            warn_user("the fit did not converge: the optimiser stopped before its "
+                      "criteria were met; raise maxiter or check the model (a "
+                      "parameter may be drifting to a boundary)", ConvergenceWarning)
         work = best.work
         if canonical and has_classes and not self.table_has_equalities():
             work = estimation.canonical_order(self.engine, work, maxiter, gtol)
         params = self.table.free_natural_from_working(work)
         for msg in diagnostics.fit_problems(self, params):
-            warnings.warn(msg, EstimationWarning, stacklevel=3)
+            warn_user(msg, EstimationWarning)
         check = check_integration(self.engine, work, self.engine.loglike(work),
                                   self.param_names)
         if check is not None and not check.ok:
-            warnings.warn(f"numerical integration may be inaccurate: {check.advice()}",
-                          EstimationWarning, stacklevel=3)
-        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type,
-                                      integration_check=check)
+            warn_user(f"numerical integration may be inaccurate: {check.advice()}",
+                      EstimationWarning)
+        res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type[0],
+                                      integration_check=check, cov_kwds=cov_type[1])
         res.reml = self.reml  # the criterion of this fit; its covariance is computed later
         return MixtureResultsWrapper(res)
 
     def table_has_equalities(self):
         return any(a != i for i, a in enumerate(self.table.alias))
 
-    def _check_information(self, H, params=None):
-        if diagnostics.information_is_singular(self, H):  # says what is degenerate
-            warnings.warn(diagnostics.singular_information_message(self, params, H),
-                          EstimationWarning, stacklevel=3)
+    def _check_information(self, H, params=None, keep=None):
+        if diagnostics.information_is_singular(self, H, keep):  # says what is degenerate
+            warn_user(diagnostics.singular_information_message(self, params, H),
+                      EstimationWarning)
             return False
         return True

@@ -63,7 +63,7 @@ def _check_equal_lengths(model, equal):
 
 def build_model(model_class, formula, data, classes=None, family="normal", cluster=None,
                 weights=None, fix=None, equal=None, trials=None, re_cov="statement",
-                context=None, **kwargs):
+                context=None, cluster_weights=None, **kwargs):
     """Compile ``formula`` and build a ``model_class`` (a MixtureModel) from it.
 
     ``context`` must already be captured (a mapping); the public entry points
@@ -72,13 +72,15 @@ def build_model(model_class, formula, data, classes=None, family="normal", clust
     """
     compiled = compile_formula(formula, data, classes=classes, family=family,
                                cluster=cluster, weights=weights, trials=trials,
-                               re_cov=re_cov, context=context)
+                               re_cov=re_cov, context=context,
+                               cluster_weights=cluster_weights)
     user_fix = _translate_fix(fix)
     all_fix = dict(compiled.fix)
     all_fix.update(user_fix)
     eq = _translate_equal(equal)
     model = model_class(compiled.spec, compiled.data, cluster=compiled.cluster,
                         weights=compiled.weights, columns=compiled.columns,
+                        cluster_weights=compiled.cluster_weights,
                         fix=all_fix or None, equal=eq, **kwargs)
     _check_equal_lengths(model, eq)
     model.formula = compiled

@@ -17,6 +17,7 @@ import pytest
 from mixlevel import MixtureModel, ModelSpec
 from mixlevel.api import mixture, response_patterns
 from mixlevel.errors import ConvergenceWarning, EstimationWarning, SpecificationError
+from mixlevel.estimation import diagnostics
 from mixlevel.families import Binary
 
 
@@ -331,7 +332,18 @@ def test_item_with_probability_one_in_a_class_is_named():
     big = start[["u1~1[c=1]", "u1~1[c=2]"]].abs().idxmax()
     start[big] = 45.0 * np.sign(start[big])  # where a drifting logit ends
     res = _quiet_fit(model, start_params=start)
-    msg = _singular_message(res)
+    # as Mplus: the logit is held fixed at the boundary, without a standard error,
+    # and the other parameters keep theirs (the information is judged without it)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimationWarning)
+        bse = res.bse
+    assert res.boundary_params == [big]
+    assert np.isnan(bse[big]) and bse.drop(big).notna().all()
+    note = res.cov_type_text()
+    assert "1 logit(s) ran to the boundary" in note and big in note
+    # the diagnosis still names the item when asked directly
+    msg = diagnostics.singular_information_message(res.model, res.params,
+                                                   res._compute_information()["hessian"])
     cls = big[-4:-1]
     assert f"the item 'u1' has probability 1 in class {cls}" in msg
     assert big in msg

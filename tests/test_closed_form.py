@@ -69,4 +69,7 @@ def test_one_class_model_is_the_independence_model():
     n1 = df[items].sum()
     want = float((n1 * np.log(p) + (len(df) - n1) * np.log(1 - p)).sum())
     assert abs(res.llf - want) < 1e-8
-    assert res.df_model == len(items)
+    assert res.k_params == len(items)
+    # it is the independence model: llnull is its log-likelihood, df_model counts nothing
+    assert res.llnull == pytest.approx(want, abs=1e-8)
+    assert res.df_model == 0

@@ -78,7 +78,9 @@ def test_default_rules_by_model_class():
     assert (rule.kind, rule.n_points, rule.adaptive) == ("gauss-hermite", 61, False)
     assert irt.engine.fast  # shared nodes: tabulated products
     gom = default_rule(1, 0, random_logits=True)
-    assert (gom.kind, gom.n_points, gom.adaptive) == ("quasi-monte-carlo", 1000, False)
+    assert (gom.kind, gom.n_points, gom.adaptive) == ("logit-window", 10, True)
+    gom3 = default_rule(2, 0, random_logits=True)  # unrestricted 3-class GoM
+    assert (gom3.kind, gom3.n_points, gom3.adaptive) == ("quasi-monte-carlo", 1000, False)
     assert default_rule(2, 0).n_points == 11 and default_rule(3, 0).n_points == 7
     assert default_rule(5, 0).kind == "quasi-monte-carlo" and default_rule(5, 0).adaptive
 

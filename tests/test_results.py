@@ -282,7 +282,10 @@ def test_profiles_are_inverse_logits_with_delta_se(lca):
         p = expit(lca.params[name])
         assert row["estimate"] == pytest.approx(p, rel=1e-10)
         assert row["se"] == pytest.approx(p * (1 - p) * lca.bse[name], rel=1e-4)
-        assert row["lower"] == pytest.approx(p - 1.959964 * row["se"], rel=1e-5)
+        # the interval is the logit's Wald interval mapped back: inside (0, 1)
+        z = 1.959964 * lca.bse[name]
+        assert row["lower"] == pytest.approx(expit(lca.params[name] - z), rel=1e-5)
+        assert row["upper"] == pytest.approx(expit(lca.params[name] + z), rel=1e-5)
 
 
 def test_profiles_delta_se_agree_with_parametric_draws(lca):
@@ -494,7 +497,9 @@ def test_twolevel_summary_fits_in_100_columns(twolevel):
     assert f"{twolevel.class_proportions['c=1']:.4f}" in text
     rules = {len(line) for line in lines if line and set(line) <= set("=-")}
     assert len(rules) == 1  # every table has the same width
-    assert "Outcome probabilities" not in str(twolevel.summary())
+    # probabilities by default for models with classes (poLCA / Mplus); logits only on request
+    assert str(twolevel.summary()) == text
+    assert "Outcome probabilities" not in str(twolevel.summary(probabilities=False))
 
 
 def test_summary_with_many_classes_stays_within_100_columns():

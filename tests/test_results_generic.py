@@ -184,6 +184,111 @@ class CheckResults:
         assert list(own.columns) == list(new.columns)
         np.testing.assert_allclose(own.to_numpy(), new.to_numpy(), rtol=1e-10, atol=1e-13)
 
+    # -- the statsmodels / lme4 protocol (issue 15) ------------------------------------
+    def test_fitted_values_and_residuals(self, fitted):
+        res = fitted.res
+        two_level = not res._meta["single_level"] and res.model.cluster is not None
+        frame = res.predict(conditional=two_level)
+        fv, resid = res.fittedvalues, res.resid
+        fv_frame = fv.to_frame() if isinstance(fv, pd.Series) else fv
+        np.testing.assert_allclose(fv_frame.to_numpy(), frame.to_numpy(), rtol=1e-12)
+        pd.testing.assert_index_equal(fv_frame.index, fitted.data.index)
+        r_frame = resid.to_frame() if isinstance(resid, pd.Series) else resid
+        checked = 0
+        for o in res.model.spec.outcomes:
+            col = o.name
+            if col in frame.columns:  # binary 0/1, normal; binomial: share of successes
+                y = pd.to_numeric(fitted.data[col]).to_numpy(float)
+                if o.family.needs_trials:
+                    y = y / pd.to_numeric(fitted.data[o.trials]).to_numpy(float)
+                np.testing.assert_allclose(r_frame[col].to_numpy(), y - frame[col].to_numpy(),
+                                           rtol=1e-10, atol=1e-12)
+                checked += 1
+        assert checked >= 1
+
+    def test_llnull_df_model_and_the_likelihood_ratio(self, fitted):
+        res = fitted.res
+        assert res.llnull < res.llf
+        assert res.df_model == res.k_params - res.k_null > 0
+        assert res.df_resid == res.nobs - res.k_params
+        assert res.llr == pytest.approx(2 * (res.llf - res.llnull), rel=1e-12)
+        assert res.llr_pvalue == pytest.approx(stats.chi2.sf(res.llr, res.df_model), rel=1e-10)
+
+    def test_wald_test_terms_equal_the_matrix_form(self, fitted):
+        res = fitted.res
+        names = res.model.param_names
+        table = res.wald_test_terms()
+        assert len(table) >= 1
+        cov, p = res.cov_params().to_numpy(), res.params.to_numpy()
+        groups = res._term_groups()
+        for (eq, term), idx in groups.items():
+            row = table.loc[f"{eq}~{term}"]
+            chi2 = p[idx] @ np.linalg.solve(cov[np.ix_(idx, idx)], p[idx])
+            assert row["chi2"] == pytest.approx(chi2, rel=1e-8)
+            assert row["df_constraint"] == len(idx)
+        tested = {names[i] for idx in groups.values() for i in idx}
+        info = res.parameter_info
+        assert tested == {n for n in names if info.loc[n, "kind"] == "coef"}
+
+    @pytest.mark.parametrize("which", ["mean", "prob"])
+    def test_get_prediction_is_predict_with_delta_method_se(self, fitted, which):
+        res = fitted.res
+        if which == "prob" and not res.model.spec.classes:
+            return
+        pred = res.get_prediction(fitted.newdata, which=which)
+        want = res.predict(fitted.newdata, which=which)
+        np.testing.assert_allclose(pred.predicted.to_numpy(), want.to_numpy(), rtol=1e-12)
+        frame = pred.summary_frame()
+        se = pred.se.to_numpy()
+        assert np.all(np.isfinite(se)) and np.all(se >= 0)
+        assert np.any(se > 0)
+        col = want.columns[0]  # (GLM and LMM values against statsmodels: test_results_protocol)
+        lo, hi = (frame[col] if isinstance(frame.columns, pd.MultiIndex) else frame)[
+            ["mean_ci_lower", "mean_ci_upper"]].to_numpy().T
+        assert np.all(lo <= want[col].to_numpy() + 1e-12)
+        assert np.all(want[col].to_numpy() <= hi + 1e-12)
+        if pred.scales[0] == "logit":
+            assert np.all(lo >= 0) and np.all(hi <= 1)
+
+    def test_model_predict_and_exog(self, fitted):
+        res = fitted.res
+        model = res.model
+        pd.testing.assert_frame_equal(model.predict(res.params, fitted.newdata),
+                                      res.predict(fitted.newdata), rtol=1e-12)
+        pd.testing.assert_frame_equal(model.predict(res.params.to_numpy()), res.predict(),
+                                      rtol=1e-12)
+        exog = model.exog
+        pd.testing.assert_index_equal(exog.index, fitted.data.index)
+        assert set(exog.columns) == set(model.spec.columns()) - {"1"}
+        for col in set(exog.columns) & set(fitted.data.columns):  # raw covariates by name
+            np.testing.assert_allclose(exog[col], fitted.data[col].astype(float), rtol=1e-12)
+        with pytest.raises(ValueError, match="free parameters"):
+            model.predict(res.params.to_numpy()[:-1])
+
+    def test_summary2_names_every_parameter(self, fitted):
+        res = fitted.res
+        text = str(res.summary2())
+        for name in res.model.param_names:
+            assert name in text
+        assert f"{res.llf:.4f}" in text
+
+    def test_var_components_are_sds_and_correlations_of_the_parameters(self, fitted):
+        res = fitted.res
+        info = res.parameter_info
+        has = (info["section"] == "covariance").any() or (info["kind"] == "variance").any()
+        if not has:
+            with pytest.raises(ValueError, match="no variance components"):
+                res.var_components()
+            return
+        vc = res.var_components()
+        p = res.params
+        for _, row in vc.iterrows():
+            if row["kind"] == "sd":
+                assert row["estimate"] == pytest.approx(np.sqrt(row["variance"]), rel=1e-10)
+            else:
+                assert -1 <= row["estimate"] <= 1
+        assert set(vc["variance"]).issubset(set(p))
+
     @pytest.mark.parametrize("how", ["pickle", "save", "joblib"])
     def test_round_trip_keeps_estimates_and_predictions(self, fitted, how, tmp_path):
         res = fitted.res

@@ -11,13 +11,13 @@ numbers with stray text, an outcome without variation) are refused
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..utils.warn import warn_user
 from .checks import check_numeric_column, check_outcome, check_unique_columns
 
 __all__ = ["Design", "build_design"]
@@ -112,7 +112,7 @@ class Design:
         return first
 
 
-def build_design(spec, data, columns=None, cluster=None, weights=None):
+def build_design(spec, data, columns=None, cluster=None, weights=None, cluster_weights=None):
     """Check and encode the data of a (not yet finalised) :class:`ModelSpec`.
 
     Parameters
@@ -126,7 +126,13 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
     cluster : str, optional
         Cluster id column; None for a single-level model (each row a cluster).
     weights : str or array, optional
-        Frequency weights per row.
+        Frequency weights per row: a row weight replicates the row *inside*
+        its cluster.
+    cluster_weights : str or array, optional
+        Frequency weights per cluster (constant within each cluster): a
+        cluster weight replicates the whole cluster, so a two-level model can
+        be fitted on distinct clusters (response patterns of persons in long
+        form) with their counts.  Needs ``cluster``.
     """
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame")
@@ -178,22 +184,19 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
         if bad.any():
             reasons.append(f"{int(bad.sum())} with missing cluster {cluster!r}")
             drop |= bad
-    if weights is not None:
-        w = (data[weights] if isinstance(weights, str) else pd.Series(weights, index=data.index))
-        w = pd.to_numeric(w, errors="coerce").to_numpy(float)
-        bad = ~np.isfinite(w)
-        if bad.any():
-            reasons.append(f"{int(bad.sum())} with missing weights")
-            drop |= bad
-        if (w[~bad] < 0).any():
-            raise SpecificationError("weights must be non-negative")
-    else:
+    w = _read_weights(weights, data, "weights", drop, reasons)
+    if w is None:
         w = np.ones(n)
+    cw = _read_weights(cluster_weights, data, "cluster_weights", drop, reasons)
+    if cw is not None and cluster is None:
+        raise SpecificationError(
+            "cluster_weights= needs clusters: give cluster='<cluster id column>' (a "
+            "single-level model has one row per cluster, so use weights= there)")
     if drop.any():
-        warnings.warn(
+        warn_user(
             f"{int(drop.sum())} of {n} rows dropped: " + "; ".join(reasons)
             + " (missing outcomes are kept; covariates must be complete)",
-            UserWarning, stacklevel=3)
+            UserWarning)
     keep = ~drop
     if keep.sum() == 0:
         raise SpecificationError("no rows left after dropping rows with missing covariates")
@@ -240,10 +243,15 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
         indptr = np.arange(int(keep.sum()) + 1)
         single = True
     w = w[keep][order]
+    cl_w = np.ones(len(indptr) - 1)
+    if cw is not None:
+        cl_w = _per_cluster(cw[keep][order], indptr, labels, cluster_weights, cluster)
+    elif weights is not None and not single:
+        _flag_cluster_constant(w, indptr, weights, cluster)
     if single:
-        row_w, cl_w = np.ones_like(w), w
+        row_w, cl_w = np.ones_like(w), w * cl_w
     else:
-        row_w, cl_w = w, np.ones(len(indptr) - 1)
+        row_w = w
     cols_sorted = {k: np.ascontiguousarray(v[keep][order]) for k, v in cols.items()}
     cols_sorted["1"] = np.ones(len(order))
     return Design(
@@ -252,6 +260,68 @@ def build_design(spec, data, columns=None, cluster=None, weights=None):
         row_weight=np.ascontiguousarray(row_w), cluster_weight=np.ascontiguousarray(cl_w),
         order=order, cluster_labels=np.asarray(labels), single_level=single,
         n_categories=n_cat, levels=levels, index=data.index[keep][order])
+
+
+def _read_weights(arg, data, what, drop, reasons):
+    """Frequency weights from a column name or an array (None stays None)."""
+    if arg is None:
+        return None
+    if isinstance(arg, str):
+        if arg not in data.columns:
+            raise SpecificationError(f"{what}={arg!r} is not a column of the data")
+        w = data[arg]
+    else:
+        w = np.asarray(arg, float)
+        if w.shape != (len(data),):
+            raise SpecificationError(f"{what}= has {w.size} values for {len(data)} rows; "
+                                     "give one value per row (or a column name)")
+        w = pd.Series(w, index=data.index)
+    w = pd.to_numeric(w, errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(w)
+    if bad.any():
+        reasons.append(f"{int(bad.sum())} with missing {what}")
+        drop |= bad
+    if (w[~bad] < 0).any():
+        raise SpecificationError(f"{what} must be non-negative")
+    return w
+
+
+def _label_of(arg):
+    return repr(arg) if isinstance(arg, str) else "the array"
+
+
+def _per_cluster(cw, indptr, labels, arg, cluster):
+    """One cluster weight per cluster; error if the column varies within a cluster."""
+    first = cw[indptr[:-1]]
+    varies = np.flatnonzero(np.maximum.reduceat(cw, indptr[:-1])
+                            != np.minimum.reduceat(cw, indptr[:-1]))
+    if varies.size:
+        j = varies[0]
+        vals = np.unique(cw[indptr[j]:indptr[j + 1]])
+        raise SpecificationError(
+            f"cluster_weights={_label_of(arg)} varies within {varies.size} cluster(s) of "
+            f"{cluster!r} (cluster {labels[j]!r} has {', '.join(f'{v:g}' for v in vals[:4])});"
+            " a cluster weight counts identical clusters, so it must be constant within "
+            "each cluster; weights= replicates single rows inside their cluster")
+    return first
+
+
+def _flag_cluster_constant(w, indptr, arg, cluster):
+    """Warn when row weights of a two-level model are constant within every cluster.
+
+    Such weights usually count identical clusters (response patterns of
+    persons in long form), but weights= replicates each row *inside* its
+    cluster, which changes the likelihood.
+    """
+    lo = np.minimum.reduceat(w, indptr[:-1])
+    hi = np.maximum.reduceat(w, indptr[:-1])
+    sizes = np.diff(indptr)
+    if np.all(lo == hi) and np.any(sizes > 1) and not np.all(w == w[0]):
+        warn_user(
+            f"weights={_label_of(arg)} is constant within every cluster of {cluster!r}. "
+            "weights= are row weights: each row is replicated inside its cluster.  If the "
+            "weights count identical clusters (e.g. persons with the same response "
+            f"pattern), pass them as cluster_weights={_label_of(arg)} instead", UserWarning)
 
 
 def _warn_empty_rows(empty, keep, w, data, cluster, n):
@@ -266,5 +336,5 @@ def _warn_empty_rows(empty, keep, w, data, cluster, n):
         after = data[cluster].iloc[rows[~empty]].nunique()
         if after < before:
             msg += f"; {before - after} cluster(s) of {cluster!r} have no rows left"
-    warnings.warn(msg + ".  Such rows carry no information; as in Mplus they do not "
-                  "count in nobs and BIC", UserWarning, stacklevel=4)
+    warn_user(msg + ".  Such rows carry no information; as in Mplus they do not "
+              "count in nobs and BIC", UserWarning)

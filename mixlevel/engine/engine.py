@@ -16,21 +16,22 @@ latent variables by the :class:`~mixlevel.engine.nodes.NodeState`.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import numpy as np
 
 from ..errors import SpecificationError
 from ..estimation.closed_form import ClosedFormMStep
-from ..integrate import adaptive, quadrature
-from ..integrate.defaults import IntegrationRule, default_rule
-from ..spec.transforms import working_jacobian
+from ..integrate import quadrature
+from ..integrate.defaults import IntegrationRule, default_rule, rule_from_options
+from ..integrate.logit_window import KIND as LOGIT_WINDOW
 from . import gaussian, kernel
-from .inputs import KernelInputs
-from .layout import build_kernel_layout
-from .nodes import NodeState, nonadaptive_nodes, zero_nodes
-from .tabulated import TabulatedMixin, logsumexp
+from .adapt import NodesMixin
+from .between import BetweenPrior
+from .inputs import KernelInputs, free_gradient, parameter_values
+from .layout import build_kernel_layout, check_enumeration
+from .nodes import nonadaptive_nodes
+from .tabulated import TabulatedMixin
 from .threads import ThreadPlan
 
 __all__ = ["Engine", "EStep"]
@@ -47,6 +48,32 @@ def _add_columns(g, cols, values):
         onehot = np.zeros((len(cols), len(uniq)))
         onehot[np.arange(len(cols)), inverse] = 1.0
         g[:, uniq] += values @ onehot
+
+
+def check_grid_size(kl, integration, n_points, n_points_within, n_rows, n_clusters=None):
+    """Refuse integration grids whose posterior arrays would not fit in memory.
+
+    With ``n_clusters`` (adaptive rules, nothing tabulated) a model with one
+    cell per row and node keeps clusters x nodes arrays only, and those count.
+    """
+    product = quadrature.canonical_kind(integration) in ("trapezoid", "gauss-hermite")
+    qb, qw = kl.qb, kl.qw
+    G = n_points ** qb if product else (n_points if qb else 1)
+    nw = n_points_within or n_points
+    H = nw ** qw if product else (nw if qw else 1)
+    units = "rows"
+    if n_clusters is not None and kernel.one_cell_per_node(kl, H):
+        n_rows, units = n_clusters, "clusters"
+    cells = float(n_rows) * kl.DC * G * H
+    if cells * 8 > MAX_CELL_BYTES:
+        dims = f"{qb} cluster-level and {qw} row-level" if qw else f"{qb}"
+        raise SpecificationError(
+            f"the integration grid is too large: {dims} random effects with "
+            f"{integration} rules of {n_points} points per dimension give "
+            f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} {units} "
+            f"({cells * 8 / 2**30:.1f} GB).  Use fewer points per dimension "
+            "(n_points=...), or integration='quasi-monte-carlo' (or 'monte-carlo') "
+            "with a total number of points (n_points=500), or fewer random effects.")
 
 
 class EStep:
@@ -82,7 +109,7 @@ class EStep:
         return float(self.ll_cluster.sum())
 
 
-class Engine(TabulatedMixin):
+class Engine(NodesMixin, TabulatedMixin):
     """Likelihood, gradient and E-step of a model on its design.
 
     Parameters
@@ -116,6 +143,8 @@ class Engine(TabulatedMixin):
                  adaptive=None, n_points_within=None, seed=0, num_threads=None,
                  kernel_layout=None, rule=None):
         self.layout, self.design, self.table = layout, design, table
+        if kernel_layout is None:
+            check_enumeration(layout, design)  # before any array of joint patterns
         self.kl = kernel_layout or build_kernel_layout(layout, design.single_level)
         quadrature.check_seed(seed)
         self.seed = seed
@@ -130,11 +159,12 @@ class Engine(TabulatedMixin):
         kind = "gauss-hermite" if self.rule.kind in ("none", "exact") else self.rule.kind
         self.integration, self.n_points = self.rule.kind, self.rule.n_points
         self.adaptive = self.rule.adaptive and self.kl.qb > 0
-        self._check_grid_size(kind, self.rule.n_points, self.rule.n_points_within,
-                              design.n_rows)
+        check_grid_size(self.kl, kind, self.rule.n_points, self.rule.n_points_within,
+                        design.n_rows, design.n_clusters if self.adaptive else None)
         self.rule_b = quadrature.make_rule(kind, self.rule.n_points, self.kl.qb, seed=seed)
-        self.rule_w = quadrature.make_rule(kind, self.rule.n_points_within, self.kl.qw,
-                                           seed=seed)
+        self.rule_w = quadrature.make_rule(
+            "gauss-hermite" if kind == LOGIT_WINDOW else kind, self.rule.n_points_within,
+            self.kl.qw, seed=seed)
         self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
         self._num_threads = num_threads  # None: threads by measurement
         self._bind_design(design)
@@ -160,23 +190,8 @@ class Engine(TabulatedMixin):
             shared=self.design.single_level and len(kl.tabulable_outcomes) == len(kl.fam)
             and (not len(kl.kv) or kl.tabulable_classes),
             random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries))
-        if integration is None and n_points is None and adaptive is None \
-                and n_points_within is None:
-            return default
-        quadrature.check_options(integration or "gauss-hermite", n_points or 15,
-                                 n_points_within, False if adaptive is None else adaptive,
+        return rule_from_options(default, integration, n_points, adaptive, n_points_within,
                                  self.seed, kl.qb, kl.qw)
-        if integration is not None:
-            kind = quadrature.canonical_kind(integration)
-        else:
-            kind = default.kind if default.kind not in ("none", "exact") else "gauss-hermite"
-        if adaptive is None:
-            adaptive = default.adaptive if integration is None else False
-        if n_points_within is None:
-            n_points_within = n_points if n_points is not None else default.n_points_within
-        if n_points is None:
-            n_points = default.n_points if kind == default.kind else 15
-        return IntegrationRule(kind, int(n_points), bool(adaptive), int(n_points_within))
 
     def with_rule(self, rule):
         """An engine of the same model and data integrating with ``rule``."""
@@ -193,7 +208,9 @@ class Engine(TabulatedMixin):
             if d.n_rows else np.zeros(0)
         self.cluster_of_row = d.cluster_of_row
         self._unit_weights = bool(np.all(d.row_weight == 1) and np.all(d.cluster_weight == 1))
-        self.cluster_cols = {e[2]: d.cluster_values(e[2]) for e in self.kl.between_entries}
+        self.between = BetweenPrior(
+            [c.n_classes for c in self.spec.between_classes], self.kl.between_entries,
+            self.kl.dpat, {e[2]: d.cluster_values(e[2]) for e in self.kl.between_entries})
 
     @property
     def num_threads(self):
@@ -231,27 +248,6 @@ class Engine(TabulatedMixin):
     def patterns(self):
         """Joint class patterns in kernel order (dicts)."""
         return self.layout.patterns()
-
-    def _check_grid_size(self, integration, n_points, n_points_within, n_rows):
-        """Refuse integration grids whose posterior arrays would not fit in memory."""
-        product = quadrature.canonical_kind(integration) in ("trapezoid", "gauss-hermite")
-        qb, qw = self.kl.qb, self.kl.qw
-        G = n_points ** qb if product else (n_points if qb else 1)
-        nw = n_points_within or n_points
-        H = nw ** qw if product else (nw if qw else 1)
-        units = "rows"
-        if self.adaptive and kernel.one_cell_per_node(self.kl, H):  # clusters x nodes only
-            n_rows, units = self.design.n_clusters, "clusters"
-        cells = float(n_rows) * self.DC * G * H
-        if cells * 8 > MAX_CELL_BYTES:
-            dims = f"{qb} cluster-level and {qw} row-level" if qw else f"{qb}"
-            raise SpecificationError(
-                f"the integration grid is too large: {dims} random effects with "
-                f"{integration} rules of {n_points} points per dimension give "
-                f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} {units} "
-                f"({cells * 8 / 2**30:.1f} GB).  Use fewer points per dimension "
-                "(n_points=...), or integration='quasi-monte-carlo' (or 'monte-carlo') "
-                "with a total number of points (n_points=500), or fewer random effects.")
 
     # -- engines sharing this one's model ------------------------------------------------
     def spawn(self):
@@ -291,64 +287,7 @@ class Engine(TabulatedMixin):
         """EM update of a latent class model in closed form (None if not applicable)."""
         return self._closed_form.update(self, estep) if self.has_closed_form_m_step() else None
 
-    # -- nodes ------------------------------------------------------------------------
-    @property
-    def adapted(self):
-        return self.nodes.adapted
-
-    def reset_nodes(self):
-        """Non-adaptive nodes (also the fallback when adaptation fails)."""
-        self.nodes = nonadaptive_nodes(self.rule_b, self.rule_w)
-
-    @contextlib.contextmanager
-    def at_zero_nodes(self):
-        """Temporarily one node at z = 0 for every latent variable (start values)."""
-        saved = self.nodes, self.exact
-        self.nodes = zero_nodes(self.kl.qb, self.kl.qw)
-        self.exact = None  # the kernel at z = 0: a GLM per equation
-        try:
-            yield
-        finally:
-            self.nodes, self.exact = saved
-
-    def adapt_nodes(self, estep):
-        """Centre and scale the cluster nodes at each cluster's posterior mean and covariance.
-
-        Returns False (and keeps the previous nodes) when the moments are unusable.
-        """
-        if not self.kl.qb:
-            return True
-        out = adaptive.centre_at_moments(self.rule_b, estep.nodes.zb, estep.post_dg.sum(axis=1))
-        if out is None:
-            return False
-        self.nodes = NodeState(out[0], out[1], self.nodes.zh, self.nodes.lwh, adapted=True,
-                               modes=self.nodes.modes)
-        return True
-
-    def adapt_nodes_at_mode(self, free_work):
-        """Centre and scale every cluster's nodes at its posterior mode and curvature.
-
-        Returns False when a cluster's curvature is not negative definite (the
-        caller falls back).
-        """
-        q = self.kl.qb
-        if q == 0:
-            return True
-        inputs = self.inputs(free_work, tabulate=False)
-        J = self.design.n_clusters
-        start = self.nodes.modes if self.nodes.modes is not None and \
-            self.nodes.modes.shape == (J, q) else np.zeros((J, q))
-        grad = kernel.log_joint_gradient_fn(  # speed hook: exact gradient in z, or None
-            self.kl, self.selection_full, self.design, inputs, self.nodes, self.threads)
-        out = adaptive.centre_at_mode(self.rule_b, lambda Z: self._log_joint_at(inputs, Z),
-                                      start, log_joint_grad=grad, curvature=self.nodes.curvature)
-        if out is None:
-            return False
-        nodes, logw, modes, curvature = out
-        self.nodes = NodeState(nodes, logw, self.nodes.zh, self.nodes.lwh, adapted=True,
-                               modes=modes, curvature=curvature)
-        return True
-
+    # -- nodes (adaptation: mixlevel.engine.adapt) ------------------------------------
     def _log_joint_at(self, inputs, Z):
         """log p(Y_j, z_j) (up to constants) at one point per cluster, Z (J, q)."""
         d = self.design
@@ -365,8 +304,7 @@ class Engine(TabulatedMixin):
     def inputs(self, free_work, tabulate=True):
         """Kernel inputs at the free working vector (tabulated parts where they apply)."""
         kl, tab, d = self.kl, self.table, self.design
-        nat = tab.expand_natural(tab.free_natural_from_working(free_work))
-        work = tab.working_full(nat)
+        work, nat, signs = parameter_values(tab, free_work)
         pos, idx, val = kl.const_entries
         coef = np.where(idx >= 0, work[idx], val)
         A = np.bincount(pos, weights=coef, minlength=kl.CH * kl.DC * kl.M).astype(float)
@@ -379,30 +317,12 @@ class Engine(TabulatedMixin):
         FP = np.zeros((max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
         for p, dc, off, n_par, thresholds in kl.family_entries:
             FP[p, dc, :n_par] = nat[off:off + n_par] if thresholds else work[off:off + n_par]
-        logpd, pd_prob = self._between_logprior(work)
-        inputs = KernelInputs(A, FP, logpd, pd_prob, work, nat, tab.working_signs(free_work),
+        logpd, pd_prob = self.between.logprior(work, d.n_clusters)
+        inputs = KernelInputs(A, FP, logpd, pd_prob, work, nat, signs,
                               np.array(free_work, float, copy=True))
         if tabulate and self.fast and not self.nodes.adapted:
             inputs.tab = self._tabulated_inputs(A, FP)
         return inputs
-
-    def _between_logprior(self, work):
-        kl = self.kl
-        J = self.design.n_clusters
-        logpd = np.zeros((J, kl.D))
-        probs = []
-        for w, cv in enumerate(self.spec.between_classes):
-            eta = np.zeros((J, cv.n_classes, kl.D))
-            for ww, k, col, idx, val in kl.between_entries:
-                if ww != w:
-                    continue
-                coef = np.where(idx >= 0, work[idx], val)
-                x = np.ones(J) if col == "1" else self.cluster_cols[col]
-                eta[:, k, :] += x[:, None] * coef[None, :]
-            lp = eta - logsumexp(eta, axis=1, keepdims=True)
-            probs.append(np.exp(lp))
-            logpd += lp[:, kl.dpat[:, w], np.arange(kl.D)]
-        return np.ascontiguousarray(logpd), probs
 
     def _selection(self, inputs, full=False):
         return self.selection_fast if inputs.tab is not None and not full \
@@ -528,37 +448,13 @@ class Engine(TabulatedMixin):
         return np.add.reduceat(rows, self.design.indptr[:-1], axis=0)
 
     def _between_scores(self, inputs, estep, per_cluster):
-        kl, d = self.kl, self.design
-        J = d.n_clusters
-        n_full = len(self.table.names)
-        g = np.zeros((J, n_full))
-        if not self.spec.between_classes:
-            return 0.0, (g if per_cluster else np.zeros(n_full))
-        post_d = estep.post_dg.sum(axis=2) * d.cluster_weight[:, None]  # (J, D)
-        q = float((post_d * inputs.logpd).sum())
-        for w, _cv in enumerate(self.spec.between_classes):
-            prob = inputs.pd_prob[w]  # (J, K, D)
-            for ww, k, col, idx, _ in kl.between_entries:
-                if ww != w:
-                    continue
-                x = np.ones(J) if col == "1" else self.cluster_cols[col]
-                resid = (kl.dpat[:, w] == k)[None, :] - prob[:, k, :]  # (J, D)
-                contrib = post_d * resid * x[:, None]
-                ok = idx >= 0
-                np.add.at(g, (slice(None), idx[ok]), contrib[:, ok])
-        return q, (g if per_cluster else g.sum(axis=0))
+        post_d = estep.post_dg.sum(axis=2) * self.design.cluster_weight[:, None]
+        return self.between.scores(inputs.logpd, inputs.pd_prob, post_d,
+                                   len(self.table.names), per_cluster)
 
     def _to_free(self, g_kernel, inputs):
         """Kernel-value gradient -> free working gradient (thresholds chained)."""
-        g = g_kernel.copy()
-        tab = self.table
-        if self.kl.is_threshold.any():
-            for gi, grp in enumerate(tab.groups):
-                if grp.kind != "thresholds":
-                    continue
-                s = slice(tab.offsets[gi], tab.offsets[gi + 1])
-                g[..., s] = g[..., s] @ working_jacobian("thresholds", inputs.work[s])
-        return tab.reduce_gradient(g) * inputs.signs
+        return free_gradient(self.table, self.kl.is_threshold, g_kernel, inputs)
 
     def has_tabulated_q(self):
         """True when the EM Q-function and its gradient need no kernel sweep."""

@@ -1,4 +1,5 @@
-"""The kernel's inputs at one parameter vector (what :meth:`Engine.inputs` computes)."""
+"""The kernel's inputs at one parameter vector (what :meth:`Engine.inputs` computes),
+and the maps between the optimiser's free working vector and the kernel's values."""
 
 from __future__ import annotations
 
@@ -6,7 +7,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["KernelInputs", "TabulatedInputs"]
+from ..spec.transforms import working_jacobian
+
+__all__ = ["KernelInputs", "TabulatedInputs", "parameter_values", "free_gradient"]
+
+
+def parameter_values(table, free_work):
+    """(work, nat, signs): every parameter on the working and natural scales, and the
+    signs that carry kernel gradients to the free working vector ``free_work``."""
+    nat = table.expand_natural(table.free_natural_from_working(free_work))
+    return table.working_full(nat), nat, table.working_signs(free_work)
+
+
+def free_gradient(table, is_threshold, g_kernel, inputs):
+    """Gradient in the kernel's values (..., n_full) -> on the free working vector.
+
+    The kernel takes thresholds on the natural scale (``is_threshold``), every
+    other parameter on the working scale; equal parameters add up, fixed ones
+    drop out.
+    """
+    g = np.array(g_kernel, float, copy=True)
+    if is_threshold.any():
+        for gi, grp in enumerate(table.groups):
+            if grp.kind != "thresholds":
+                continue
+            s = slice(table.offsets[gi], table.offsets[gi + 1])
+            g[..., s] = g[..., s] @ working_jacobian("thresholds", inputs.work[s])
+    return table.reduce_gradient(g) * inputs.signs
 
 
 @dataclass(eq=False)

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import SpecificationError
 from .tabulate import has_tables
 
-__all__ = ["KernelLayout", "build_kernel_layout"]
+__all__ = ["KernelLayout", "build_kernel_layout", "check_enumeration", "enumeration_bytes",
+           "MAX_ENUMERATION_BYTES"]
+
+#: Largest memory the arrays over joint class patterns may take (bytes).
+MAX_ENUMERATION_BYTES = 4 * 2**30
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +111,50 @@ class KernelLayout:
         """Channels of all within class logits."""
         return [ch for K, ch0 in zip(self.kv, self.chv, strict=True)
                 for ch in range(int(ch0), int(ch0 + K - 1))]
+
+
+def enumeration_bytes(layout, n_rows):
+    """Bytes of the arrays over joint class patterns that an enumerating engine allocates.
+
+    Per joint pattern (between x within): the pattern itself, every term's
+    slot, and per row the coefficients, the fused sweep's scores and family
+    scores and the row posteriors (one integration node: the grid is checked
+    on its own).  Computed from the specification, before any allocation.
+    """
+    spec = layout.spec
+    DC = float(spec.n_between_patterns) * float(spec.n_within_patterns)
+    CH = sum(layout.n_channels(o) for o in spec.outcomes) + sum(
+        c.n_classes - 1 for c in spec.within_classes)
+    M = 1 + sum(b.dim for b in spec.blocks)
+    kf = max([layout.n_family_params(o) for o in spec.outcomes] + [1])
+    per_row = max(CH, 1) * M * 2 + max(len(spec.outcomes), 1) * kf + 1
+    return DC * (8 * len(spec.classes) + 16 * len(layout.terms) + 8 * n_rows * per_row)
+
+
+def check_enumeration(layout, design):
+    """Refuse a model whose joint class patterns cannot be enumerated in memory.
+
+    Raises :class:`~mixlevel.errors.SpecificationError` naming the class
+    variables, the number of patterns and the bytes (and why the latent
+    Markov chain path does not apply) before anything is allocated.
+    """
+    need = enumeration_bytes(layout, design.n_rows)
+    if need <= MAX_ENUMERATION_BYTES:
+        return
+    spec = layout.spec
+    names = [c.name for c in spec.classes]
+    sizes = " x ".join(str(c.n_classes) for c in spec.classes)
+    n_pat = float(spec.n_between_patterns) * float(spec.n_within_patterns)
+    why = layout.chain_reason
+    raise SpecificationError(
+        f"the class variables {', '.join(names)} have {n_pat:,.0f} joint class patterns "
+        f"({sizes}), and enumerating them for {design.n_rows:,} rows needs about "
+        f"{need / 2**30:,.1f} GB (more than {MAX_ENUMERATION_BYTES / 2**30:.0f} GB)"
+        + (f"; the latent Markov chain path (linear in the number of waves) does not "
+           f"apply because {why}" if why else "")
+        + ".  Use fewer classes or class variables, or make the within class variables a "
+        "chain: each one's logits on at most the one or two declared before it, and each "
+        "outcome on at most one of them")
 
 
 def build_kernel_layout(layout, single_level):

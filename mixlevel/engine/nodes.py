@@ -77,3 +77,38 @@ def nonadaptive_nodes(rule_b, rule_w):
 def zero_nodes(qb, qw):
     """One node at z = 0 for every latent value (the latent variables at their mean)."""
     return NodeState(np.zeros((1, 1, qb)), np.zeros((1, 1)), np.zeros((1, qw)), np.zeros(1))
+
+
+def logit_window_nodes(kl, A, indptr, zh, lwh, n):
+    """Cluster nodes of the logit-window rule at the kernel inputs ``A``.
+
+    The within class logits of a model with one cluster-level latent value
+    are ``mu + lambda z`` (monomials 1 and z_b of ``A``); their crossings
+    (:func:`mixlevel.integrate.logit_window.crossings`) decide where the nodes
+    go.  Row-varying logits (covariates) give each cluster the crossings of
+    all its rows.
+    """
+    from ..integrate.logit_window import cluster_windows, crossings
+
+    mono = [tuple(sorted(map(int, m))) for m in kl.mono]
+    m0 = mono.index((0, 0)) if (0, 0) in mono else None
+    m1 = mono.index((0, 1)) if (0, 1) in mono else None
+    R = A.shape[0]
+    trans_rows = [[] for _ in range(R)]
+    for K, ch0 in zip(kl.kv, kl.chv, strict=True):
+        chs = np.arange(int(ch0), int(ch0 + K - 1))
+        for dc in range(A.shape[2]):
+            mu = A[:, chs, dc, m0] if m0 is not None else np.zeros((R, len(chs)))
+            lam = A[:, chs, dc, m1] if m1 is not None else np.zeros((R, len(chs)))
+            keys, inv = np.unique(np.round(np.concatenate([mu, lam], axis=1), 12), axis=0,
+                                  return_inverse=True)
+            per_key = [crossings(k[None, :len(chs)], k[None, len(chs):]) for k in keys]
+            for r in range(R):
+                trans_rows[r].extend(per_key[int(np.ravel(inv)[r])])
+    if R == 1:
+        per_cluster = [trans_rows[0]]
+    else:
+        per_cluster = [sorted(set().union(*trans_rows[a:b])) if b > a else []
+                       for a, b in zip(indptr[:-1], indptr[1:], strict=True)]
+    zb, lwg = cluster_windows([sorted(set(t)) for t in per_cluster], n)
+    return NodeState(zb, lwg, zh, lwh, adapted=True)

@@ -63,13 +63,19 @@ def _family(model, name):
     return spec.outcomes[spec.outcome_names.index(name)].family.name
 
 
-def information_is_singular(model, H):
+def information_is_singular(model, H, keep=None):
     """True when the observed information -H is singular or not positive definite.
 
     Judged on the information in the parameters' units, so that the
-    verdict does not depend on the units of the data.
+    verdict does not depend on the units of the data.  ``keep`` (a boolean
+    mask of the free parameters) judges only those, the others held fixed.
     """
     units = _units(model)[model.table.free_index]
+    if keep is not None:
+        if _too_few_patterns(model):  # not identified, whatever is held fixed
+            return True
+        keep = np.asarray(keep, bool)
+        H, units = np.asarray(H)[np.ix_(keep, keep)], units[keep]
     return not information_is_regular(H, units)
 
 

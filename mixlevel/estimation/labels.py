@@ -7,7 +7,7 @@ import numpy as np
 from .bfgs import quasi_newton
 from .em_algorithm import m_step
 
-__all__ = ["pattern_posterior", "canonical_order"]
+__all__ = ["pattern_posterior", "class_shares", "canonical_order", "relabel"]
 
 
 def pattern_posterior(engine, estep):
@@ -18,6 +18,17 @@ def pattern_posterior(engine, estep):
     return np.einsum("ndg,ndgc->ndc", estep.post_dg[engine.cluster_of_row], rp)
 
 
+def class_shares(engine, estep):
+    """Estimated class shares (summing to 1 per set): joint class patterns, or for a
+    latent Markov chain (:mod:`mixlevel.engine.chain`) the classes of each wave."""
+    d = engine.design
+    w_row = d.row_weight * d.cluster_weight[engine.cluster_of_row]
+    if hasattr(estep, "class_shares"):
+        return estep.class_shares(w_row)
+    share = w_row @ pattern_posterior(engine, estep).reshape(len(w_row), -1)
+    return share / max(share.sum(), 1e-300)
+
+
 def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     """Relabel classes by decreasing estimated size (label switching).
 
@@ -25,6 +36,8 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
     parameters to the relabelled optimum; the relabelled solution is kept only
     when it reaches the same log-likelihood.
     """
+    if getattr(engine, "is_chain", False):
+        return work  # chains keep the labels of their start (a relabelling per wave is not done)
     es = engine.estep(work)
     d = engine.design
     w = d.row_weight * d.cluster_weight[engine.cluster_of_row]
@@ -36,6 +49,26 @@ def canonical_order(engine, work, maxiter=1000, gtol=1e-6):
         perm[cv.name] = np.argsort(-np.asarray(size), kind="stable")
     if all((v == np.arange(len(v))).all() for v in perm.values()):
         return work
+    return relabel(engine, work, perm, maxiter, gtol, es=es)
+
+
+def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
+    """The estimates with the classes relabelled: new class k is old class ``perm[v][k]``.
+
+    ``perm`` maps each class variable to a permutation (0-based).  The
+    posterior weights are permuted and one M-step plus BFGS carries the
+    parameters to the relabelled optimum (class logits change their reference
+    class, so they are re-estimated rather than permuted).  Returns the input
+    when the relabelled solution does not reach the same log-likelihood.
+    """
+    if getattr(engine, "is_chain", False):
+        raise ValueError("relabelling the classes of a latent Markov chain fitted by the chain "
+                         "engine is not available (its posteriors are per wave)")
+    es = engine.estep(work) if es is None else es
+    d = engine.design
+    pats = engine.patterns
+    perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
+            for cv in engine.spec.classes}
     index = {tuple(sorted(p.items())): i for i, p in enumerate(pats)}
     old_of_new = np.array([index[tuple(sorted({k: int(perm[k][v]) for k, v in p.items()}
                                               .items()))] for p in pats])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import EstimationWarning, SpecificationError
+from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em
 
@@ -131,8 +131,8 @@ def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
         if adaptive and not settle_nodes(engine, work):
             if not fall_back:
                 return None
-            warnings.warn("adaptive quadrature failed; continuing with non-adaptive "
-                          "nodes", EstimationWarning, stacklevel=3)
+            warn_user("adaptive quadrature failed; continuing with non-adaptive "
+                      "nodes", EstimationWarning)
             engine.reset_nodes()
             work, ll, k, conv, _ = quasi_newton(engine, work, maxiter, gtol)
             n_qn += k

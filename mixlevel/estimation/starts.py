@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ..engine.threads import ThreadPlan, one_blas_thread
@@ -11,9 +9,10 @@ from ..errors import ConvergenceWarning
 from ..spec.transforms import to_working
 from ..utils.checkpoint import Checkpoint
 from ..utils.parallel import concurrent_tasks, run_tasks
+from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
-from .labels import pattern_posterior
+from .labels import class_shares
 from .optimize import FitOutcome, maximize
 from .scales import column_sd, outcome_sd
 
@@ -176,12 +175,11 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     initial_ll = {k: ll for k, _, ll in runs}
     for k, out in finals:
         eng = engine.spawn()  # smallest joint class share, to spot empty classes
-        w_row = eng.design.row_weight * eng.design.cluster_weight[eng.cluster_of_row]
-        share = w_row @ pattern_posterior(eng, eng.estep(out.work)).reshape(len(w_row), -1)
+        share = class_shares(eng, eng.estep(out.work))
         table.append({"start": k, "seed": int(seeds[k]), "stage": "final",
                       "initial_loglike": initial_ll[k], "loglike": out.loglike,
                       "converged": out.converged, "iterations": out.n_em + out.n_qn,
-                      "smallest_class": float(share.min() / max(share.sum(), 1e-300))})
+                      "smallest_class": float(share.min())})
     done = {k for k, _ in finals}
     for k, _, ll in runs:
         if k not in done:
@@ -191,8 +189,8 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     best = max((o for _, o in finals), key=lambda o: o.loglike if np.isfinite(o.loglike)
                else -np.inf)
     if not best.converged:
-        warnings.warn("the best solution did not converge; raise maxiter",
-                      ConvergenceWarning, stacklevel=2)
+        warn_user("the best solution did not converge; raise maxiter",
+                  ConvergenceWarning)
     return best, table
 
 
@@ -204,6 +202,8 @@ def _uniform_posteriors(es, D, C):
     applies this on each worker)."""
     if hasattr(es, "apply"):
         return es.apply(_uniform_posteriors, D, C)
+    if hasattr(es, "uniform"):  # a latent Markov chain's E-step (engine/chain.py)
+        return es.uniform()
     es.post_dg[:] = 1.0 / D
     es.rowpost[:] = 1.0 / C
     return es

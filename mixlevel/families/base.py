@@ -190,6 +190,24 @@ class Family:
         """The link g(mu) = eta (inverse of the mean of a one-channel family)."""
         raise NotImplementedError
 
+    # -- residuals and the null model (results/protocol.py) -------------------------------
+    def observed_values(self, y, trials, n_categories):
+        """Observed values on the scale of :meth:`mean`: (N, value columns), NaN if missing."""
+        return np.asarray(y, float)[:, None]
+
+    def variance(self, mu, trials):
+        """Variance of an observed value with expectation ``mu`` (Pearson residuals).
+
+        None when it is not a function of the mean (normal outcomes: the
+        residual variance is a parameter).
+        """
+        return None
+
+    def null_loglike(self, y, trials, weights, n_categories):
+        """Maximised log-likelihood of the intercept-only model of one outcome (llnull)."""
+        raise NotImplementedError(f"the null log-likelihood of {self.name} outcomes is not "
+                                  "available")
+
     def start_scale(self, sd_y, sd_x):
         """SD of the random-start perturbation of a class-specific coefficient.
 

@@ -28,6 +28,19 @@ class Successes(Family):
     def link_function(self, mu):
         return special.ndtri(mu) if self.link == "probit" else special.logit(mu)
 
+    def observed_values(self, y, trials, n_categories):
+        return (np.asarray(y, float) / trials)[:, None]  # the share of successes
+
+    def variance(self, mu, trials):
+        return mu * (1.0 - mu) / trials
+
+    def null_loglike(self, y, trials, weights, n_categories):
+        ok = ~np.isnan(y)
+        w, yy, n = weights[ok], y[ok], trials[ok]
+        p = (w @ yy) / (w @ n)
+        ll = special.xlogy(yy, p) + special.xlogy(n - yy, 1.0 - p)
+        return float(w @ (ll + self.constant(yy, n)))
+
     # statistics (y, n - y): log f = y log F(eta) + (n - y) log F(-eta)
     def n_statistics(self, n_categories):
         return 2

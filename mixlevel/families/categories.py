@@ -17,12 +17,11 @@ one no finite logit.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..utils.warn import warn_user
 from .base import Family
 
 __all__ = ["CategoricalFamily", "level_key"]
@@ -131,10 +130,10 @@ class CategoricalFamily(Family):
                 f"outcome {column!r} has fewer than two observed categories; drop it")
         if len(used) < len(levels):
             unused = [levels[k] for k in range(len(levels)) if k not in set(used)]
-            warnings.warn(
+            warn_user(
                 f"{self.name} outcome {column!r}: the categories {_shown(unused)} do not "
                 f"occur in the data and are left out ({len(used)} categories remain)",
-                UserWarning, stacklevel=4)
+                UserWarning)
             remap = np.full(len(levels), np.nan)
             remap[used] = np.arange(len(used))
             pos = np.where(miss, np.nan, remap[np.nan_to_num(pos).astype(int)])
@@ -180,6 +179,22 @@ class CategoricalFamily(Family):
     def value_categories(self, levels, n_categories):
         labels = list(levels) if levels is not None else list(range(n_categories))
         return [_shown_level(v) for v in labels]
+
+    def observed_values(self, y, trials, n_categories):
+        y = np.asarray(y, float)
+        out = (y[:, None] == np.arange(n_categories)[None, :]).astype(float)
+        out[np.isnan(y)] = np.nan  # indicators of the categories
+        return out
+
+    def variance(self, mu, trials):
+        return mu * (1.0 - mu)
+
+    def null_loglike(self, y, trials, weights, n_categories):
+        ok = ~np.isnan(y)
+        counts = np.bincount(y[ok].astype(int), weights=weights[ok], minlength=n_categories)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum(np.where(counts > 0, counts * np.log(counts / counts.sum()),
+                                         0.0)))
 
 
 def _shown_level(v):

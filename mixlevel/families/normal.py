@@ -44,6 +44,14 @@ class Normal(Family):
     def link_function(self, mu):
         return mu
 
+    def null_loglike(self, y, trials, weights, n_categories):
+        ok = ~np.isnan(y)
+        w, yy = weights[ok], y[ok]
+        W = w.sum()
+        m = (w @ yy) / W
+        s2 = (w @ (yy - m) ** 2) / W
+        return float(-0.5 * W * (np.log(2 * np.pi * s2) + 1.0))
+
     def draw(self, rng, eta, fp, trials):
         return eta[:, 0] + np.exp(0.5 * fp[:, 0]) * rng.standard_normal(len(eta))
 

@@ -32,6 +32,15 @@ class Poisson(Family):
     def link_function(self, mu):
         return np.log(mu)
 
+    def variance(self, mu, trials):
+        return mu
+
+    def null_loglike(self, y, trials, weights, n_categories):
+        ok = ~np.isnan(y)
+        w, yy = weights[ok], y[ok]
+        lam = (w @ yy) / w.sum()
+        return float(w @ (special.xlogy(yy, lam) - lam + self.constant(yy, None)))
+
     def draw(self, rng, eta, fp, trials):
         return rng.poisson(np.exp(eta[:, 0])).astype(float)
 

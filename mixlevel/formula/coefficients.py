@@ -233,9 +233,14 @@ class CoefficientsMixin:
                 spec.add_term(c, "1", name=f"{c}~1")
             else:
                 self.coefficient_terms(spec, st, c)
+        # a loading given in an outcome equation (u ~ c * f: class-specific) replaces the
+        # measurement's f=~u; both would add two loadings of u on f (not identified)
+        in_equations = {(u, t.latent) for st in self.parsed.regressions("outcome")
+                        for t in st.terms if t.latent is not None for u in st.lhs}
         for m in self.parsed.measurements():
             spec.add_block(m.factor, [m.factor], level="row", covariance="identity")
             for u in m.indicators:
-                spec.add_term(u, "1", latent=m.factor, name=f"{m.factor}=~{u}")
+                if (u, m.factor) not in in_equations:
+                    spec.add_term(u, "1", latent=m.factor, name=f"{m.factor}=~{u}")
         self.random_effects(spec)
         self.spec = spec

@@ -38,19 +38,21 @@ class _Builder(NamesMixin, PiecesMixin, RowsMixin, CoefficientsMixin):
     """The state of one compilation, filled step by step by :func:`compile_formula`."""
 
     def __init__(self, parsed, data, classes, family, cluster, weights, trials, re_cov,
-                 context):
+                 context, cluster_weights=None):
         self.parsed, self.data = parsed, data
         self.classes = {n: (k, lev) for n, k, lev in classes}
         self.class_order = [n for n, _, _ in classes]
         self.family_arg, self.cluster_arg = family, cluster
         self.weights, self.trials_arg, self.re_cov = weights, trials, re_cov
+        self.cluster_weights = cluster_weights
         self.context = context
         self.fix = {}
         self.pieces = []
 
 
 def compile_formula(formula, data, classes=None, family="normal", cluster=None,
-                    weights=None, trials=None, re_cov="statement", context=None):
+                    weights=None, trials=None, re_cov="statement", context=None,
+                    cluster_weights=None):
     """Compile formula text and data into a :class:`CompiledFormula`.
 
     Parameters
@@ -66,7 +68,9 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
     cluster : str, optional
         Cluster id column; inferred from the random terms' grouping column.
     weights : str or array, optional
-        Frequency weights.
+        Frequency weights of rows.
+    cluster_weights : str or array, optional
+        Frequency weights of clusters (constant within each cluster).
     trials : str or dict, optional
         Trials column of binomial outcomes.
     re_cov : {"statement", "full"}
@@ -84,7 +88,8 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
         raise FormulaError(f"re_cov must be 'statement' or 'full', not {re_cov!r}")
     declared = _declare_classes(classes)
     parsed = parse_formula(formula, [n for n, _, _ in declared])
-    b = _Builder(parsed, data, declared, family, cluster, weights, trials, re_cov, context)
+    b = _Builder(parsed, data, declared, family, cluster, weights, trials, re_cov, context,
+                 cluster_weights)
     b.check_names()
     b.order_classes()
     b.find_cluster()
@@ -100,4 +105,4 @@ def compile_formula(formula, data, classes=None, family="normal", cluster=None,
     return CompiledFormula(text=formula, parsed=parsed, spec=b.spec, data=b.kept,
                            columns=b.columns, cluster=b.cluster, weights=b.weights,
                            fix=b.fix, pieces=b.pieces, context=b.context,
-                           n_dropped=b.n_dropped)
+                           n_dropped=b.n_dropped, cluster_weights=b.cluster_weights)

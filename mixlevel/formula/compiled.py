@@ -28,7 +28,8 @@ class CompiledFormula:
     columns : dict
         Design columns by key (the keys the spec's terms use).
     cluster : str or None
-    weights : str, array or None
+    weights, cluster_weights : str, array or None
+        Row and cluster frequency weights (arrays cut to the kept rows).
     fix : dict
         Fixed values the formula itself implies (reference cells of additive
         class effects).
@@ -51,6 +52,7 @@ class CompiledFormula:
     pieces: list
     context: object = None
     n_dropped: int = 0
+    cluster_weights: object = None
 
     def design_columns(self, data):
         """The design columns of new data with the training transforms and levels.

@@ -8,8 +8,7 @@ the random terms or ``cluster=``.
 
 from __future__ import annotations
 
-import warnings
-
+from ..utils.warn import warn_user
 from .arguments import _families
 from .messages import FormulaError, _error, _suggest, _unknown
 from .parsed import Measurement, Regression
@@ -32,8 +31,8 @@ class NamesMixin:
         cols = set(data.columns)
         for name in self.class_order:
             if name in cols:
-                warnings.warn(f"the class variable {name!r} hides the data column of the "
-                              "same name in the formula", UserWarning, stacklevel=5)
+                warn_user(f"the class variable {name!r} hides the data column of the "
+                          "same name in the formula", UserWarning)
         for f in parsed.factor_names:
             if f in cols:
                 raise FormulaError(f"the factor {f!r} has the name of a data column; "

@@ -8,12 +8,11 @@ parameters.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..data.checks import check_numeric_column
+from ..utils.warn import warn_user
 from .messages import FormulaError, _error
 from .pieces import _variables
 
@@ -25,7 +24,7 @@ class RowsMixin:
 
     :meth:`row_mask` reads ``pieces``, ``outcomes``, ``families``,
     ``cluster``, ``weights`` and ``trials_arg`` and sets ``kept``,
-    ``n_dropped``, ``trials`` and (for an array) ``weights``;
+    ``n_dropped``, ``trials`` and (for arrays) ``weights`` and ``cluster_weights``;
     :meth:`check_clusters` runs last, on ``columns`` and the random-effect
     blocks.
     """
@@ -92,31 +91,35 @@ class RowsMixin:
                 if o not in self.trials:
                     raise FormulaError(f"trials= names {o!r}, which is not a binomial outcome "
                                        "of the formula")
-        w = self.weights
-        if w is not None:
+        for what in ("weights", "cluster_weights"):
+            w = getattr(self, what)
+            if w is None:
+                continue
             if isinstance(w, str):
                 if w not in data.columns:
-                    raise FormulaError(f"weights={w!r} is not a column of the data")
+                    raise FormulaError(f"{what}={w!r} is not a column of the data")
                 add(pd.to_numeric(data[w], errors="coerce").isna().to_numpy(),
-                    f"weights {w!r}")
+                    f"{what} {w!r}")
             else:
                 w = np.asarray(w, float)
                 if w.shape != (n,):
-                    raise FormulaError(f"weights= has {w.size} values for {n} rows")
-                add(~np.isfinite(w), "weights")
-                self.weights = w
+                    raise FormulaError(f"{what}= has {w.size} values for {n} rows")
+                add(~np.isfinite(w), what)
+                setattr(self, what, w)
         if drop.all():
             raise FormulaError("no rows are left after dropping rows with missing "
                                "covariates: " + "; ".join(reasons))
         if drop.any():
-            warnings.warn(
+            warn_user(
                 f"{int(drop.sum())} of {n} rows dropped: " + "; ".join(reasons)
                 + " (missing outcomes are kept (FIML); covariates, cluster, trials and "
-                "weights must be complete)", UserWarning, stacklevel=5)
+                "weights must be complete)", UserWarning)
         self.n_dropped = int(drop.sum())
         self.kept = data.loc[~drop]
-        if self.weights is not None and not isinstance(self.weights, str):
-            self.weights = self.weights[~drop]
+        for what in ("weights", "cluster_weights"):
+            w = getattr(self, what)
+            if w is not None and not isinstance(w, str):
+                setattr(self, what, w[~drop])
 
     def check_clusters(self):
         """Between-class predictors constant in clusters; enough clusters for the model."""

@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import EstimationWarning, SpecificationError
+from ..utils.warn import warn_user
 
 __all__ = ["bootstrap_lrt", "BootstrapLRT", "ModelBuilder", "stopping_point"]
 
@@ -463,13 +464,13 @@ def bootstrap_lrt(restricted, full, *, max_draws=100, alpha=0.05, sequential=Tru
         classes=(_n_classes(r0), _n_classes(r1)))
     if out.n_failed:
         first = draws.loc[draws["error"] != "", "error"].iloc[0]
-        warnings.warn(f"{out.n_failed} bootstrap draws failed and were left out (first: "
-                      f"{first})", EstimationWarning, stacklevel=2)
+        warn_user(f"{out.n_failed} bootstrap draws failed and were left out (first: "
+                  f"{first})", EstimationWarning)
     if n and out.pvalue < alpha <= (n_exceed + n_suspect) / n:
-        warnings.warn(
+        warn_user(
             f"{n_suspect} of the {n} bootstrap draws have an LR below the observed one and "
             "a K class log-likelihood reached only once: if those fits missed their "
             f"maximum, the p-value could be up to {(n_exceed + n_suspect) / n:.3f} instead "
             f"of {out.pvalue:.3f}; use more random starts (starts=(n_initial, n_final))",
-            EstimationWarning, stacklevel=2)
+            EstimationWarning)
     return out

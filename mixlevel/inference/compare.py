@@ -19,13 +19,12 @@ of printing a misleading p-value:
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ..errors import EstimationWarning
+from ..utils.warn import warn_user
 
 __all__ = ["compare", "lrt"]
 
@@ -71,7 +70,7 @@ def _fit_warnings(r, f):
                          f"of {n_final} final-stage starts: it may be a local maximum; refit "
                          "with more starts")
     for n in notes:
-        warnings.warn(n, EstimationWarning, stacklevel=3)
+        warn_user(n, EstimationWarning)
     return notes
 
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EstimationWarning, SpecificationError
+from ..utils.warn import warn_user
 from .blrt import ModelBuilder, bootstrap_lrt
 from .lmr import lmr_test, unit_weights
 
@@ -260,9 +261,9 @@ def enumerate_classes(formula, data, classes="c", k=range(1, 7), *, level="withi
     table = pd.DataFrame(rows).set_index("classes")
     lonely = [n for n in ks if table.loc[n, "replicated"] == 1]
     if lonely:
-        warnings.warn(
+        warn_user(
             f"the best log-likelihood of K = {', '.join(map(str, lonely))} was reached by "
             "one final-stage start only: it may be a local maximum, and the tests that use "
             "it are then wrong; use more random starts (starts=(n_initial, n_final))",
-            EstimationWarning, stacklevel=2)
+            EstimationWarning)
     return ClassEnumeration(table, results, lmr_out, boot_out, classes, level)

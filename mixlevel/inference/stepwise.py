@@ -57,6 +57,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import EstimationWarning, SpecificationError
+from ..utils.warn import warn_user
 from .lmr import unit_weights
 from .step3 import FAMILIES, Step3Problem
 
@@ -456,7 +457,7 @@ def three_step(results, covariates=None, distal=None, method="ML", *, variable=N
                f"{units.entropy:.2f} < {ENTROPY_WARNING}: the stepwise correction is "
                "unreliable at this class separation (biased estimates, too small standard "
                "errors); fit the covariate or distal outcome in the mixture model itself")
-        warnings.warn(msg, EstimationWarning, stacklevel=2)
+        warn_user(msg, EstimationWarning)
         notes.append(msg)
     n_all = len(units.f)
     if covariates is not None:
@@ -511,12 +512,11 @@ def three_step(results, covariates=None, distal=None, method="ML", *, variable=N
             msg = (f"the class proportions moved from step 1 to step 3 by up to "
                    f"{np.max(np.abs(pi - shares)):.3f}: the distal outcome shifts the classes "
                    "(Asparouhov & Muthen 2014); use method='BCH'")
-            warnings.warn(msg, EstimationWarning, stacklevel=2)
+            warn_user(msg, EstimationWarning)
             notes.append(msg)
     if not converged:
         notes.append("the step-3 optimiser did not converge")
-        warnings.warn("the step-3 optimiser did not converge", EstimationWarning,
-                      stacklevel=2)
+        warn_user("the step-3 optimiser did not converge", EstimationWarning)
     labels = units.labels
     return StepwiseResults(
         method=method, variable=units.variable, level="between" if units.between else "within",

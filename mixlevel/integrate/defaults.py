@@ -15,8 +15,12 @@ cluster random effects or factors, q dimensions   adaptive Gauss-Hermite: 25, 11
 single-level IRT / factor (mixture) models whose  Gauss-Hermite on shared nodes (tabulated
 items are tabulated (latent class, IRT items)     products): 61, 21, 11 points for q = 1, 2,
                                                   3; quasi-Monte Carlo 2,000 for q > 3
-random class-logit intercepts (within-between     quasi-Monte Carlo with 1,000 points (the
-classes, grade of membership)                     posteriors are one-sided: adaptive fails)
+random class logits on one cluster-level         logit windows: Gauss-Legendre panels, 10
+factor (within-between classes, grade of          points each, fine where the class logits
+membership, restricted GoM, FMA-GoM)              cross (:mod:`~mixlevel.integrate.logit_window`;
+                                                  accurate up to the latent class limit)
+random class logits on several factors            quasi-Monte Carlo with 1,000 points (the
+(unrestricted K-class GoM)                        posteriors are one-sided: adaptive fails)
 row-level factors of two-level models             Gauss-Hermite, 15 points per dimension
 ================================================  ==========================================
 
@@ -29,13 +33,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .quadrature import canonical_kind
+from .quadrature import canonical_kind, check_options
 
-__all__ = ["IntegrationRule", "default_rule", "finer_rule"]
+__all__ = ["IntegrationRule", "default_rule", "rule_from_options", "finer_rule"]
 
 ADAPTIVE_POINTS = {1: 25, 2: 11, 3: 7, 4: 5}
 SHARED_POINTS = {1: 61, 2: 21, 3: 11}
 QMC_POINTS = 1000
+WINDOW_POINTS = 10
 QMC_SHARED_POINTS = 2000
 WITHIN_POINTS = 15
 
@@ -61,6 +66,9 @@ class IntegrationRule:
         """One line for the summary, e.g. "adaptive Gauss-Hermite, 25 points"."""
         if self.kind in ("none", "exact"):
             return {"none": "none needed", "exact": "exact (normal)"}[self.kind]
+        if self.kind == "logit-window":
+            text = f"logit windows, {self.n_points} Gauss-Legendre points per panel"
+            return text + (f"; rows {self.n_points_within}" if qw else "")
         names = {"trapezoid": "trapezoid", "gauss-hermite": "Gauss-Hermite",
                  "monte-carlo": "Monte Carlo", "quasi-monte-carlo": "quasi-Monte Carlo"}
         text = ("adaptive " if self.adaptive and qb else "") + names[self.kind]
@@ -94,6 +102,8 @@ def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
         return IntegrationRule("exact", 1, False, 1, default=True)
     if qb == 0:
         return IntegrationRule("gauss-hermite", 1, False, within, default=True)
+    if random_logits and qb == 1:
+        return IntegrationRule("logit-window", WINDOW_POINTS, True, within, default=True)
     if random_logits:
         return IntegrationRule("quasi-monte-carlo", QMC_POINTS, False, within, default=True)
     if shared:
@@ -108,19 +118,47 @@ def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
     return IntegrationRule("quasi-monte-carlo", QMC_POINTS, True, within, default=True)
 
 
+def rule_from_options(default, integration, n_points, adaptive, n_points_within, seed, qb,
+                      qw):
+    """The rule of the user's integration options, ``default`` where they gave none.
+
+    ``integration`` is a quadrature kind (not "exact": the engine decides
+    that); options are checked (:func:`~mixlevel.integrate.quadrature.check_options`).
+    """
+    if integration is None and n_points is None and adaptive is None \
+            and n_points_within is None:
+        return default
+    check_options(integration or "gauss-hermite", n_points or 15, n_points_within,
+                  False if adaptive is None else adaptive, seed, qb, qw)
+    if integration is not None:
+        kind = canonical_kind(integration)
+    else:
+        kind = default.kind if default.kind not in ("none", "exact") else "gauss-hermite"
+    if adaptive is None:
+        adaptive = default.adaptive if integration is None else False
+    if n_points_within is None:
+        n_points_within = n_points if n_points is not None else default.n_points_within
+    if n_points is None:
+        n_points = default.n_points if kind == default.kind else 15
+    return IntegrationRule(kind, int(n_points), bool(adaptive), int(n_points_within))
+
+
 def finer_rule(rule, qb, qw):
     """A clearly finer rule than ``rule`` for the accuracy check.
 
     Product rules get about twice the points per dimension (2n - 1 for
     Gauss-Hermite, so its nodes differ from the original's), capped so the
     grid has at most 50,000 nodes; (quasi-)Monte Carlo four times the points,
-    with other draws.
+    with other draws; logit windows twice the points per panel on panels half
+    as wide.
     """
     kind = canonical_kind(rule.kind)
 
     def finer(n, q):
         if kind in ("monte-carlo", "quasi-monte-carlo"):
             return 4 * n
+        if kind == "logit-window":
+            return 2 * n
         m = max(2 * n - 1, n + 4) if kind == "gauss-hermite" else 2 * n
         while q and m > n + 1 and m ** q > 50_000:
             m -= 1

@@ -65,6 +65,9 @@ __all__ = [
 
 #: Canonical rule kinds.
 KINDS = ("trapezoid", "gauss-hermite", "monte-carlo", "quasi-monte-carlo")
+#: Rules for one model class only: random class logits on one factor
+#: (:mod:`mixlevel.integrate.logit_window`).
+SPECIAL_KINDS = ("logit-window",)
 
 _ALIASES = {
     "trapezoid": "trapezoid",
@@ -75,6 +78,8 @@ _ALIASES = {
     "mc": "monte-carlo",
     "quasi-monte-carlo": "quasi-monte-carlo",
     "qmc": "quasi-monte-carlo",
+    "logit-window": "logit-window",
+    "logit": "logit-window",
 }
 
 #: Default half-width (in SD units) of the trapezoid grid.
@@ -155,7 +160,8 @@ def canonical_kind(kind) -> str:
     except KeyError:
         raise ValueError(
             f"unknown quadrature kind {kind!r}; valid kinds are {', '.join(KINDS)} "
-            "(aliases: 'rectangular', 'gh', 'mc', 'qmc')"
+            "(aliases: 'rectangular', 'gh', 'mc', 'qmc'), and 'logit-window' for random "
+            "class logits"
         ) from None
 
 
@@ -224,7 +230,12 @@ def check_options(integration, n_points, n_points_within=None, adaptive=False, s
             f"integration={integration!r} is not an integration rule; use 'gauss-hermite' "
             "('gh'), 'trapezoid' (as Mplus), 'monte-carlo' ('mc') or 'quasi-monte-carlo' "
             "('qmc'), or leave integration= out for the default rule") from None
-    product = kind in ("trapezoid", "gauss-hermite")
+    if kind == "logit-window" and cluster_dims != 1:
+        raise SpecificationError(
+            f"integration='logit-window' integrates random class logits on one cluster-level "
+            f"factor, but the model has {cluster_dims} cluster-level latent variables; use "
+            "integration='quasi-monte-carlo' (or leave integration= out)")
+    product = kind in ("trapezoid", "gauss-hermite", "logit-window")
     advice = ("no n_points= (the default rule), or 10 to 25 Gauss-Hermite points per "
               "dimension with adaptive=True" if product else
               "a few hundred points or more in total, e.g. n_points=500")
@@ -321,6 +332,14 @@ def make_rule(kind="trapezoid", n_points=15, dim=1, *, seed=None, bound=None) ->
         rng = np.random.default_rng(seed)
         nodes = rng.standard_normal((n, q))
         logw = np.full(n, -math.log(n))
+    elif kind == "logit-window":
+        if q != 1:
+            raise ValueError("the logit-window rule integrates one latent variable (the "
+                             f"random class logits' factor), not {q}")
+        from .logit_window import window_rule
+
+        z, logw = window_rule([(0.0, 1.0)], n)  # placed at the model's crossings later
+        nodes = z[:, None]
     else:  # quasi-monte-carlo
         nodes = _sobol(q, n, seed)
         logw = np.full(n, -math.log(n))

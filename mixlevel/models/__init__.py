@@ -5,6 +5,7 @@ defaults of its model family and returns a :class:`~mixlevel.model.MixtureModel`
 derived quantities specific to the family live beside it.
 """
 
+from .gom import GoM, GradeOfMembership
 from .lta import LatentMarkov, lta
 
-__all__ = ["lta", "LatentMarkov"]
+__all__ = ["lta", "LatentMarkov", "GoM", "GradeOfMembership"]

@@ -25,8 +25,6 @@ distributed score evaluations.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
@@ -35,6 +33,7 @@ from ..errors import ConvergenceWarning, SpecificationError
 from ..estimation import maximize
 from ..estimation.covariance import observed_hessian, sandwich
 from ..estimation.starts import base_start
+from ..utils.warn import warn_user
 
 __all__ = ["DistributedModel", "DistributedResults"]
 
@@ -150,8 +149,7 @@ class DistributedModel:
         work = base_start(self.engine) if start_params is None else self._work(start_params)
         best = maximize(self.engine, work, em_iter, maxiter, gtol)
         if not best.converged:
-            warnings.warn("the fit did not converge; raise maxiter", ConvergenceWarning,
-                          stacklevel=2)
+            warn_user("the fit did not converge; raise maxiter", ConvergenceWarning)
         params = self.table.free_natural_from_working(best.work)
         return DistributedResults(self, params, best, str(cov_type).upper())
 

@@ -42,6 +42,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from ..errors import EstimationWarning
+from ..utils.warn import warn_user
 
 __all__ = ["lta_start", "wave_fits", "pooled_fit", "latent_class_fit", "match_classes"]
 
@@ -279,8 +280,8 @@ def lta_start(model, starts=(10, 2), seed=0):
     model.start_info = {"loglike": lls}
     best = max(lls, key=lambda k: lls[k] if np.isfinite(lls[k]) else -np.inf)
     if not np.isfinite(lls[best]):
-        warnings.warn("the per-wave starts have no finite log-likelihood; using the generic "
-                      "start", EstimationWarning, stacklevel=2)
+        warn_user("the per-wave starts have no finite log-likelihood; using the generic "
+                  "start", EstimationWarning)
         return generic
     model.start_info["chosen"] = best
     return candidates[best]

@@ -27,6 +27,9 @@ def _label(assign):
 class ClassesMixin:
     """Posterior probabilities, modal classes, class proportions and classification."""
 
+    #: The summary lists joint class patterns (not for latent Markov chains: results/chain.py)
+    _joint_patterns_shown = True
+
     @property
     def entropy(self):
         """Relative entropy of the classification (Mplus), over joint class patterns.
@@ -283,3 +286,58 @@ class ClassesMixin:
                                  columns=pd.Index(post.columns, name="posterior"))
             return frame
         return self._cached(("classification", variable), compute)
+
+    # -- relabelling ---------------------------------------------------------------------
+    def relabel(self, order):
+        """The same fit with the classes in another order.
+
+        Parameters
+        ----------
+        order : list of int or dict
+            The old class labels (1-based) in their new order, e.g. ``[2, 1]``
+            swaps two classes; a dict ``{variable: order}`` when the model has
+            several class variables (others keep their order).
+
+        Returns
+        -------
+        MixtureResultsWrapper
+            The relabelled estimates (the same log-likelihood; class logits are
+            re-estimated against the new reference class), with their own
+            covariance.
+        """
+        from types import SimpleNamespace
+
+        from ..estimation.labels import relabel
+        from .results import MixtureResults, MixtureResultsWrapper
+
+        spec = self.model.spec
+        if not spec.classes:
+            raise ValueError("the model has no class variables to relabel")
+        if not isinstance(order, dict):
+            if len(spec.classes) != 1:
+                raise ValueError("the model has several class variables: give "
+                                 "{variable: order}, e.g. {'c': [2, 1]}")
+            order = {spec.classes[0].name: order}
+        perm = {}
+        for name, new in order.items():
+            cv = self._class_var(name)
+            new = [int(k) for k in new]
+            if sorted(new) != list(range(1, cv.n_classes + 1)):
+                raise ValueError(f"order of {name!r}: give each of the labels 1..{cv.n_classes} "
+                                 f"once, got {new}")
+            perm[name] = np.asarray(new) - 1
+        self._need_data("relabel()")
+        model = self.model
+        work = model._work(self.params)
+        moved = relabel(model.engine, work, perm)
+        if moved is work and any((p != np.arange(len(p))).any() for p in perm.values()):
+            raise RuntimeError("the relabelled estimates did not reach the same "
+                               "log-likelihood; refit with start values in the new order")
+        params = model.table.free_natural_from_working(moved)
+        done = SimpleNamespace(converged=self.converged, n_em=self.em_iterations,
+                               n_qn=self.iterations - self.em_iterations)
+        cov_type = self.cov_type if self.cov_type != "cluster" else "MLR"
+        res = MixtureResults.from_fit(model, params, done, self.start_table, cov_type=cov_type,
+                                      integration_check=self.integration_check)
+        res.reml = self.__dict__.get("reml", False)
+        return MixtureResultsWrapper(res)

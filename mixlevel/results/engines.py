@@ -73,6 +73,102 @@ class EngineMixin:
                                  labels=labels)
         return model.engine.on_rows(design)
 
+    def _known_cluster_engine(self, newdata, new_levels="population"):
+        """Engine on the new rows appended to the training rows of their clusters.
+
+        The empirical Bayes prediction of lme4 and MixedLM: a row of a cluster
+        seen in the fit is predicted from the posterior of that cluster's
+        random effects and between classes given its training data (the new
+        row's own outcomes are not used: they would count twice when
+        ``newdata`` is the training data).  Rows of new clusters get the
+        population level (``new_levels="population"``, lme4's
+        ``allow.new.levels``; their own outcomes in ``newdata`` are used if
+        present) or an error (``new_levels="error"``).
+
+        Returns (engine, kept row positions in newdata, position of each kept
+        new row in the engine's design).
+        """
+        model = self.model
+        spec, d = model.spec, model.design
+        self._need_data("predict(newdata, conditional=True) for known clusters")
+        if new_levels not in ("population", "error"):
+            raise ValueError(f"new_levels={new_levels!r}: use 'population' (new clusters at "
+                             "the population level) or 'error'")
+        cl = self._meta["cluster"]
+        if cl not in newdata.columns:
+            raise ValueError(
+                f"predict(newdata, conditional=True) uses the fitted random effects and "
+                f"classes of the rows' clusters, so newdata needs the cluster column {cl!r}; "
+                "for the population level use conditional=False")
+        if not np.allclose(d.row_weight, 1.0):
+            raise ValueError("conditional predictions for known clusters are not available "
+                             "for models with frequency weights of rows")
+        cols = model.design_columns(newdata)
+        keep = np.ones(len(newdata), bool)
+        for c in spec.columns():
+            keep &= np.isfinite(np.asarray(cols[c], float))
+        pos = np.flatnonzero(keep)
+        new_cols = {c: np.asarray(cols[c], float)[keep] for c in spec.columns()}
+        y_new, t_new = self._new_outcomes(newdata, keep)
+        labels = newdata[cl].to_numpy()[keep]
+        known = {lab: j for j, lab in enumerate(d.cluster_labels)}
+        unseen = sorted({str(lab) for lab in labels if lab not in known})
+        if unseen and new_levels == "error":
+            shown = ", ".join(unseen[:5]) + (", ..." if len(unseen) > 5 else "")
+            raise ValueError(f"newdata has {len(unseen)} cluster(s) of {cl!r} not in the fit "
+                             f"({shown}); pass new_levels='population' to predict them at "
+                             "the population level")
+        codes, groups = pd.factorize(labels)
+        rows, where, sizes = [], np.empty(len(pos), np.int64), []
+        start = 0
+        for g, lab in enumerate(groups):
+            mine = np.flatnonzero(codes == g)
+            j = known.get(lab)
+            train = np.arange(d.indptr[j], d.indptr[j + 1]) if j is not None else \
+                np.zeros(0, np.int64)
+            rows.append((train, mine, j is not None))
+            where[mine] = start + len(train) + np.arange(len(mine))
+            start += len(train) + len(mine)
+            sizes.append(len(train) + len(mine))
+
+        def stack(old, new, own_outcomes):
+            parts = []
+            for train, mine, is_known in rows:
+                parts.append(old[train])
+                block = new[mine]
+                if is_known and own_outcomes:
+                    block = np.full_like(block, np.nan)
+                parts.append(block)
+            return np.concatenate(parts)
+
+        columns = {c: np.ascontiguousarray(stack(d.columns[c], new_cols[c], False))
+                   for c in spec.columns()}
+        y = stack(d.y, y_new, True)
+        trials = stack(d.trials, t_new, False)
+        indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        eng = self._design_engine(columns, start, y=y, trials=trials, indptr=indptr)
+        return eng, pos, where
+
+    def _new_outcomes(self, newdata, keep):
+        """Encoded outcomes (missing where absent) and trials of the kept rows of newdata."""
+        spec = self.model.spec
+        nk = int(keep.sum())
+        P = len(spec.outcomes)
+        y = np.full((nk, P), np.nan)
+        trials = np.ones((nk, P))
+        for p, o in enumerate(spec.outcomes):
+            if o.name not in newdata.columns:
+                continue
+            vals = newdata[o.name].to_numpy()[keep]
+            y[:, p] = o.family.encode_like(vals, self._meta["levels"].get(o.name), o.name)
+            if o.family.needs_trials:
+                if o.trials not in newdata.columns:
+                    raise ValueError(f"binomial outcome {o.name!r} needs its trials column "
+                                     f"{o.trials!r} in newdata")
+                trials[:, p] = pd.to_numeric(newdata[o.trials], errors="coerce").to_numpy(
+                    float)[keep]
+        return y, trials
+
     def _new_engine(self, newdata, conditional):
         """Engine on new data (see :meth:`predict`); returns (engine, kept row positions)."""
         model = self.model
@@ -89,20 +185,7 @@ class EngineMixin:
         nk = len(pos)
         if not conditional:
             return self._design_engine(columns, nk), pos, None
-        P = len(spec.outcomes)
-        y = np.full((nk, P), np.nan)
-        trials = np.ones((nk, P))
-        for p, o in enumerate(spec.outcomes):
-            if o.name not in newdata.columns:
-                continue
-            vals = newdata[o.name].to_numpy()[keep]
-            y[:, p] = o.family.encode_like(vals, self._meta["levels"].get(o.name), o.name)
-            if o.family.needs_trials:
-                if o.trials not in newdata.columns:
-                    raise ValueError(f"binomial outcome {o.name!r} needs its trials column "
-                                     f"{o.trials!r} in newdata")
-                trials[:, p] = pd.to_numeric(newdata[o.trials], errors="coerce").to_numpy(
-                    float)[keep]
+        y, trials = self._new_outcomes(newdata, keep)
         cl = self._meta["cluster"]
         if cl is not None and cl in newdata.columns:
             codes, labels = pd.factorize(newdata[cl].to_numpy()[keep], sort=True)

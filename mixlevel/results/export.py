@@ -95,12 +95,13 @@ class ExportMixin:
             "start_table": _records(self.start_table) if not self.start_table.empty else [],
             "notes": self._notes(),
         }
-        if spec.classes:
-            out["class_proportions"] = _records(self.class_proportions_table())
+        if spec.classes and self._joint_patterns_shown:  # not for latent Markov chains
             out["joint_proportions"] = _records(self.class_proportions_table(joint=True))
             ct = self.classification_table
             out["classification_table"] = {"classes": list(ct.columns),
                                            "matrix": _jsonable(ct.to_numpy())}
+        if spec.classes:
+            out["class_proportions"] = _records(self.class_proportions_table())
             out["transitions"] = [
                 {"source": s, "target": t, "table": _records(self._cached(
                     ("transition", s, t), lambda s=s, t=t: self.transition_table(s, t, se=True)))}
@@ -135,8 +136,10 @@ class ExportMixin:
                                       ["estimate", "se", "z", "pvalue", "lower", "upper"]}}))
         q = stats.norm.ppf(0.975)
         if self.model.spec.classes:
-            for sec, tab in (("proportion", self.class_proportions_table()),
-                             ("joint_proportion", self.class_proportions_table(joint=True))):
+            sections = [("proportion", self.class_proportions_table())]
+            if self._joint_patterns_shown:  # not for latent Markov chains
+                sections.append(("joint_proportion", self.class_proportions_table(joint=True)))
+            for sec, tab in sections:
                 parts.append(pd.DataFrame({
                     "section": sec, "name": tab["variable"].to_numpy(), "classes": tab.index,
                     "estimate": tab["model"].to_numpy(), "se": tab["se"].to_numpy(),

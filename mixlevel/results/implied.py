@@ -165,7 +165,7 @@ class ImpliedMixin:
                     sizes[k] = out[k].size
                 return np.concatenate([out[k] for k in keys])
             est, jac = self._jacobian_working(fw)
-            cov = np.asarray(self.cov_params())
+            cov = self._delta_cov()
             se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, cov, jac), 0, None))
             res, pos = {}, 0
             for k in keys:
@@ -179,6 +179,10 @@ class ImpliedMixin:
     @property
     def profiles(self):
         """Outcome probabilities or means by class, long format, with delta-method SEs.
+
+        Intervals of probabilities are computed on the logit scale and
+        transformed back, so they stay inside [0, 1] (a probability at 0 or 1
+        gets the interval [0, 0] or [1, 1]).
 
         One row per outcome value (the probability of 1 for a binary outcome,
         of each category for ordinal and nominal outcomes, the probability of
@@ -212,8 +216,11 @@ class ImpliedMixin:
         q = stats.norm.ppf(0.975)
         frame["estimate"] = est
         frame["se"] = se
-        frame["lower"] = est - q * se
-        frame["upper"] = est + q * se
+        lower, upper = est - q * se, est + q * se
+        prob = (frame["scale"] == "probability").to_numpy()
+        lower[prob], upper[prob] = logit_interval(est[prob], se[prob], q)
+        frame["lower"] = lower
+        frame["upper"] = upper
         return frame
 
     def transition_table(self, source=None, target=None, kind="model", se=False):
@@ -266,19 +273,24 @@ class ImpliedMixin:
             else:
                 est, sd = self._delta_transitions(source, target)
             return self._inference_frame(est, sd, names, index_name="transition")
+        out = self._transition_estimate(source, target, kind).reshape(len(src_m), len(tgt_m))
+        return pd.DataFrame(out, index=idx, columns=cols)
+
+    def _transition_estimate(self, source, target, kind):
+        """P(target | source), flat (source-major), from the joint class patterns."""
         if kind == "posterior":
             jp = self._row_weights() @ self._joint_sorted()
         else:
             jp = self._prior_delta()["joint"][0]
-        out = self._trans_from_joint(jp, src_m, tgt_m).reshape(len(src_m), len(tgt_m))
-        return pd.DataFrame(out, index=idx, columns=cols)
+        return self._trans_from_joint(jp, self._pattern_masks([source]),
+                                      self._pattern_masks([target]))
 
     def _delta_transitions(self, source, target):
         src_m = self._pattern_masks([source])
         tgt_m = self._pattern_masks([target])
         est, jac = self._jacobian_working(lambda w: self._trans_from_joint(
             self._prior_eval(w, "classes")["joint"], src_m, tgt_m))
-        cov = np.asarray(self.cov_params())
+        cov = self._delta_cov()
         return est, np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, cov, jac), 0, None))
 
     @staticmethod
@@ -293,3 +305,22 @@ class ImpliedMixin:
         rp = es.rowpost.reshape(N, eng.D, G, eng.C, H).sum(axis=4)
         pdg = es.post_dg[eng.design.cluster_of_row]
         return np.einsum("ndg,ndgc->ndc", pdg, rp).reshape(N, eng.D * eng.C)
+
+
+def logit_interval(p, se, q):
+    """Wald interval of a probability ``p`` (delta-method ``se``) on the logit scale.
+
+    The standard error of ``logit(p)`` is ``se / (p (1 - p))``; the interval
+    ``logit(p) +- q se_logit`` is mapped back by the logistic function.
+    """
+    p = np.clip(np.asarray(p, float), 0.0, 1.0)
+    se = np.asarray(se, float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inner = (p > 1e-12) & (p < 1 - 1e-12)
+        lo, hi = p.copy(), p.copy()
+        pi = p[inner]
+        mid = np.log(pi / (1 - pi))
+        half = q * se[inner] / (pi * (1 - pi))
+        lo[inner] = 1 / (1 + np.exp(-(mid - half)))
+        hi[inner] = 1 / (1 + np.exp(-(mid + half)))
+    return lo, hi

@@ -92,7 +92,8 @@ class PredictMixin:
         return self._cached("random_effects", compute)
 
     # -- prediction ----------------------------------------------------------------------
-    def predict(self, newdata=None, which="mean", conditional=False):
+    def predict(self, newdata=None, which="mean", conditional=False, new_levels="population",
+                effects="mean"):
         """Expected outcomes or class probabilities.
 
         Parameters
@@ -109,10 +110,28 @@ class PredictMixin:
             probabilities per class variable; "joint": probabilities of the
             joint class patterns.
         conditional : bool
-            False (default): the model's prior given the covariates only.
-            True: also given the observed outcomes of the row's cluster
-            (posterior; with ``newdata=None`` the fitted values), e.g. to
-            predict missing items from observed ones.
+            False (default): the population level, the model's prior given the
+            covariates only (lme4's ``re.form = NA``).  True: given the data
+            of the row's cluster, as lme4's and MixedLM's predictions with
+            random effects.  Without ``newdata`` these are the fitted values
+            (each row's cluster and own outcomes).  With ``newdata`` of a
+            two-level model, a row of a cluster seen in the fit is predicted
+            from that cluster's random effects and between classes given its
+            training data, and a row of a new cluster as ``new_levels`` says;
+            ``newdata`` then needs the cluster column.  For a single-level
+            model the rows' own outcomes in ``newdata`` are used (to predict
+            missing items from observed ones).
+        new_levels : {"population", "error"}
+            Rows of clusters not in the fit: predicted at the population level
+            given their own outcomes in ``newdata`` if any (lme4's
+            ``allow.new.levels = TRUE``), or an error.
+        effects : {"mean", "mode"}
+            With ``conditional=True``: "mean" (default) averages the
+            prediction over the posterior of the random effects and classes
+            (empirical Bayes posterior mean); "mode" plugs in the posterior
+            modes of the random effects, as lme4's ``predict`` does with its
+            conditional modes (models without class variables; for normal
+            outcomes the two agree).
 
         Returns
         -------
@@ -124,35 +143,81 @@ class PredictMixin:
         """
         if which not in ("mean", "class", "prob", "joint"):
             raise ValueError("which must be 'mean', 'class', 'prob' or 'joint'")
-        if newdata is None:
-            self._need_data("predict() without newdata")
-            if conditional:
-                eng, es = self.model.engine, self._estep
-            else:
-                d = self.model.design
-                eng = self._design_engine({c: d.columns[c] for c in self.model.spec.columns()},
-                                          d.n_rows)
-                es = eng.estep(self.model._work(self.params))
-            num, den = self._means(eng, es) if which in ("mean", "class") else \
-                (None, self._joint_from(eng, es))
-            inv = self._inverse_order()
-            index = self._data_index()
-            return self._predict_frame(which, num, den, inv, index)
-        eng, pos, order = self._new_engine(newdata, conditional)
-        es = eng.estep(self.model._work(self.params))
+        eng, es, inv, pos = self._prediction_setup(newdata, conditional, new_levels, effects)
+        return self._frame_from(which, eng, es, inv, pos, newdata)
+
+    def _frame_from(self, which, eng, es, inv, pos, newdata):
+        """The prediction frame of an E-step ``es`` of ``eng`` (see :meth:`predict`)."""
         if which in ("mean", "class"):
             num, den = self._means(eng, es)
         else:
             num, den = None, self._joint_from(eng, es)
+        if pos is None:  # the estimation rows
+            return self._predict_frame(which, num, den, inv, self._data_index())
+        frame = self._predict_frame(which, num, den, inv, pd.RangeIndex(len(pos)))
+        out = pd.DataFrame(np.nan, index=newdata.index, columns=frame.columns)
+        out.iloc[pos] = frame.to_numpy()
+        return out
+
+    def _prediction_setup(self, newdata, conditional, new_levels, effects):
+        """(engine, its E-step at the estimates, row order, kept rows of newdata or None)."""
+        if effects not in ("mean", "mode"):
+            raise ValueError(f"effects={effects!r}: use 'mean' (posterior mean) or 'mode' "
+                             "(plug-in posterior modes, as lme4)")
+        work = self.model._work(self.params)
+        if newdata is None:
+            self._need_data("predict() without newdata")
+            d = self.model.design
+            columns = {c: d.columns[c] for c in self.model.spec.columns()}
+            if conditional and effects == "mean":
+                eng, es = self.model.engine, self._estep
+            elif conditional:
+                eng = self._design_engine(columns, d.n_rows, y=d.y, trials=d.trials,
+                                          indptr=d.indptr)
+                es = self._conditional_estep(eng, effects)
+            else:
+                eng = self._design_engine(columns, d.n_rows)
+                es = eng.estep(work)
+            return eng, es, self._inverse_order(), None
+        if not isinstance(newdata, pd.DataFrame):
+            raise TypeError("newdata must be a pandas DataFrame")
+        if conditional and not self._meta["single_level"] and \
+                self._meta["cluster"] is not None:
+            eng, pos, inv = self._known_cluster_engine(newdata, new_levels)
+            return eng, self._conditional_estep(eng, effects), inv, pos
+        eng, pos, order = self._new_engine(newdata, conditional)
+        es = self._conditional_estep(eng, effects) if conditional else eng.estep(work)
         if order is not None:
             inv = np.empty_like(order)
             inv[order] = np.arange(len(order))
         else:
             inv = np.arange(len(pos))
-        frame = self._predict_frame(which, num, den, inv, pd.RangeIndex(len(pos)))
-        out = pd.DataFrame(np.nan, index=newdata.index, columns=frame.columns)
-        out.iloc[pos] = frame.to_numpy()
-        return out
+        return eng, es, inv, pos
+
+    def _conditional_estep(self, eng, effects):
+        """E-step of ``eng`` given its outcomes, with nodes at each cluster's posterior.
+
+        The cluster nodes are centred at the posterior modes (adaptive
+        Gauss-Hermite) so that the posterior of large clusters is integrated
+        accurately; ``effects="mode"`` keeps one node at the mode.
+        """
+        from ..engine.nodes import NodeState
+
+        work = self.model._work(self.params)
+        if effects == "mode" and self.model.spec.classes:
+            raise ValueError("effects='mode' plugs in the modes of the random effects of "
+                             "models without class variables; use effects='mean'")
+        if eng.kl.qb and eng.exact is None:
+            if not eng.adapt_nodes_at_mode(work):
+                if effects == "mode":
+                    raise RuntimeError("the posterior modes of the random effects were not "
+                                       "found; use effects='mean'")
+            elif effects == "mode":
+                modes = eng.nodes.modes
+                eng.nodes = NodeState(np.ascontiguousarray(modes[:, None, :]),
+                                      np.zeros((modes.shape[0], 1)), eng.nodes.zh,
+                                      eng.nodes.lwh, adapted=True, modes=modes)
+        return eng.estep(work)
 
     def _predict_frame(self, which, num, den, inv, index):
         pats = [_label(p) for p in self._ordered_patterns()]

@@ -3,9 +3,10 @@
 ``params``, ``bse``, ``pvalues``, ``conf_int()``, ``cov_params()``, ``t_test``,
 ``wald_test``, ``f_test``, ``save`` / ``load`` and ``remove_data`` come from
 statsmodels' likelihood results (constraints may be written with mixlevel's
-parameter names, brackets and all).  The covariance is MLR (White's sandwich
-with per-cluster scores, the Mplus default) or ML (inverse observed
-information).
+parameter names, brackets and all).  The covariance of the estimates is MLR
+(the cluster sandwich, the Mplus default), ML (inverse observed information),
+MLF (outer product of the cluster scores) or cluster-robust over a higher
+grouping level (:mod:`.covtypes`).
 
 What mixture users read besides the parameters:
 
@@ -56,9 +57,11 @@ from statsmodels.base.model import (
 )
 
 from ..errors import EstimationWarning
-from ..estimation.covariance import sandwich
 from ..spec.transforms import working_jacobian
+from ..utils.warn import warn_user
+from .bootstrap import BootstrapMixin
 from .classes import ClassesMixin
+from .covtypes import CovarianceMixin
 from .engines import EngineMixin
 from .export import ExportMixin
 from .implied import ImpliedMixin
@@ -66,14 +69,19 @@ from .parameters import ParametersMixin
 from .persistence import PersistenceMixin, save_pickle
 from .plots import PlotMixin
 from .predict import PredictMixin
+from .prediction import PredictionMixin
+from .profile import ProfileMixin
+from .protocol import ProtocolMixin
 from .summary import MixtureSummary, SummaryMixin
+from .varcomp import VarCompMixin
 
 __all__ = ["MixtureResults", "MixtureResultsWrapper", "MixtureSummary"]
 
 
-class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
-                     SummaryMixin, ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
-                     GenericLikelihoodModelResults):
+class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin, ClassesMixin,
+                     ImpliedMixin, PredictMixin, PredictionMixin, EngineMixin, SummaryMixin,
+                     ExportMixin, PersistenceMixin, PlotMixin, ParametersMixin,
+                     BootstrapMixin, GenericLikelihoodModelResults):
     """Fitted two-level mixture model.
 
     Built by :meth:`MixtureModel.fit`; see the module docstring for what it
@@ -85,7 +93,7 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
     # -- construction ------------------------------------------------------------------
     @classmethod
     def from_fit(cls, model, params, outcome, start_table, cov_type="MLR",
-                 integration_check=None):
+                 integration_check=None, cov_kwds=None):
         """Results at ``params`` (natural scale) after an optimisation ``outcome``.
 
         Parameters
@@ -97,30 +105,38 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
             The best run (convergence, iterations).
         start_table : list of dict or DataFrame
             One row per random start (empty without random starts).
-        cov_type : {"MLR", "ML"}
-            Sandwich or inverse observed information.
+        cov_type : {"MLR", "ML", "MLF", "cluster"}
+            The covariance of the estimates (:mod:`.covtypes`).
         integration_check : IntegrationCheck, optional
             The fit re-evaluated with a finer integration rule.
+        cov_kwds : dict, optional
+            ``{"groups": column, "use_correction": bool}`` for ``cov_type="cluster"``.
 
         Returns
         -------
         MixtureResults
         """
-        if cov_type.upper() not in ("MLR", "ML"):
-            raise ValueError("cov_type must be 'MLR' or 'ML'")
         # the covariance is computed on first use (see normalized_cov_params): the
         # observed information costs 2k score evaluations, more than many fits
         mlefit = LikelihoodModelResults(model, params, normalized_cov_params=None, scale=1.0)
         mlefit.mle_retvals = {"converged": outcome.converged, "iterations":
                               outcome.n_em + outcome.n_qn, "em_iterations": outcome.n_em}
         mlefit.mle_settings = {"optimizer": "EM + BFGS"}
+        if getattr(model.engine, "is_chain", False):  # no joint class patterns
+            from .chain import ChainMixtureResults
+
+            cls = ChainMixtureResults
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             res = cls(model, mlefit)
         res.nobs = model.nobs
         res.n_clusters = model.n_clusters
-        res.cov_type = cov_type.upper()
+        # as statsmodels: parameters beyond the intercept-only (independence) model
+        res.df_model = res.k_params - res.k_null
+        res.df_resid = res.nobs - res.k_params
         res._information = None
+        res._cluster_weight = np.array(model.design.cluster_weight, float, copy=True)
+        res._set_cov_type(cov_type, cov_kwds)
         res.converged = bool(outcome.converged)
         res.iterations = int(outcome.n_em + outcome.n_qn)
         res.em_iterations = int(outcome.n_em)
@@ -142,53 +158,12 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
         res._store = {}
         rep = res.best_loglike_replicated
         if rep == 1 and res._final_starts().shape[0] > 1:
-            warnings.warn(
+            warn_user(
                 "the best log-likelihood was reached by only one of "
                 f"{res._final_starts().shape[0]} final-stage starts: it may be a local "
                 "maximum; use more random starts (starts=(n_initial, n_final))",
-                EstimationWarning, stacklevel=3)
+                EstimationWarning)
         return res
-
-    # -- covariance of the estimates (computed on first use) ------------------------------
-    def _compute_information(self):
-        if self.__dict__.get("_information") is None:
-            model = self.model
-            params = np.asarray(self.__dict__["params"], float)
-            with model.criterion(self.__dict__.get("reml", False)):  # the fit's ML or REML
-                H = model.hessian(params)
-                scores = model.score_obs(params)
-            ok = model._check_information(H, params)
-            cov_mlr, cov_ml = sandwich(H, scores, model.engine.design.cluster_weight)
-            cov_ml = model.ml_covariance(H, cov_ml)  # exact normal models: as lme4
-            self.__dict__["_information"] = {"ml": cov_ml, "mlr": cov_mlr, "ok": ok,
-                                             "hessian": H}
-        return self.__dict__["_information"]
-
-    @property
-    def normalized_cov_params(self):
-        """MLR (default) or ML covariance of the estimates; computed on first use."""
-        info = self._compute_information()
-        return info["mlr"] if self.cov_type == "MLR" else info["ml"]
-
-    @normalized_cov_params.setter
-    def normalized_cov_params(self, value):
-        if value is not None:
-            self.__dict__["_information"] = {"ml": value, "mlr": value, "ok": True}
-
-    @property
-    def cov_params_ml(self):
-        """Inverse observed information (ML standard errors)."""
-        return self._compute_information()["ml"]
-
-    @property
-    def cov_params_mlr(self):
-        """Sandwich with per-cluster scores (MLR standard errors, White 1980)."""
-        return self._compute_information()["mlr"]
-
-    @property
-    def hessian_ok(self):
-        """False when the information matrix is singular or not positive definite."""
-        return self._compute_information()["ok"]
 
     # -- bookkeeping -------------------------------------------------------------------
     def _cached(self, key, fn):
@@ -396,7 +371,7 @@ class MixtureResults(ClassesMixin, ImpliedMixin, PredictMixin, EngineMixin,
             return np.atleast_1d(np.asarray(func(pd.Series(tab.free_natural_from_working(w),
                                                                index=pnames)), float))
         est, jac = self._jacobian_working(fw)
-        cov = jac @ np.asarray(self.cov_params()) @ jac.T
+        cov = jac @ self._delta_cov() @ jac.T
         return self._inference_frame(est, np.sqrt(np.clip(np.diag(cov), 0, None)), names,
                                      alpha)
 

@@ -109,7 +109,7 @@ class SummaryMixin:
     """:meth:`summary` and the tables it is made of."""
 
     def _notes(self):
-        notes = []
+        notes = [self.cov_type_text()]
         params = np.asarray(self.params, float)
         if not self.converged:
             notes.append("The optimiser did not converge; raise maxiter or check the model.")
@@ -125,14 +125,16 @@ class SummaryMixin:
             notes.append(f"WARNING: the best log-likelihood was reached by only 1 of {nfin} "
                          "final-stage starts; it may be a local maximum: use more starts.")
         if self.model.spec.classes:
-            props = self.class_proportions_table(joint=True)
+            props = self.class_proportions_table(joint=self._joint_patterns_shown)
             small = props[props["model"] < 0.01]
             for lab, row in small.iterrows():
                 notes.append(f"Class pattern {lab} has a model proportion of "
                              f"{row['model']:.4f}: the class may be empty.")
         info = self.parameter_info
         values = dict(zip(self.model.param_names, np.asarray(self.params), strict=True))
-        extreme = [n for n in self.model.param_names if info.loc[n, "kind"] == "coef"
+        boundary = set(self.boundary_params)  # reported by cov_type_text()
+        extreme = [n for n in self.model.param_names if n not in boundary
+                   and info.loc[n, "kind"] == "coef"
                    and info.loc[n, "section"] == "outcome" and abs(values[n]) >= 15
                    and self._logit_outcome(info.loc[n, "equation"])]
         if extreme:
@@ -216,8 +218,9 @@ class SummaryMixin:
                 ("Points:", [npts]),
                 ("Estimator:", [("REML" if self.__dict__.get("reml") else "ML")
                                 + (" (EM + BFGS)" if self.em_iterations else " (BFGS)")]),
-                ("Standard errors:", [{"MLR": "MLR (sandwich)", "ML": "ML (information)"}
-                                      .get(self.cov_type, self.cov_type)])]
+                ("Standard errors:", [{"MLR": "MLR (sandwich)", "ML": "ML (information)",
+                                       "MLF": "MLF (outer product)",
+                                       "cluster": "cluster-robust"}[self.cov_type]])]
         rep = self.best_loglike_replicated
         nfin = self._final_starts().shape[0]
         nall = len(self.start_table)
@@ -304,7 +307,7 @@ class SummaryMixin:
             stubs.append(lab)
             data.append([_fmt(row["model"], 4), _fmt(row["se"], 4), _fmt(row["posterior"], 4),
                          _fmt(row["modal"], 4), f"{row['n_modal']:.0f}"])
-        if len(self._class_order) > 1:
+        if len(self._class_order) > 1 and self._joint_patterns_shown:
             jt = self.class_proportions_table(joint=True)
             for lab, row in jt.iterrows():
                 stubs.append(lab)
@@ -354,7 +357,7 @@ class SummaryMixin:
             tables.extend(_wide_tables(title, data, tgts, srcs, stub_width))
         return tables
 
-    def summary(self, alpha=0.05, probabilities=False, title=None):
+    def summary(self, alpha=0.05, probabilities=None, title=None):
         """Text summary in statsmodels' style, organised as mixture users read it.
 
         Sections: model and data, and fit (log-likelihood, parameters, AIC,
@@ -368,9 +371,11 @@ class SummaryMixin:
         ----------
         alpha : float
             Level of the confidence intervals.
-        probabilities : bool
+        probabilities : bool, optional
             Add the outcome probabilities / means by class (:attr:`profiles`)
-            with delta-method standard errors.
+            with delta-method standard errors.  Default: for models with class
+            variables (as poLCA, StepMix and Mplus users read them; the logits
+            follow in the parameter tables).
         title : str, optional
 
         Returns
@@ -387,10 +392,15 @@ class SummaryMixin:
         if self.model.spec.classes:
             smry.tables.append(self._proportion_table(stub_width))
             smry.tables.extend(self._transition_tables(stub_width))
+        if probabilities is None:
+            probabilities = bool(self.model.spec.classes)
         if probabilities:
             smry.tables.extend(self._profile_tables(stub_width))
         if names:
             smry.tables.extend(self._param_tables(alpha, stub_width))
+            vc = self._var_component_table(stub_width)
+            if vc is not None:
+                smry.tables.append(vc)
         notes = self._notes()
         if notes:
             import textwrap

@@ -88,6 +88,8 @@ def draw(model, params, seed=None, return_latent=False):
     """
     rng = np.random.default_rng(seed)
     eng = model.engine
+    if getattr(eng, "is_chain", False):  # draws index joint class patterns: enumerate them
+        eng = eng.enumerating()
     spec, d = model.spec, model.design
     work = working_vector(model, params)
     kl = eng.kl

@@ -33,6 +33,7 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import SpecificationError
+from .chain import chain_structure
 
 __all__ = ["ParamGroup", "ParamInfo", "TermSlots", "FamilySlots", "ParamLayout",
            "build_layout", "class_suffix"]
@@ -215,6 +216,33 @@ class ParamLayout:
     def class_positions(self):
         return {n: k for k, n in enumerate(self.class_order)}
 
+    @cached_property
+    def _chain_info(self):
+        return chain_structure(self.spec)
+
+    @property
+    def chain(self):
+        """The :class:`~mixlevel.spec.chain.ChainStructure` of a latent Markov chain, or None."""
+        return self._chain_info[0]
+
+    @property
+    def chain_reason(self):
+        """Why the model is not a latent Markov chain ("" when it is one)."""
+        return self._chain_info[1]
+
+    def between_patterns(self):
+        """(D, V) class values of the between patterns in kernel order; within classes 0.
+
+        The rows of :attr:`pattern_array` at within pattern 0, made without
+        enumerating the within patterns.
+        """
+        spec = self.spec
+        grids = list(itertools.product(*[range(c.n_classes) for c in spec.between_classes]))
+        out = np.zeros((len(grids), len(self.class_order)), dtype=np.int64)
+        for w, c in enumerate(spec.between_classes):
+            out[:, self.class_positions[c.name]] = [g[w] for g in grids]
+        return out
+
     def patterns(self):
         """All joint class patterns in kernel order, as dicts {class name: 0-based class}."""
         return [dict(zip(self.class_order, map(int, row), strict=True))
@@ -271,10 +299,8 @@ class ParamLayout:
         for ts in self.terms:
             if ts.latent is not None and ts.latent[0] == block.name and ts.latent[1] == 0 \
                     and ts.term.latent == block.effects[0]:
-                idx, _ = ts.over(self.pattern_array, self.class_positions)
-                D = self.spec.n_between_patterns
-                C = self.spec.n_within_patterns
-                return idx.reshape(D, C)[:, 0]
+                idx, _ = ts.over(self.between_patterns(), self.class_positions)
+                return idx
         raise SpecificationError(f"latent block {block.name!r} has no covariance parameters")
 
     def __repr__(self):

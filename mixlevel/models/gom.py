@@ -1,0 +1,228 @@
+"""Grade of membership models (paper section 7, eq. 27-34) from wide item data.
+
+A person belongs partly to every class: the class of each of their responses
+is drawn from the person's own class probabilities ``p_ik = softmax_k(alpha_ik)``
+(eq. 27-30), with normal person effects ``alpha_i`` on the K - 1 class logits
+(eq. 31-34).  In long form, one row per person and item::
+
+    y ~ 0 + C(item):c
+    c ~ 1 + (1 | person)
+
+:func:`GoM` reshapes wide data internally, compresses identical persons
+(same responses and covariates) into patterns with cluster frequency weights,
+and starts the fit from the nested latent class model's estimates (the paper's
+advice).  ``res.gom.membership()`` gives each person's expected class
+probabilities and their posterior SDs; ``res.gom.compare_lca()`` the LCA versus
+GoM comparison (Table 5 layout).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecificationError
+from ..model import MixtureModel
+from ..utils.warn import warn_user
+
+__all__ = ["GoM", "GradeOfMembership"]
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_LINKS = {"logit": "binary", "probit": "probit"}
+
+
+class GradeOfMembership(MixtureModel):
+    """A GoM model built by :func:`GoM` (a :class:`MixtureModel` with LCA starts).
+
+    Attributes
+    ----------
+    items : list of str
+    n_classes : int
+    patterns : DataFrame
+        The distinct persons (items, covariates) with their count ``n``.
+    person_pattern : ndarray
+        Each person's (row of the user's data) pattern number.
+    lca_model : MixtureModel
+        The nested latent class model on the same patterns.
+    """
+
+    def fit(self, start_params=None, starts=(4, 2), lca_starts=(10, 3), **kwargs):
+        """Fit from the nested LCA's estimates, and from ``starts`` random starts.
+
+        Parameters
+        ----------
+        start_params : array, optional
+            Start here instead (no LCA, no random starts).
+        starts : (int, int) or None
+            Random starts ``(initial, final)`` of the GoM itself, besides the
+            LCA start; None for the LCA start only.
+        lca_starts : (int, int)
+            Random starts of the nested LCA.
+        **kwargs
+            As :meth:`MixtureModel.fit`.
+
+        Returns
+        -------
+        MixtureResults
+            With ``res.gom`` (:class:`GoMResults`) and ``res.lca`` (the nested
+            LCA fit, when it was fitted here).
+        """
+        progress = kwargs.pop("progress", False)
+        lca = None
+        if start_params is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lca = self.lca_model.fit(starts=lca_starts, progress=False,
+                                         seed=kwargs.get("seed", 0))
+            from_lca = super().fit(start_params=self.lca_start(lca.params),
+                                   progress=progress, **kwargs)
+            res = from_lca
+            if starts:
+                random = super().fit(starts=starts, progress=progress, **kwargs)
+                if random.llf > from_lca.llf + 1e-6:
+                    res = random
+        else:
+            res = super().fit(start_params=start_params, progress=progress, **kwargs)
+        from .gom_results import GoMResults
+
+        res._results.gom = GoMResults(res, lca)
+        res._results.lca = lca
+        return res
+
+    def lca_start(self, lca_params, var=1.0):
+        """GoM start values from LCA estimates: the same item and class parameters,
+        random-logit variances ``var``, covariances 0."""
+        start = pd.Series(self.start_params, index=self.param_names)
+        lca_params = pd.Series(lca_params)
+        for name in self.param_names:
+            m = re.match(r"^y~C\(item\)\[(.+)\](\[.*\])$", name)
+            if m and f"{m.group(1)}~1{m.group(2)}" in lca_params.index:
+                start[name] = lca_params[f"{m.group(1)}~1{m.group(2)}"]
+            elif name in lca_params.index:
+                start[name] = lca_params[name]
+            elif name.startswith("Var("):
+                start[name] = var
+            elif name.startswith("Cov("):
+                start[name] = 0.0
+        return start.to_numpy()
+
+
+def _check_items(data, items):
+    if isinstance(items, str) or not isinstance(items, (list, tuple)) or len(items) < 2:
+        raise SpecificationError("items= must list two or more item columns, e.g. "
+                                 "items=['u1', 'u2', 'u3']")
+    items = list(items)
+    missing = [c for c in items if c not in data.columns]
+    if missing:
+        raise SpecificationError(f"item column(s) {missing} are not in the data")
+    for c in items:
+        vals = pd.to_numeric(data[c], errors="coerce").dropna().unique()
+        if not set(vals) <= {0, 1}:
+            raise SpecificationError(
+                f"the item {c!r} has values {sorted(vals)[:6]}; GoM items are binary: code "
+                "them 0/1 (e.g. data[item] - 1 for 1/2 codes)")
+    return items
+
+
+def _covariate_list(covariates, data):
+    if covariates is None:
+        return []
+    covs = [covariates] if isinstance(covariates, str) else list(covariates)
+    for c in covs:
+        if not isinstance(c, str) or not _IDENT.match(c) or c not in data.columns:
+            raise SpecificationError(
+                f"covariates= names {c!r}, which is not a column of the data; give person-"
+                "level columns (their effects are on the class logits)")
+    return covs
+
+
+def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=None,
+        weights=None, name="c", **kwargs):
+    """A grade of membership model (paper section 7) on wide binary item data.
+
+    Parameters
+    ----------
+    items : list of str
+        Binary (0/1) item columns, one row per person.  Missing responses are
+        left out (full-information ML).
+    data : pandas.DataFrame
+    classes : int
+        Number of pure types K.
+    restricted : bool
+        For K > 2, the restricted GoM of eq. 35 (one person factor on all class
+        logits); ``False`` gives the unrestricted model of eq. 34 (K - 1
+        correlated person effects).  With K = 2 both are the same model.
+    link : {"logit", "probit"}
+        Link of the item probabilities within a class.
+    covariates : str or list of str, optional
+        Person-level predictors of the class logits (eq. 33).
+    weights : str, optional
+        A column of frequency weights (counts of identical persons).
+    name : str
+        Name of the class variable.
+    **kwargs
+        Passed to :class:`~mixlevel.model.MixtureModel` (``integration=``,
+        ``n_points=``, ...).
+
+    Returns
+    -------
+    GradeOfMembership
+        Fitted with ``.fit()``: LCA starts first.
+    """
+    from ..api import _capture
+    from ..pipeline import build_model
+
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError("data must be a pandas DataFrame (one row per person)")
+    items = _check_items(data, items)
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise SpecificationError(f"classes={classes!r}: give a whole number >= 2")
+    K = int(classes)
+    if K > 2 and restricted:
+        raise SpecificationError(
+            "the restricted K-class GoM (eq. 35, one person factor on all class logits) "
+            "is not available yet; use restricted=False for the unrestricted model of "
+            "eq. 34 (K - 1 correlated person effects)")
+    if link not in _LINKS:
+        raise SpecificationError(f"link={link!r}: use 'logit' or 'probit'")
+    covs = _covariate_list(covariates, data)
+    if weights is not None and (not isinstance(weights, str) or weights not in data.columns):
+        raise SpecificationError(f"weights={weights!r} must be a column of the data")
+    for reserved in (name, "person", "item", "y", "n"):
+        if reserved in items + covs:
+            raise SpecificationError(f"{reserved!r} is used by the long form of the model; "
+                                     "rename that column")
+    keep = data[covs].notna().all(axis=1) if covs else pd.Series(True, index=data.index)
+    if weights is not None:
+        keep &= data[weights].notna()
+    if not keep.all():
+        warn_user(f"{int((~keep).sum())} of {len(data)} persons dropped: missing "
+                  "covariates or weights", UserWarning)
+    frame = data.loc[keep, items + covs].copy()
+    frame[items] = frame[items].apply(pd.to_numeric, errors="coerce")
+    counts = data.loc[keep, weights].astype(float) if weights else \
+        pd.Series(1.0, index=frame.index)
+    key = frame.astype(object).where(frame.notna(), "NA").astype(str).agg("|".join, axis=1)
+    codes, uniq = pd.factorize(key)
+    patterns = frame.groupby(codes, sort=False).first().reset_index(drop=True)
+    patterns["n"] = np.bincount(codes, weights=counts.to_numpy(), minlength=len(uniq))
+    patterns["person"] = np.arange(len(patterns))
+    long = patterns.melt(id_vars=["person", "n"] + covs, value_vars=items, var_name="item",
+                         value_name="y").dropna(subset=["y"])
+    long["item"] = pd.Categorical(long["item"], categories=items)
+    rhs = " + ".join(["1"] + covs)
+    text = f"y ~ 0 + C(item):{name}\n{name} ~ {rhs} + (1 | person)"
+    family = _LINKS[link]
+    model = build_model(GradeOfMembership, text, long, classes={name: K}, family=family,
+                        cluster_weights="n", context=_capture(None, 1), **kwargs)
+    lca_text = " + ".join(items) + f" ~ {name}" + (f"\n{name} ~ {' + '.join(covs)}"
+                                                    if covs else "")
+    model.lca_model = build_model(MixtureModel, lca_text, patterns, classes={name: K},
+                                  family=family, weights="n", context=_capture(None, 1))
+    model.items, model.n_classes, model.class_name = items, K, name
+    model.patterns = patterns
+    model.person_pattern = pd.Series(codes, index=frame.index)
+    return model
