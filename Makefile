@@ -45,7 +45,7 @@ test-slow: $(VENV)/test.stamp
 	$(PY) -m pytest -m slow -q
 
 bench: $(VENV)/test.stamp
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --update-docs
 
 docs: $(VENV)/docs.stamp
 	$(PY) -m sphinx -W -b html docs docs/_build/html

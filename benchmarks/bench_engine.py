@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _harness import make_result, timeit
+from _harness import make_result, median_cpu, timeit
 
 from mixlevel.errors import EstimationWarning
 from mixlevel.model import MixtureModel
@@ -119,7 +119,7 @@ def _cells(model):
     """Kernel cells of one E-step: rows x outcomes x patterns x cluster nodes x row nodes."""
     eng = model.engine
     return (model.design.n_rows * max(len(model.spec.outcomes), 1) * eng.DC
-            * eng.zb.shape[1] * eng.zh.shape[0])
+            * eng.nodes.G * eng.nodes.H)
 
 
 def _estep_seconds(model, res, budget=0.5, max_calls=50):
@@ -161,6 +161,7 @@ def _run(name, build, fit_kw, repeat, peer="", aim=None):
             signal.alarm(0)
         row = make_result(name, seconds, loglik=res.llf, cells_per_second=cps, peer=peer,
                           aim_seconds=aim)
+        row["cpu_seconds"] = median_cpu()
         if not getattr(res, "converged", True):
             row["peer"] = f"NOT CONVERGED | {peer}"
             row["converged"] = False
@@ -236,7 +237,7 @@ def bench_carcinoma_lca2():
         "carcinoma LCA 2 classes, 10 starts",
         lambda: MixtureModel(_lca_spec(items, 2), df),
         dict(starts=(10, 3)), _repeat(3),
-        peer="poLCA 0.08 s (LL -317.257)", aim=0.08)
+        peer="CPU: polca (PyPI) 0.023 s, poLCA 2.5 s (LL -317.257)", aim=0.023)
 
 
 def bench_sleepstudy_random_slope():
@@ -260,8 +261,8 @@ def bench_sleepstudy_random_slope():
                 peer="lme4 (LL -875.970)", aim=None)
 
 
-def bench_cbpp_binomial_agq11():
-    """lme4 cbpp, binomial incidence/size ~ period + (1 | herd), adaptive GH 11 points."""
+def bench_cbpp_binomial():
+    """lme4 cbpp, binomial incidence/size ~ period + (1 | herd), the default rule (AGQ 25)."""
     df = _load("cbpp.csv")
     if df is None:
         return []
@@ -276,11 +277,35 @@ def bench_cbpp_binomial_agq11():
             spec.add_term("incidence", f"period{k}")
         spec.add_block("herd", ["1|herd"])
         spec.add_term("incidence", latent="1|herd")
-        return MixtureModel(spec, d, cluster="herd", integration="gauss-hermite",
-                            n_points=11, adaptive=True)
+        return MixtureModel(spec, d, cluster="herd")
 
-    return _run("cbpp binomial (1 | herd), AGQ 11", build, {}, _repeat(3),
-                peer="GLMMadaptive (LL -91.983)", aim=None)
+    return _run("cbpp binomial (1 | herd), default AGQ 25", build, {}, _repeat(3),
+                peer="CPU: lme4 nAGQ=25 0.107 s, GLMMadaptive 0.155 s (LL -91.983)",
+                aim=0.036)
+
+
+def bench_probit_sleepstudy():
+    """Probit random intercept on sleepstudy (180 rows, 18 subjects), the default rule.
+
+    hi = Reaction above its median, hi ~ Days + (1 | Subject), probit link.
+    """
+    df = _load("sleepstudy.csv")
+    if df is None:
+        return []
+
+    def build():
+        d = df.copy()
+        d["hi"] = (d["Reaction"] > d["Reaction"].median()).astype(float)
+        spec = ModelSpec()
+        spec.add_outcome("hi", "probit")
+        spec.add_term("hi")
+        spec.add_term("hi", "Days")
+        spec.add_block("Subject", ["1|Subject"])
+        spec.add_term("hi", latent="1|Subject")
+        return MixtureModel(spec, d, cluster="Subject")
+
+    return _run("sleepstudy probit (1 | Subject), default AGQ 25", build, {}, _repeat(3),
+                peer="CPU: GLMMadaptive 0.45 s, lme4 nAGQ=25 0.22 s (LL -76.683)", aim=0.15)
 
 
 def bench_contraception_agq25():
@@ -301,7 +326,7 @@ def bench_contraception_agq25():
                             n_points=25, adaptive=True)
 
     return _run("contraception (1 | district), AGQ 25", build, {}, _repeat(3),
-                peer="GLMMadaptive 0.50 s, lme4 1.0 s (LL -1206.674)", aim=0.17)
+                peer="CPU: GLMMadaptive 1.16 s, lme4 nAGQ=25 7.4 s (LL -1206.674)", aim=0.39)
 
 
 def bench_lsat7_2pl():

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 
 import numpy as np
 import pandas as pd
 from statsmodels.base.model import GenericLikelihoodModel
-from threadpoolctl import ThreadpoolController
 
 from . import estimation
 from .data import build_design
 from .engine import make_engine
+from .engine.threads import one_blas_thread
 from .errors import ConvergenceWarning, EstimationWarning, SpecificationError
 from .estimation import diagnostics
 from .estimation.covariance import observed_hessian
@@ -42,12 +41,6 @@ FIT_OPTIONS = ("start_params", "starts", "em_iter", "maxiter", "gtol", "cov_type
                "cov_kwds")
 MODEL_OPTIONS = ("cluster", "weights", "cluster_weights", "columns", "fix",
                  "equal") + ENGINE_OPTIONS
-
-
-@functools.lru_cache(maxsize=1)
-def _blas_controller():
-    """threadpoolctl's view of the loaded libraries, made once (a scan costs ~6 ms a fit)."""
-    return ThreadpoolController()
 
 
 def unknown_option(where, name, known, elsewhere=(), elsewhere_name=""):
@@ -376,7 +369,7 @@ class MixtureModel(GenericLikelihoodModel):
         # OpenBLAS worker threads spinning between them starve the main thread on
         # small machines (16 s instead of 4 s for a 118-row LCA).  The kernel has
         # its own OpenMP threads.
-        with _blas_controller().limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             return self._fit(start_params, starts, em_iter, maxiter, gtol, (cov_type, cov_kwds),
                              seed, n_jobs, initial_iter, canonical, progress, checkpoint)
 

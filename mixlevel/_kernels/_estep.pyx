@@ -591,3 +591,6 @@ def loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         free(pw)
         free(ob)
         free(cb)
+
+
+include "_random_effects.pxi"

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..integrate import adaptive
 from ..integrate.logit_window import KIND as LOGIT_WINDOW
+from . import kernel
 from .nodes import NodeState, logit_window_nodes, nonadaptive_nodes, zero_nodes
 
 __all__ = ["NodesMixin"]
@@ -76,11 +77,15 @@ class NodesMixin:
         J = self.design.n_clusters
         start = self.nodes.modes if self.nodes.modes is not None and \
             self.nodes.modes.shape == (J, q) else np.zeros((J, q))
+        grad = None  # speed hook: the exact gradient in z from one sweep (kernel.py)
+        if hasattr(self, "selection_full"):
+            grad = kernel.log_joint_gradient_fn(self.kl, self.selection_full, self.design,
+                                                inputs, self.nodes, self.threads)
         out = adaptive.centre_at_mode(self.rule_b, lambda Z: self._log_joint_at(inputs, Z),
-                                      start)
+                                      start, log_joint_grad=grad, curvature=self.nodes.curvature)
         if out is None:
             return False
-        nodes, logw, modes = out
+        nodes, logw, modes, curvature = out
         self.nodes = NodeState(nodes, logw, self.nodes.zh, self.nodes.lwh, adapted=True,
-                               modes=modes)
+                               modes=modes, curvature=curvature)
         return True

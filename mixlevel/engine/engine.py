@@ -50,20 +50,27 @@ def _add_columns(g, cols, values):
         g[:, uniq] += values @ onehot
 
 
-def check_grid_size(kl, integration, n_points, n_points_within, n_rows):
-    """Refuse integration grids whose posterior arrays would not fit in memory."""
+def check_grid_size(kl, integration, n_points, n_points_within, n_rows, n_clusters=None):
+    """Refuse integration grids whose posterior arrays would not fit in memory.
+
+    With ``n_clusters`` (adaptive rules, nothing tabulated) a model with one
+    cell per row and node keeps clusters x nodes arrays only, and those count.
+    """
     product = quadrature.canonical_kind(integration) in ("trapezoid", "gauss-hermite")
     qb, qw = kl.qb, kl.qw
     G = n_points ** qb if product else (n_points if qb else 1)
     nw = n_points_within or n_points
     H = nw ** qw if product else (nw if qw else 1)
+    units = "rows"
+    if n_clusters is not None and kernel.one_cell_per_node(kl, H):
+        n_rows, units = n_clusters, "clusters"
     cells = float(n_rows) * kl.DC * G * H
     if cells * 8 > MAX_CELL_BYTES:
         dims = f"{qb} cluster-level and {qw} row-level" if qw else f"{qb}"
         raise SpecificationError(
             f"the integration grid is too large: {dims} random effects with "
             f"{integration} rules of {n_points} points per dimension give "
-            f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} rows "
+            f"{G * H:,.0f} nodes, {cells:,.0f} posterior cells for {n_rows:,} {units} "
             f"({cells * 8 / 2**30:.1f} GB).  Use fewer points per dimension "
             "(n_points=...), or integration='quasi-monte-carlo' (or 'monte-carlo') "
             "with a total number of points (n_points=500), or fewer random effects.")
@@ -153,7 +160,7 @@ class Engine(NodesMixin, TabulatedMixin):
         self.integration, self.n_points = self.rule.kind, self.rule.n_points
         self.adaptive = self.rule.adaptive and self.kl.qb > 0
         check_grid_size(self.kl, kind, self.rule.n_points, self.rule.n_points_within,
-                        design.n_rows)
+                        design.n_rows, design.n_clusters if self.adaptive else None)
         self.rule_b = quadrature.make_rule(kind, self.rule.n_points, self.kl.qb, seed=seed)
         self.rule_w = quadrature.make_rule(
             "gauss-hermite" if kind == LOGIT_WINDOW else kind, self.rule.n_points_within,
@@ -472,7 +479,8 @@ class Engine(NodesMixin, TabulatedMixin):
         J, G, N = d.n_clusters, nodes.G, d.n_rows
         ll = np.empty(J)
         post_dg = np.empty((J, self.D, G))
-        rowpost = np.empty(N * self.D * G * self.C * nodes.H)
+        trivial = self.C * nodes.H == 1  # one cell per row and node: P = 1, not stored
+        rowpost = np.empty(0 if trivial else N * self.D * G * self.C * nodes.H)
         S = np.zeros((N, kl.CH, kl.DC, kl.M))
         GF = np.zeros((N, max(len(self.spec.outcomes), 1), kl.DC, kl.kf))
         q = np.zeros(J)
@@ -486,8 +494,8 @@ class Engine(NodesMixin, TabulatedMixin):
                                      post_dg, rowpost, S, GF, q, self.threads,
                                      extra=self._extra(inputs) if inputs.tab is not None
                                      else None)
-        es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg, rowpost, inputs,
-                   nodes)
+        es = EStep(d.cluster_weight * (ll + self.const_cluster), post_dg,
+                   None if trivial else rowpost, inputs, nodes, N * self.D * G)
         _, g = self.expected(free_work, es, per_cluster=per_cluster, kernel_out=(S, GF, q))
         return es.loglike, g, es
 

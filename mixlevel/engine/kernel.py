@@ -16,7 +16,8 @@ import numpy as np
 
 from .._kernels import _estep
 
-__all__ = ["KernelSelection", "loglik_posterior", "loglik_and_scores", "expected_scores"]
+__all__ = ["KernelSelection", "loglik_posterior", "loglik_and_scores", "expected_scores",
+           "has_log_joint_gradient", "log_joint_and_gradient", "log_joint_gradient_fn"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,27 +54,57 @@ def _args(kl, sel, design, inputs, nodes, zb=None, lwg=None):
             kl.mono, sel.kv, sel.chv, sel.cpat, design.indptr)
 
 
+def _random_effects(kl, sel, nodes, inputs, extra):
+    """True when the random-effect sweep (one cell per row and node) computes the call."""
+    return _estep.random_effects_applies(sel.fam, inputs.logpd.shape[1], kl.DC, nodes.H,
+                                         len(sel.kv), extra is not None)
+
+
+def one_cell_per_node(kl, H):
+    """True when the random-effect sweep computes every call of this model with H row
+    nodes (adaptive rules: nothing tabulated): no rows x nodes array is made."""
+    return _estep.random_effects_applies(np.asarray(kl.fam), kl.D, kl.DC, H, len(kl.kv),
+                                         False)
+
+
+_NO_SCORES = np.zeros((0, 1, 1, 1))
+
+
 def loglik_posterior(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, threads,
                      extra=None, zb=None, lwg=None):
     """Per-cluster log-likelihoods and posteriors into ``ll``, ``post_dg``, ``rowpost``.
 
     ``zb``/``lwg`` replace the nodes' cluster-level nodes (one point per
-    cluster: the adaptive mode search).
+    cluster: the adaptive mode search).  ``rowpost`` may be empty when rows
+    have one cell per node (C = H = 1).
     """
     with np.errstate(all="ignore"):
         name = "loglik_posterior" if zb is None else "log_joint"
         G = nodes.G if zb is None else zb.shape[1]
+        args = _args(kl, sel, design, inputs, nodes, zb, lwg)
+        if _random_effects(kl, sel, nodes, inputs, extra):
+            _run(threads, name, kl, sel, design, G, nodes.H, _estep.re_loglik_and_scores,
+                 *args, inputs.logpd, design.cluster_weight, ll, post_dg, rowpost, _NO_SCORES,
+                 _NO_SCORES, _NO_SCORES[:, 0, 0, 0], want_scores=False)
+            return
         _run(threads, name, kl, sel, design, G, nodes.H, _estep.loglik_posterior,
-             *_args(kl, sel, design, inputs, nodes, zb, lwg), inputs.logpd, ll, post_dg,
-             rowpost, EXTRA=extra)
+             *args, inputs.logpd, ll, post_dg, rowpost, EXTRA=extra)
 
 
 def loglik_and_scores(kl, sel, design, inputs, nodes, ll, post_dg, rowpost, S, GF, q,
                       threads, extra=None):
-    """Log-likelihoods, posteriors and expected complete-data scores in one sweep."""
+    """Log-likelihoods, posteriors and expected complete-data scores in one sweep.
+
+    ``rowpost`` may be empty when rows have one cell per node (C = H = 1).
+    """
     with np.errstate(all="ignore"):
+        fn = _estep.loglik_and_scores
+        if _random_effects(kl, sel, nodes, inputs, extra):
+            fn = _estep.re_loglik_and_scores
+        elif rowpost.shape[0] == 0:
+            rowpost = np.empty(design.n_rows * nodes.G * nodes.H * kl.DC)
         _run(threads, "loglik_and_scores", kl, sel, design, nodes.G, nodes.H,
-             _estep.loglik_and_scores, *_args(kl, sel, design, inputs, nodes), inputs.logpd,
+             fn, *_args(kl, sel, design, inputs, nodes), inputs.logpd,
              design.cluster_weight, ll, post_dg, rowpost, S, GF, q, EXTRA=extra)
 
 
@@ -83,3 +114,66 @@ def expected_scores(kl, sel, design, inputs, nodes, post_dg, rowpost, S, GF, q, 
         _run(threads, "expected_scores", kl, sel, design, nodes.G, nodes.H,
              _estep.expected_scores, *_args(kl, sel, design, inputs, nodes),
              design.cluster_weight, post_dg, rowpost, S, GF, q)
+
+
+def has_log_joint_gradient(kl, sel, nodes, inputs):
+    """True when :func:`log_joint_and_gradient` applies (one cell per row and node)."""
+    return (not kl.qw and _random_effects(kl, sel, nodes, inputs, None)
+            and int((np.asarray(kl.mono) == 0).all(axis=1).sum()) == 1)
+
+
+def log_joint_gradient_fn(kl, sel, design, inputs, nodes, threads):
+    """``Z -> log_joint_and_gradient(..., Z, ...)`` at these inputs, or None where it
+    does not apply (the mode search then differentiates numerically)."""
+    if not has_log_joint_gradient(kl, sel, nodes, inputs):
+        return None
+    return lambda Z: log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads)
+
+
+def log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads):
+    """``log p(Y_j, z_j)`` (up to constants) and its exact gradient in z at Z (J, q).
+
+    One random-effect sweep at one node per cluster (z_j with log-weight
+    ``-|z_j|^2 / 2``): with one cell per row, the score of the constant
+    monomial is ``RW_i dlog f / deta``, and ``deta / dz_q`` is the coefficient of
+    the monomials containing ``z_q``.  Returns None when the model has classes,
+    row-level nodes, tabulated parts or nominal outcomes (the caller
+    differentiates numerically).
+    """
+    J, q = Z.shape
+    if not has_log_joint_gradient(kl, sel, nodes, inputs):
+        return None
+    N = design.n_rows
+    mono = np.asarray(kl.mono)
+    const = np.flatnonzero((mono == 0).all(axis=1))
+    ll, post = np.empty(J), np.empty((J, 1, 1))
+    S = np.zeros((N, kl.CH, 1, kl.M))
+    GF = np.zeros((N,) + inputs.FP.shape)
+    with np.errstate(all="ignore"):
+        _run(threads, "log_joint_grad", kl, sel, design, 1, 1, _estep.re_loglik_and_scores,
+             *_args(kl, sel, design, inputs, nodes, np.ascontiguousarray(Z[:, None, :]),
+                    np.ascontiguousarray(-0.5 * (Z * Z).sum(axis=1)[:, None])),
+             inputs.logpd, np.ones(J), ll, post, np.empty(0), S, GF, np.zeros(J))
+    dl = S[:, :, 0, const[0]]                            # (N, CH): RW_i dlog f / deta
+    A = inputs.A[:, :, 0, :]                             # (1 or N, CH, M)
+    if A.shape[0] != N:
+        B = dl @ A[0]                                    # (N, M)
+    elif kl.CH == 1:
+        B = dl * A[:, 0, :]
+    else:
+        B = (dl[:, :, None] * A).sum(axis=1)
+    sizes = np.diff(design.indptr)
+    if N and sizes.min() > 0:
+        Bj = np.add.reduceat(B, design.indptr[:-1], axis=0)   # (J, M)
+    else:
+        cid = np.repeat(np.arange(J), sizes)
+        Bj = np.stack([np.bincount(cid, weights=B[:, m], minlength=J) for m in range(kl.M)],
+                      axis=1)
+    lv = np.concatenate([np.ones((J, 1)), Z], axis=1)    # (1, z_b)
+    grad = -Z.copy()                                     # the standard normal density
+    for m, (a, b) in enumerate(mono):
+        for k in range(q):
+            du = (a == 1 + k) * lv[:, b] + (b == 1 + k) * lv[:, a]
+            if np.any(du):
+                grad[:, k] += Bj[:, m] * du
+    return ll, grad

@@ -38,6 +38,8 @@ class NodeState:
         True when the cluster nodes are centred per cluster (adaptive rules).
     modes : ndarray (J, Qb) or None
         The posterior modes the nodes are centred at (start of the next search).
+    curvature : ndarray (J, Qb, Qb) or None
+        The Hessian of log p(y_j, z) at the modes (start of the next search).
     """
 
     zb: np.ndarray
@@ -46,6 +48,7 @@ class NodeState:
     lwh: np.ndarray
     adapted: bool = False
     modes: np.ndarray | None = None
+    curvature: np.ndarray | None = None
 
     def __post_init__(self):
         for name in ("zb", "lwg", "zh", "lwh"):

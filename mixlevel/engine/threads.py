@@ -22,10 +22,13 @@ Idle worker threads sleep instead of spinning: :mod:`mixlevel._kernels` sets
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
 from collections import deque
+
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["ThreadPlan", "default_threads", "SERIAL_BELOW_CELLS"]
 
@@ -169,3 +172,16 @@ class ThreadPlan:
         with self._lock:
             return {k: {n: (t.used[n], t.median(n)) for n, v in t.times.items() if v}
                     for k, t in self._timings.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded libraries, made once (a scan costs ~7 ms)."""
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """Context manager: BLAS on one thread (fits make many small BLAS calls, and
+    OpenBLAS workers spinning between them starve the main thread; the kernel has
+    its own OpenMP threads).  The library scan is made once per process."""
+    return _blas_controller().limit(limits=1, user_api="blas")

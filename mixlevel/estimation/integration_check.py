@@ -18,6 +18,7 @@ No refit: one extra evaluation (and the mode search of adaptive rules).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +98,9 @@ def check_integration(engine, work, loglike, names):
         return None
     fine_rule = finer_rule(rule, kl.qb, kl.qw)
     fine = engine.with_rule(fine_rule)
-    if fine.adaptive:
+    if fine.adaptive:  # the search starts at the fitted rule's modes and curvatures
+        fine.nodes = dataclasses.replace(fine.nodes, modes=engine.nodes.modes,
+                                         curvature=engine.nodes.curvature)
         settle_nodes(fine, work)
     ll, scores, _ = fine.loglike_and_score(work, per_cluster=True)
     shift, name = 0.0, ""

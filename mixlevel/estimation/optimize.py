@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,13 +55,24 @@ def check_fit_options(maxiter, gtol, em_iter=None, initial_iter=10, n_jobs=1):
                                  "is 1e-8: the gradient per cluster in the parameters' units)")
 
 
+# A large adaptive fit first converges with COARSE_POINTS Gauss-Hermite points per
+# dimension (centred at the modes like the full rule), then finishes with the full
+# rule from there: the full rule's sweeps, 3^q / n^q of the work each, are then
+# only the last few BFGS steps.  The optimum is the full rule's either way.
+COARSE_POINTS = 3
+COARSE_ABOVE_CELLS = 2_000_000
+
+
 def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6,
              first_round=FIRST_ROUND):
     """EM warm-up then BFGS; with adaptive nodes, re-centre and repeat until stable.
 
     Adaptive nodes are placed at the start values before the first BFGS run,
     which stops after ``first_round`` iterations (the nodes will move); each
-    later run starts from the curvature the previous one learnt.
+    later run starts from the curvature the previous one learnt.  On large data
+    (more than ``COARSE_ABOVE_CELLS`` kernel cells per sweep) the rounds run
+    first with a coarse adaptive rule (:func:`coarse_engine`), whose estimates,
+    BFGS curvature, modes and node curvatures start the full rule's rounds.
     """
     history = []
     # the exact normal likelihood (engine/gaussian.py) is smooth to rounding: stop when a
@@ -68,10 +80,57 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     gain_tol = 1e-14 if getattr(engine, "exact", None) is not None else 1e-10
     work, ll, n_em, _ = em(engine, work, maxiter=em_iter, history=history)
     adaptive = bool(engine.adaptive and engine.kl.qb)
-    hinv, n_qn, conv = None, 0, False
+    hinv, n_qn = None, 0
+    coarse = coarse_engine(engine) if adaptive else None
+    if coarse is not None:
+        out = _rounds(coarse, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
+                      None, fall_back=False)
+        if out is not None:
+            work, _, n_qn, _, hinv = out
+            engine.nodes = dataclasses.replace(engine.nodes, modes=coarse.nodes.modes,
+                                               curvature=coarse.nodes.curvature)
+            first_round = maxiter  # the nodes will hardly move from the coarse modes
+    work, ll, k, conv, _ = _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round,
+                                   gain_tol, hinv)
+    n_qn += k
+    if engine.adapted:
+        settle_nodes(engine, work)
+        ll = engine.loglike(work)
+    return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
+
+
+def coarse_engine(engine):
+    """``engine`` with ``COARSE_POINTS`` adaptive points per dimension, or None.
+
+    None unless the engine integrates by adaptive Gauss-Hermite with more
+    points than that on more than ``COARSE_ABOVE_CELLS`` cells per sweep.
+    """
+    rule = getattr(engine, "rule", None)
+    if rule is None or not hasattr(engine, "with_rule") or not engine.adaptive \
+            or rule.kind != "gauss-hermite" or rule.n_points <= COARSE_POINTS:
+        return None
+    cells = engine.design.n_rows * engine.DC * engine.rule_b.size * engine.rule_w.size
+    if cells <= COARSE_ABOVE_CELLS:
+        return None
+    return engine.with_rule(dataclasses.replace(rule, n_points=COARSE_POINTS))
+
+
+def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol, hinv,
+            fall_back=True):
+    """BFGS runs with the adaptive nodes re-centred before each, until stable.
+
+    Returns (work, loglike, BFGS iterations, converged, inverse Hessian).  When
+    the nodes cannot be centred: with ``fall_back`` a warning and BFGS on
+    non-adaptive nodes, else None.
+    """
+    adaptive = bool(engine.adaptive and engine.kl.qb)
+    n_qn, conv, ll = 0, False, None
     for r in range(adaptive_rounds + 1 if adaptive else 1):
-        before = engine.loglike(work) if adaptive else None
+        # before re-centring: the last run's value (same estimates, same nodes), no sweep
+        before = ll if adaptive and r > 0 else None
         if adaptive and not settle_nodes(engine, work):
+            if not fall_back:
+                return None
             warn_user("adaptive quadrature failed; continuing with non-adaptive "
                       "nodes", EstimationWarning)
             engine.reset_nodes()
@@ -84,10 +143,7 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
         n_qn += k
         if adaptive and r > 0 and abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
             break
-    if engine.adapted:
-        settle_nodes(engine, work)
-        ll = engine.loglike(work)
-    return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
+    return work, ll, n_qn, conv, hinv
 
 
 def settle_nodes(engine, work):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from ..engine.threads import ThreadPlan
+from ..engine.threads import ThreadPlan, one_blas_thread
 from ..errors import ConvergenceWarning
 from ..spec.transforms import to_working
 from ..utils.checkpoint import Checkpoint
@@ -77,7 +76,7 @@ def _spawn(engine, concurrent):
 def _initial_start(engine, base, seed_k, perturb_scale, initial_iter, concurrent):
     """One initial set: a start vector from ``seed_k`` (None: ``base`` itself), then
     ``initial_iter`` EM or quasi-Newton iterations.  Returns (work, loglike)."""
-    with threadpool_limits(limits=1, user_api="blas"):  # as fit(); same numbers anywhere
+    with one_blas_thread():  # as fit(); same numbers anywhere
         eng = _spawn(engine, concurrent)
         if seed_k is None:
             w0 = base
@@ -96,7 +95,7 @@ def _initial_start(engine, base, seed_k, perturb_scale, initial_iter, concurrent
 
 def _final_start(engine, w, seed_k, concurrent, maximize_kw):
     """One complete optimisation from the initial set ``w`` (a FitOutcome)."""
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         out = maximize(_spawn(engine, concurrent), w, **maximize_kw)
         out.seed = int(seed_k)
         return out

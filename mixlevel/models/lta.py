@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
+from ..engine.threads import one_blas_thread
 from ..errors import SpecificationError
 from ..estimation.starts import base_start
 from ..families import get_family
@@ -266,7 +266,7 @@ class LatentMarkov(MixtureModel):
         if cached is None:
             from .lta_starts import lta_start
 
-            with threadpool_limits(limits=1, user_api="blas"):  # as MixtureModel.fit
+            with one_blas_thread():  # as MixtureModel.fit
                 cached = lta_start(self)
             self.__dict__["_lta_start"] = cached
         return cached.copy()
