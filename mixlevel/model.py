@@ -26,6 +26,7 @@ from .estimation.covariance import observed_hessian
 from .estimation.integration_check import check_integration
 from .estimation.scales import natural_scales
 from .estimation.starts import base_start, perturbation_scale
+from .model_data import NewDataMixin
 from .results.covtypes import check_cov_type
 from .spec import ParamTable
 from .utils.warn import warn_user
@@ -72,7 +73,7 @@ def check_starts(starts):
     return int(starts[0]), int(min(starts[1], starts[0]))
 
 
-class MixtureModel(GenericLikelihoodModel):
+class MixtureModel(NewDataMixin, GenericLikelihoodModel):
     """A two-level mixture model fitted by maximum likelihood.
 
     Parameters
@@ -186,54 +187,6 @@ class MixtureModel(GenericLikelihoodModel):
     def exog_names(self):
         return list(self.table.free_names)
 
-    @property
-    def exog(self):
-        """The covariate columns the terms use, one row per estimation row (data order).
-
-        A DataFrame (None after ``remove_data()``); the intercept is not included.
-        """
-        d = self.__dict__.get("design")
-        if d is None or d.index is None or d.y is None:
-            return None
-        cols = [c for c in self.spec.columns() if c != "1"]
-        inv = np.empty_like(d.order)
-        inv[d.order] = np.arange(len(d.order))
-        return pd.DataFrame({c: np.asarray(d.columns[c])[inv] for c in cols},
-                            index=d.index[inv])
-
-    @exog.setter
-    def exog(self, value):  # statsmodels assigns its (empty) exog; the design is the source
-        pass
-
-    def predict(self, params, exog=None, which="mean", **kwargs):
-        """Expected outcomes at ``params`` for the rows of ``exog`` (statsmodels' signature).
-
-        Parameters
-        ----------
-        params : array_like
-            Free parameters on the natural scale (``res.params``).
-        exog : pandas.DataFrame, optional
-            New data, as ``newdata`` of :meth:`MixtureResults.predict` (default:
-            the estimation data).
-        which, **kwargs
-            As :meth:`MixtureResults.predict` (``conditional``, ...).
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        from types import SimpleNamespace
-
-        from .results import MixtureResults
-
-        params = np.asarray(params, float)
-        if params.shape != (self.table.n_free,):
-            raise ValueError(f"params has {params.size} values; the model has "
-                             f"{self.table.n_free} free parameters ({self.param_names[:3]} ...)")
-        done = SimpleNamespace(converged=True, n_em=0, n_qn=0)
-        res = MixtureResults.from_fit(self, params, done, [], cov_type="ML")
-        return res.predict(exog, which=which, **kwargs)
-
     def parameter_table(self):
         """Name, kind, free / fixed / equal status and start value of every parameter."""
         return self.table.table()
@@ -283,26 +236,6 @@ class MixtureModel(GenericLikelihoodModel):
     def _kinds(self):
         tab = self.table
         return [tab.groups[self.layout.group_of(i)].kind for i in tab.free_index]
-
-    # -- new data ---------------------------------------------------------------------
-    def design_columns(self, data):
-        """Design columns of new data, ``{column name: array}``, for prediction.
-
-        The hook through which :meth:`MixtureResults.predict` turns new rows
-        into the columns the terms use.  This default takes each column of
-        ``spec.columns()`` from ``data`` by name; a formula layer overrides it
-        to re-apply its stored transforms (centring, dummy codes, ...).
-        """
-        compiled = getattr(self, "formula", None)
-        if compiled is not None:
-            return compiled.design_columns(data)
-        out = {}
-        for name in self.spec.columns():
-            if name not in data.columns:
-                raise SpecificationError(
-                    f"column {name!r} is needed to predict but is not in the new data")
-            out[name] = pd.to_numeric(data[name], errors="coerce").to_numpy(float)
-        return out
 
     # -- fitting ----------------------------------------------------------------------
     def fit(self, start_params=None, starts=None, em_iter=None, maxiter=1000, gtol=1e-8,
