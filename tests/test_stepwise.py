@@ -315,7 +315,7 @@ def test_frequency_weighted_patterns_give_the_raw_rows_numbers(gss, gss_fit):
     for method in ("ML", "BCH"):
         raw = three_step(gss_fit, covariates="FEMALE", method=method)
         pat = three_step(res, covariates="FEMALE", method=method)
-        np.testing.assert_allclose(pat.D, raw.D, atol=1e-7)
+        np.testing.assert_allclose(pat.D, raw.D, atol=1e-6)  # two fits, each to its gtol
         np.testing.assert_allclose(pat.params, raw.params, atol=1e-6)
         np.testing.assert_allclose(pat.table["se_step3"], raw.table["se_step3"], rtol=1e-5)
         np.testing.assert_allclose(pat.table["se"], raw.table["se"], rtol=1e-3)
