@@ -117,7 +117,7 @@ def test_bad_input_names_the_problem(lsat7):
         ml.IRT(ITEMS, lsat7, model="2PL").fit().irt.theta_var()
 
 
-# --- the 3PL (paper section 9, eq. 48-50) ---------------------------------------------------
+# --- the 3PL (paper section 9, eq. 42-50) ---------------------------------------------------
 
 @pytest.fixture(scope="module")
 def fit3(lsat7):
@@ -162,7 +162,7 @@ def test_3pl_notes_g_at_zero(fit3):
 
 
 def test_3pl_loglike_equals_quadrature():
-    """The 3PL likelihood at fixed parameters: direct integration of eq. 48-50 per person."""
+    """The 3PL likelihood at fixed parameters: direct integration of eq. 42 per person."""
     data = pd.DataFrame({"u1": [1, 0, 1, 1, 0, 1, 0], "u2": [1, 1, 0, 1, 0, 0, 1],
                          "u3": [0, 1, 1, 1, 0, np.nan, 1]})
     items = list(data.columns)

@@ -1,7 +1,7 @@
 """Item response theory: the Rasch, 1PL, 2PL and 3PL models on wide binary items.
 
 One standard normal person factor ``theta`` and, for item j, the slope-intercept
-form of the 2PL (paper eq. 36 with a logit link)::
+form of the 2PL (paper eq. 36 with one class and a logit link)::
 
     logit P(u_j = 1 | theta) = a_j theta + d_j,     theta ~ N(0, 1),
 
@@ -11,21 +11,23 @@ the Rasch model fixes them at 1 and frees the factor variance (mirt's
 (``Var(theta) = a^2``, the same intercepts and likelihood), so it is fitted as
 the 1PL and reported in its own terms.
 
-The 3PL (paper section 9, eq. 48-50) adds a guessing floor ``g_j``::
+The 3PL (paper section 9, eq. 42) adds a guessing floor ``g_j``::
 
     P(u_j = 1 | theta) = g_j + (1 - g_j) logistic(a_j theta + d_j).
 
 It is a mixture at the level of each response: a latent class "guess" answers
 correctly with probability 1 and the class "know" follows the 2PL; ``g_j`` is
-the probability of the class "guess" for item j.  :func:`IRT` fits it in long
-form, one row per person and item, the person as cluster::
+the probability of the class "guess" for item j (eq. 45-47; g, a, b follow by
+eq. 48-50).  :func:`IRT` fits it in long form, one row per person and item, the
+person as cluster::
 
     y ~ 0 + C(item):c           class 1 (guess): intercepts fixed at +40, no loading
     theta -> y in class 2       item-specific loadings (a_j), intercepts d_j
     c ~ 0 + C(item)             logit(g_j)
 
-(``logistic(40) = 1 - 4e-18``, one in double precision.)  The 3PL's default
-rule is fixed Gauss-Hermite with 121 nodes, as the wide 2PL's.  Identical persons
+(``logistic(40) = 1 - 4e-18``, one in double precision; the paper's 15 would
+leave 3e-7 per response.)  The 3PL's default rule is fixed Gauss-Hermite with
+61 nodes, the wide 2PL's default (and mirt's).  Identical persons
 are compressed to response patterns with frequency weights, as
 :func:`mixlevel.response_patterns` does.  ``res.irt.coef()`` gives a, d, b (and
 g) per item with delta-method standard errors.
@@ -193,7 +195,7 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
         ``"2PL"``: free slopes and intercepts, ``theta ~ N(0, 1)``.  ``"1PL"``:
         one common slope.  ``"Rasch"``: slopes 1 and ``Var(theta)`` free (the
         1PL reparametrised; ``res.irt.theta_var()``).  ``"3PL"``: the 2PL with
-        a guessing floor g_j per item (paper section 9, eq. 48-50).
+        a guessing floor g_j per item (paper section 9, eq. 42-50).
     weights : str, optional
         A column of frequency weights (counts of identical persons, as in the
         output of :func:`mixlevel.response_patterns`).
@@ -222,9 +224,9 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
         if not {"integration", "n_points", "adaptive"} & set(kwargs):
             # theta is the cluster's (the person's) here, so the engine would centre 25
             # adaptive nodes; the floor g_j gives the posterior a flat tail they miss by
-            # ~1e-6 in LL.  Fixed Gauss-Hermite with 121 nodes (the rule of the wide 2PL)
-            # is exact to 1e-9 and faster.
-            kwargs.update(integration="gauss-hermite", n_points=121)
+            # ~1e-6 in LL (LSAT7).  Fixed Gauss-Hermite with 61 nodes, the wide 2PL's
+            # rule, is within 1e-8 of 121 nodes there, and faster.
+            kwargs.update(integration="gauss-hermite", n_points=61)
         m = ItemResponseModel(_spec_3pl(items), _long_3pl(patterns, items), cluster="person",
                               cluster_weights="n", fix=_fix_3pl(items), **kwargs)
     else:

@@ -62,7 +62,7 @@ class IRTResults:
             One row per item: ``a``, ``se_a`` (slope; 1 without SE for the
             Rasch model), ``d``, ``se_d`` (intercept), ``b``, ``se_b``
             (difficulty ``-d / a``) and, for the 3PL, ``g``, ``se_g`` (the
-            probability of the class "guess", paper eq. 48-50) and ``note``.
+            probability of the class "guess", paper eq. 48; b by eq. 50) and ``note``.
             A ``g`` that ran to its boundary 0 has no standard error (NaN):
             the item shows no guessing, and the likelihood is flat there.
         """
