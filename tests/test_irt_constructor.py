@@ -113,6 +113,8 @@ def test_bad_input_names_the_problem(lsat7):
         ml.IRT(ITEMS, bad)
     with pytest.raises(SpecificationError, match="weights='w'"):
         ml.IRT(ITEMS, lsat7, weights="w")
+    with pytest.raises(SpecificationError, match="named 'n'"):
+        ml.IRT(ITEMS[:2] + ["n"], lsat7.assign(n=lsat7["item3"]))
     with pytest.raises(ValueError, match="theta_var"):
         ml.IRT(ITEMS, lsat7, model="2PL").fit().irt.theta_var()
 

@@ -219,6 +219,9 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
     if model not in MODELS:
         raise SpecificationError(f"model={model!r}: use one of {', '.join(MODELS)}")
     items = _check_items(data, items)
+    if "n" in items:
+        raise SpecificationError("an item is named 'n', the name of the pattern counts; "
+                                 "rename that column")
     patterns, person_pattern = _patterns(data, items, weights)
     if model == "3PL":
         if not {"integration", "n_points", "adaptive"} & set(kwargs):
