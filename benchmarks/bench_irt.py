@@ -5,6 +5,11 @@ its generation and mirt's 2PL on it).  The 2PL is fitted in wide form (61-point
 Gauss-Hermite), the 3PL in long form (one row per person and item, the person
 as cluster, the guess/know class per response: paper section 9), started from
 the 2PL.  Timings are reported, not optimised; a failed integration check raises.
+
+Measured 2026-12-03 on the shared 2-core machine (load 3-6): the 2PL took 2.0 s
+(LL -323104.1163; mirt's default fit -323104.119 in 104.9 s).  The 3PL (600,000
+long rows, 20,000 clusters, 61 nodes, 2 classes per row) did not finish within
+25 minutes of wall time.
 """
 
 import time
