@@ -142,6 +142,8 @@ def _separation(model, params):
             continue
         if _family(model, inf.equation) not in _LOGIT_FAMILIES:
             continue
+        if model.table.fixed[layout.group_of(i)]:
+            continue  # a fixed coefficient is the user's choice, not an estimate
         if abs(full[i]) * column_sd(design, inf.column) >= LOGIT_EDGE:
             found.setdefault((inf.equation, inf.column), layout.names[i])
     spec = model.spec

@@ -6,6 +6,7 @@ derived quantities specific to the family live beside it.
 """
 
 from .gom import GoM, GradeOfMembership
+from .irt import IRT, ItemResponseModel
 from .lta import LatentMarkov, lta
 
-__all__ = ["lta", "LatentMarkov", "GoM", "GradeOfMembership"]
+__all__ = ["lta", "LatentMarkov", "GoM", "GradeOfMembership", "IRT", "ItemResponseModel"]
