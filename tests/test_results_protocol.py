@@ -18,6 +18,7 @@ from tests.results import (
     results_glmm_contraception,
     results_glmm_sleepstudy,
     results_lca_carcinoma,
+    results_protocol_contraception,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -368,6 +369,25 @@ def test_profile_intervals_equal_lme4_on_sleepstudy(sleepstudy):
     np.testing.assert_allclose(res.conf_int(), res.conf_int(method="wald"))
     with pytest.raises(ValueError, match="'wald' or 'profile'"):
         res.conf_int(method="boot")
+
+
+def test_profile_intervals_equal_lme4_on_contraception():
+    """A GLMM: the default rule's profile intervals equal lme4 nAGQ = 25
+    confint(method="profile") (which took lme4 about 20 minutes)."""
+    ref = results_protocol_contraception.agq25_profile
+    df = pd.read_csv(DATA / "contraception.csv")
+    df["livch"] = pd.Categorical(df["livch"].astype(str), categories=["0", "1", "2", "3+"])
+    res = mixture("use ~ urban + age + livch + (1 | district)", df,
+                  family="binary").fit(cov_type="ML")
+    assert res.llf == pytest.approx(ref["loglike"], abs=1e-6)
+    ci = res.conf_int(method="profile")
+    names = {"use~1": "(Intercept)", "use~urban": "urban", "use~age": "age",
+             "use~livch[T.1]": "livch1", "use~livch[T.2]": "livch2",
+             "use~livch[T.3+]": "livch3+"}
+    for ours, theirs in names.items():
+        np.testing.assert_allclose(ci.loc[ours], ref["confint_profile"][theirs], atol=2e-5)
+    np.testing.assert_allclose(np.sqrt(ci.loc["Var(1|district)"]),
+                               ref["confint_profile"][".sig01"], atol=2e-5)
 
 
 def test_relabel_swaps_the_classes_at_the_same_likelihood(carcinoma_mlf):
