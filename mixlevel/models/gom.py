@@ -27,6 +27,7 @@ import pandas as pd
 from ..errors import SpecificationError
 from ..model import MixtureModel
 from ..utils.warn import warn_user
+from .items import check_binary_items
 
 __all__ = ["GoM", "GradeOfMembership"]
 
@@ -110,23 +111,6 @@ class GradeOfMembership(MixtureModel):
         return start.to_numpy()
 
 
-def _check_items(data, items):
-    if isinstance(items, str) or not isinstance(items, (list, tuple)) or len(items) < 2:
-        raise SpecificationError("items= must list two or more item columns, e.g. "
-                                 "items=['u1', 'u2', 'u3']")
-    items = list(items)
-    missing = [c for c in items if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"item column(s) {missing} are not in the data")
-    for c in items:
-        vals = pd.to_numeric(data[c], errors="coerce").dropna().unique()
-        if not set(vals) <= {0, 1}:
-            raise SpecificationError(
-                f"the item {c!r} has values {sorted(vals)[:6]}; GoM items are binary: code "
-                "them 0/1 (e.g. data[item] - 1 for 1/2 codes)")
-    return items
-
-
 def _covariate_list(covariates, data):
     if covariates is None:
         return []
@@ -177,7 +161,7 @@ def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=Non
 
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("data must be a pandas DataFrame (one row per person)")
-    items = _check_items(data, items)
+    items = check_binary_items(data, items, "GoM")
     if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
         raise SpecificationError(f"classes={classes!r}: give a whole number >= 2")
     K = int(classes)

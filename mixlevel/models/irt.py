@@ -43,6 +43,7 @@ import pandas as pd
 from ..errors import SpecificationError
 from ..model import MixtureModel
 from ..spec import ModelSpec
+from .items import check_binary_items
 
 __all__ = ["IRT", "ItemResponseModel"]
 
@@ -104,26 +105,6 @@ class ItemResponseModel(MixtureModel):
             start[f"theta=~{it}[c=2]"] = sign * res2.params[f"theta=~{it}"]
             start[f"guess~{it}"] = -2.0
         return start.to_numpy()
-
-
-def _check_items(data, items):
-    if isinstance(items, str) or not isinstance(items, (list, tuple)) or len(items) < 2:
-        raise SpecificationError("items= must list two or more item columns, e.g. "
-                                 "items=['u1', 'u2', 'u3']")
-    items = list(items)
-    missing = [c for c in items if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"item column(s) {missing} are not in the data")
-    for c in items:
-        vals = pd.to_numeric(data[c], errors="coerce")
-        if vals.isna().sum() > data[c].isna().sum():
-            raise SpecificationError(f"the item {c!r} has non-numeric values; code it 0/1")
-        bad = sorted(set(vals.dropna().unique()) - {0, 1})
-        if bad:
-            raise SpecificationError(
-                f"the item {c!r} has values {bad[:6]} besides 0/1; IRT items are binary: "
-                "code them 0/1 (e.g. data[item] - 1 for 1/2 codes)")
-    return items
 
 
 def _patterns(data, items, weights):
@@ -218,7 +199,7 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
         raise SpecificationError("data must be a pandas DataFrame (one row per person)")
     if model not in MODELS:
         raise SpecificationError(f"model={model!r}: use one of {', '.join(MODELS)}")
-    items = _check_items(data, items)
+    items = check_binary_items(data, items, "IRT")
     if "n" in items:
         raise SpecificationError("an item is named 'n', the name of the pattern counts; "
                                  "rename that column")
