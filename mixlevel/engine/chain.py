@@ -40,9 +40,9 @@ import numpy as np
 
 from .._kernels import _chain
 from ..integrate.defaults import IntegrationRule
-from .between import logsumexp
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
+from .numeric import logsumexp
 from .tabulate import OutcomeTables, has_tables, stat_derivatives
 from .threads import ThreadPlan
 

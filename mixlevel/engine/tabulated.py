@@ -16,16 +16,9 @@ import numpy as np
 from . import tabulate
 from .inputs import TabulatedInputs
 from .kernel import KernelSelection
+from .numeric import logsumexp
 
-__all__ = ["TabulatedMixin", "logsumexp"]
-
-
-def logsumexp(x, axis, keepdims=False):
-    """Log-sum-exp with the max trick (numpy only: scipy's adds overhead on small arrays)."""
-    mx = np.max(x, axis=axis, keepdims=True)
-    mx = np.where(np.isfinite(mx), mx, 0.0)
-    out = np.log(np.sum(np.exp(x - mx), axis=axis, keepdims=True)) + mx
-    return out if keepdims else np.squeeze(out, axis=axis)
+__all__ = ["TabulatedMixin"]
 
 
 class TabulatedMixin:
