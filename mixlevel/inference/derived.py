@@ -247,7 +247,17 @@ def lrt_class_level(restricted, full):
                    "on the boundary of the parameter space, so the chi-square p-value is "
                    "approximate only (paper sec. 5); see icc() or a bootstrap LRT")
     if lr < 0:
-        out["note"] += (f"; the full model's log-likelihood is {-lr / 2:.3g} below the "
-                        "restricted one's: numerical integration error in the full model "
-                        "or a local maximum")
+        est = dict(zip(f.model.param_names, np.asarray(f.params, float), strict=True))
+        big = {n: est[n] for n in sorted(extra & variances) if est[n] > 1e4}
+        if big:  # ICC above 0.9997: the full fit is walking toward the restricted model
+            vals = ", ".join(f"{n} = {v:.3g}" for n, v in big.items())
+            out["note"] += (f"; the full model's log-likelihood is {-lr / 2:.3g} below the "
+                            f"restricted one's because its variance ran toward infinity "
+                            f"({vals}): its likelihood rises toward the restricted model's "
+                            "as the variance grows, and the optimiser stopped short of that "
+                            "limit; the data favour the restricted (between) model")
+        else:
+            out["note"] += (f"; the full model's log-likelihood is {-lr / 2:.3g} below the "
+                            "restricted one's: numerical integration error in the full "
+                            "model or a local maximum")
     return pd.Series(out, dtype=object)
