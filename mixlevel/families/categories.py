@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import SpecificationError
 from ..utils.warn import warn_user
-from .base import Family
+from .base import Family, observed
 
 __all__ = ["CategoricalFamily", "level_key"]
 
@@ -65,6 +65,16 @@ class CategoricalFamily(Family):
     categorical = True
     mean_scale = "probability"
     ordered = False  # the order of the categories is part of the model
+
+    # statistics: the one-hot category; tables T[k, cell] = log P(y = k)
+    def n_statistics(self, n_categories):
+        return n_categories
+
+    def row_statistics(self, y, trials, n_categories, out):
+        obs, yy = observed(y)
+        out[:] = 0.0
+        out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
+        return out
 
     def __init__(self, levels=None):
         if levels is not None:

@@ -7,7 +7,7 @@ import re
 import numpy as np
 from scipy import special
 
-from .base import FamilyCode, draw_category, observed
+from .base import FamilyCode, draw_category
 from .categories import CategoricalFamily
 
 __all__ = ["Nominal"]
@@ -50,16 +50,7 @@ class Nominal(CategoricalFamily):
     def draw(self, rng, eta, fp, trials):
         return draw_category(rng, self._logits(eta)).astype(float)
 
-    # statistics: the one-hot category; T[k, cell] = log P(y = k)
-    def n_statistics(self, n_categories):
-        return n_categories
-
-    def row_statistics(self, y, trials, n_categories, out):
-        obs, yy = observed(y)
-        out[:] = 0.0
-        out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
-        return out
-
+    # statistics: the one-hot category (CategoricalFamily); T[k, cell] = log P(y = k)
     def table(self, eta, fp, n_categories):
         full = np.concatenate([eta, np.zeros((1,) + eta.shape[1:])])
         return full - special.logsumexp(full, axis=0, keepdims=True)

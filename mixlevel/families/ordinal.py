@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from .base import FamilyCode, cdf, check_link, log_cdf, log_pdf, observed
+from .base import FamilyCode, cdf, check_link, log_cdf, log_pdf
 from .categories import CategoricalFamily
 
 __all__ = ["Ordinal"]
@@ -67,16 +67,7 @@ class Ordinal(CategoricalFamily):
         star = eta[:, 0] + eps
         return (star[:, None] > fp).sum(axis=1).astype(float)
 
-    # statistics: the one-hot category; T[k, cell] = log P(y = k)
-    def n_statistics(self, n_categories):
-        return n_categories
-
-    def row_statistics(self, y, trials, n_categories, out):
-        obs, yy = observed(y)
-        out[:] = 0.0
-        out[np.nonzero(obs)[0], yy[obs].astype(int)] = 1.0
-        return out
-
+    # statistics: the one-hot category (CategoricalFamily); T[k, cell] = log P(y = k)
     def _cells(self, eta, tau):
         """log P(y = k) (K, cells) and the bounds a = tau_k - eta, b = tau_{k-1} - eta."""
         K = tau.shape[0] + 1
