@@ -238,9 +238,27 @@ class CoefficientsMixin:
         in_equations = {(u, t.latent) for st in self.parsed.regressions("outcome")
                         for t in st.terms if t.latent is not None for u in st.lhs}
         for m in self.parsed.measurements():
-            spec.add_block(m.factor, [m.factor], level="row", covariance="identity")
+            level = "row" if m.group is None else "cluster"
+            spec.add_block(m.factor, [m.factor], level=level, covariance="identity")
             for u in m.indicators:
-                if (u, m.factor) not in in_equations:
+                if u in self.classes:  # one loading per logit (restricted GoM, eq. 35)
+                    self._check_one_logit_effect(u, m)
+                    for ch in range(self.n_channels(u)):
+                        spec.add_term(u, "1", latent=m.factor, category=ch,
+                                      name=f"{m.factor}=~{u}#{ch + 1}")
+                elif (u, m.factor) not in in_equations:
                     spec.add_term(u, "1", latent=m.factor, name=f"{m.factor}=~{u}")
         self.random_effects(spec)
         self.spec = spec
+
+    def _check_one_logit_effect(self, c, m):
+        """A class logit measured by a cluster factor cannot have random intercepts too."""
+        st = next((s for s in self.parsed.regressions("class") if s.lhs[0] == c), None)
+        for r in (st.random if st is not None else ()):
+            if () in r.effects:
+                raise _error(st, f"the logits of {c!r} have the random intercepts "
+                             f"{r.text} and load on the cluster-level factor {m.factor!r} "
+                             f"(statement {m.number}, {m.text!r}): their variances and "
+                             "the loadings are not identified together",
+                             hint=f"keep one: {r.text} (the unrestricted GoM, eq. 34) or "
+                             f"{m.factor} =~ ({c} | {m.group}) (the restricted GoM, eq. 35)")

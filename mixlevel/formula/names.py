@@ -16,6 +16,13 @@ from .parsed import Measurement, Regression
 __all__ = ["NamesMixin"]
 
 
+class _GroupOf:
+    """A cluster-level factor seen as a random term (its ``text`` names it in errors)."""
+
+    def __init__(self, m):
+        self.text = f"of the factor {m.factor!r}"
+
+
 class NamesMixin:
     """Name checks of the compiler (:class:`~mixlevel.formula.compile._Builder`).
 
@@ -49,7 +56,9 @@ class NamesMixin:
                                            where="on the left-hand side")
             else:
                 for u in st.indicators:
-                    if u not in cols:
+                    if u in self.classes:
+                        used.add(u)  # its logits load on a cluster-level factor
+                    elif u not in cols:
                         raise _error(st, f"the indicator {u!r} is not a column of the "
                                      "data", hint=_suggest(u, list(map(str, cols))) or None)
         unused = [c for c in self.class_order if c not in used]
@@ -65,7 +74,7 @@ class NamesMixin:
             names = st.lhs if isinstance(st, Regression) and st.kind == "outcome" else \
                 st.indicators if isinstance(st, Measurement) else ()
             for n in names:
-                if n not in outs:
+                if n not in outs and n not in self.classes:
                     outs.append(n)
         self.outcomes = outs
         self.families = _families(self.family_arg, outs)
@@ -123,11 +132,14 @@ class NamesMixin:
         for st in self.parsed.regressions():
             for r in st.random:
                 groups.setdefault(r.group, (st, r))
+        for m in self.parsed.cluster_factors():
+            groups.setdefault(m.group, (m, _GroupOf(m)))
         if len(groups) > 1:
             names = list(groups)
             raise FormulaError(
-                f"random terms group by {names[0]!r} and by {names[1]!r}; mixlevel models "
-                "have two levels, so every random term must use the same grouping column")
+                f"random terms or cluster-level factors group by {names[0]!r} and by "
+                f"{names[1]!r}; mixlevel models have two levels, so every random term and "
+                "cluster-level factor must use the same grouping column")
         cluster = self.cluster_arg
         if groups:
             g, (st, r) = next(iter(groups.items()))

@@ -5,6 +5,7 @@ A formula is a few statements, one per line or separated by ``;``::
     u1 + u2 + u3 ~ c                  outcome equations (several outcomes share one)
     y ~ c * x + (1 + x | school)      lme4 random terms, ``||`` for uncorrelated
     f =~ u1 + u2 + u3                 a factor (lavaan)
+    eta =~ (c + u1 | person)          a cluster-level factor (class logits, outcomes)
     c ~ w + (1 | school)              a class variable's multinomial logit
     var(y) ~ c                        class-specific residual variance
 
@@ -188,30 +189,61 @@ def parse_formula(text, classes=()):
     out = []
     for st, (pos, is_meas) in zip(stmts, tildes, strict=True):
         if is_meas:
-            inds = _name_list(st.text[pos + 1:], pos + 1, st, "the right of '=~'")
-            if not inds:
-                raise _error(st, "no indicators after '=~'", pos)
-            for u in inds:
-                if u in classes or u in factors:
-                    raise _error(st, f"{u!r} cannot be an indicator", pos + 1,
-                                 "indicators are observed outcomes (no higher-order "
-                                 "factors; class variables are measured with ~)")
-            if len(set(inds)) != len(inds):
-                raise _error(st, "an indicator is listed twice", pos + 1)
-            out.append(Measurement(st.text[:pos - 1].strip().strip("`"), tuple(inds),
-                                   st.text, st.number))
+            out.append(_parse_measurement(st, pos, classes, factors))
         else:
             out.append(_parse_regression(st, pos, classes, factors))
     _check_statements(out)
     return ParsedFormula(tuple(out), classes)
 
 
+def _parse_measurement(stmt, tilde, classes, factors):
+    """``f =~ u1 + u2`` (a row-level factor) or ``f =~ (c + u1 | group)`` (cluster level).
+
+    A cluster-level factor takes one value per level of ``group`` (lme4's
+    spelling of a random term); its indicators are outcomes (one loading each,
+    unless the outcome's equation gives the loadings, ``y ~ C(item):f``) and
+    class variables (a loading per logit: the restricted GoM, eq. 35).
+    """
+    rhs = stmt.text[tilde + 1:]
+    group = None
+    ind_text, ind_off = rhs, tilde + 1
+    if "|" in rhs:
+        fixed, bars, _ = _split_bars(rhs, stmt, tilde + 1)
+        if len(bars) != 1 or fixed.strip():
+            raise _error(stmt, "a cluster-level factor is measured by one group "
+                         "(indicators | group), nothing else", tilde + 1,
+                         "write f =~ (c + u1 | person); a row-level factor has no '|': "
+                         "f =~ u1 + u2")
+        ind_text, ind_off, group, correlated, term_text = bars[0]
+        if not correlated:
+            raise _error(stmt, f"'||' in {term_text}", ind_off,
+                         "a factor has one value per group: write (indicators | group)")
+        if group in classes or group in factors:
+            raise _error(stmt, f"the grouping {group!r} of {term_text} is a latent "
+                         "variable", ind_off, "group by a column of the data")
+    inds = _name_list(ind_text, ind_off, stmt, "the right of '=~'")
+    if not inds:
+        raise _error(stmt, "no indicators after '=~'", tilde)
+    for u in inds:
+        if u in factors or (u in classes and group is None):
+            raise _error(stmt, f"{u!r} cannot be an indicator of a row-level factor"
+                         if u in classes else f"{u!r} cannot be an indicator", ind_off,
+                         "a factor measured by class logits is a cluster-level factor: "
+                         f"write f =~ ({u} | person)" if u in classes else
+                         "indicators are observed outcomes or class variables (no "
+                         "higher-order factors)")
+    if len(set(inds)) != len(inds):
+        raise _error(stmt, "an indicator is listed twice", ind_off)
+    return Measurement(stmt.text[:tilde - 1].strip().strip("`"), tuple(inds), stmt.text,
+                       stmt.number, group)
+
+
 def _check_statements(statements):
     """The same outcome, class or var() in two statements is a conflict; a factor needs
     two outcomes that load on it."""
     for m in statements:
-        if not isinstance(m, Measurement) or len(m.indicators) > 1:
-            continue
+        if not isinstance(m, Measurement) or len(m.indicators) > 1 or m.group is not None:
+            continue  # a cluster factor's one loading is identified by the cluster's rows
         if not any(isinstance(s, Regression) and s.kind == "outcome" and
                    any(t.latent == m.factor for t in s.terms) for s in statements):
             u = m.indicators[0]

@@ -107,15 +107,27 @@ class Regression:
 
 @dataclass(frozen=True)
 class Measurement:
-    """``factor =~ indicator + ...`` (variance 1, loadings free)."""
+    """``factor =~ indicator + ...`` (variance 1, loadings free).
+
+    ``group`` is None for a row-level factor (one value per row), or the
+    grouping column of a cluster-level factor, ``factor =~ (c + u | person)``
+    (one value per cluster: the person factor of the restricted GoM, eq. 35,
+    and of the FMA-GoM, eq. 38-41), whose indicators may be class variables
+    (their K - 1 logits load on it).
+    """
 
     factor: str
     indicators: tuple
     text: str = field(default="", compare=False)
     number: int = field(default=0, compare=False)
+    group: str | None = None
 
     def render(self):
-        return f"{self.factor} =~ {' + '.join(self.indicators)}"
+        inds = " + ".join(self.indicators)
+        if self.group is None:
+            return f"{self.factor} =~ {inds}"
+        group = self.group if _NAME.match(self.group) else f"`{self.group}`"
+        return f"{self.factor} =~ ({inds} | {group})"
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,10 @@ class ParsedFormula:
     def measurements(self):
         """The ``=~`` statements."""
         return [s for s in self.statements if isinstance(s, Measurement)]
+
+    def cluster_factors(self):
+        """The cluster-level ``=~`` statements (``f =~ (... | group)``)."""
+        return [s for s in self.measurements() if s.group is not None]
 
     def to_text(self):
         """A canonical formula that parses back to an equal object."""
