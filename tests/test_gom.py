@@ -228,8 +228,8 @@ def test_gom_membership_scores_equal_quad(gom_constructor):
 def test_gom_refuses_what_it_cannot_fit():
     d = pd.read_csv(DATA / "dentistry.csv")
     items = [f"V{i}" for i in range(1, 6)]
-    with pytest.raises(ml.SpecificationError, match="restricted K-class GoM .* restricted=False"):
-        ml.GoM(items, d, classes=3, weights="freq")
+    with pytest.raises(ml.SpecificationError, match="factor='yes': give True or False"):
+        ml.GoM(items, d, classes=3, weights="freq", factor="yes")
     bad = d.assign(V1=d["V1"] + 1)
     with pytest.raises(ml.SpecificationError, match="the item 'V1' has values .* code them 0/1"):
         ml.GoM(items, bad, weights="freq")

@@ -78,9 +78,9 @@ def test_moved_parameters_equal_the_refit_route():
                                model.table.free_natural_from_working(refit), atol=1e-5)
 
 
-def test_random_class_logits_are_not_moved():
-    """A class logit with a random effect: its Cholesky element cannot change sign by a
-    move, so the refit route is taken."""
+def test_random_class_logits_are_moved():
+    """A class logit with a random effect: alpha' = -alpha keeps Var (z is symmetric), so
+    the classes are relabelled by moving parameters, as the refit route would."""
     rng = np.random.default_rng(1)
     df = pd.DataFrame({k: (rng.random(320) < 0.5).astype(float) for k in ("u1", "u2", "u3")})
     df["g"] = np.repeat(np.arange(40), 8)
@@ -89,4 +89,8 @@ def test_random_class_logits_are_not_moved():
     start = pd.Series(0.3, index=model.param_names)
     start["Var(c#1|g)"] = 1.0
     work = model.table.free_working_from_natural(start.to_numpy())
-    assert labels.permuted_parameters(model.engine, work, {"c": [1, 0]}) is None
+    moved = labels.permuted_parameters(model.engine, work, {"c": [1, 0]})
+    new = pd.Series(model.table.free_natural_from_working(moved), index=model.param_names)
+    assert new["c#1~1"] == pytest.approx(-0.3) and new["Var(c#1|g)"] == pytest.approx(1.0)
+    assert model.loglike(new.to_numpy()) == pytest.approx(model.loglike(start.to_numpy()),
+                                                          abs=1e-9)

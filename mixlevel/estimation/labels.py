@@ -6,6 +6,7 @@ import numpy as np
 
 from .bfgs import quasi_newton
 from .em_algorithm import m_step
+from .optimize import settle_nodes
 
 __all__ = ["pattern_posterior", "class_shares", "canonical_order", "relabel"]
 
@@ -58,10 +59,11 @@ def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
     ``perm`` maps each class variable to a permutation (0-based).  The
     parameters are permuted directly where that is exact (class-specific
     parameters move; class logits change their reference class, eta'_k =
-    eta_perm[k] - eta_perm[K]), confirmed by one likelihood evaluation.
-    Otherwise (fixed or equal parameters that do not permute, random class
-    logits) the posterior weights are permuted and one M-step plus BFGS carries
-    the parameters to the relabelled optimum.  Returns the input when the
+    eta_perm[k] - eta_perm[K], and so do their random effects and loadings),
+    confirmed by one likelihood evaluation (adaptive and logit-window nodes
+    placed again at the relabelled estimates first).  Otherwise (fixed or
+    equal parameters that do not permute) the posterior weights are permuted
+    and one M-step plus BFGS carries the parameters to the relabelled optimum.  Returns the input when the
     relabelled solution does not reach the same log-likelihood.
     """
     if getattr(engine, "is_chain", False):
@@ -71,8 +73,13 @@ def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
             for cv in engine.spec.classes}
     ll_old = engine.loglike(work)
     moved = permuted_parameters(engine, work, perm)
-    if moved is not None and abs(engine.loglike(moved) - ll_old) <= 1e-9 * (1 + abs(ll_old)):
-        return moved
+    if moved is not None:
+        nodes = engine.nodes
+        if engine.adaptive:  # nodes at the relabelled posteriors (logit windows: crossings)
+            settle_nodes(engine, moved)
+        if abs(engine.loglike(moved) - ll_old) <= 1e-9 * (1 + abs(ll_old)):
+            return moved
+        engine.nodes = nodes
     es = engine.estep(work) if es is None else es
     d = engine.design
     pats = engine.patterns
@@ -101,10 +108,12 @@ def permuted_parameters(engine, work, perm):
     ``perm`` maps class variables to permutations (0-based; others keep their
     labels).  A class-specific parameter of new class k takes the value of old class
     ``perm[v][k]``.  The logits of a class variable ``v`` (last class the
-    reference) become eta'_k = eta_perm[k] - eta_perm[K] term by term.  None
-    when a fixed value would have to change, when parameters constrained equal
-    would differ, or when a class logit carries a random effect (its Cholesky
-    element is not a free coefficient).
+    reference) become eta'_k = eta_perm[k] - eta_perm[K] term by term; so do
+    their loadings on factors (the restricted GoM, eq. 35), and random logit
+    effects b (the GoM, eq. 34) become b' = M b with covariance M Sigma M'.
+    None when a fixed value would have to change, when parameters constrained
+    equal would differ, or when the random effects of a class variable's logits
+    are not all in one covariance block.
     """
     layout, table = engine.layout, engine.table
     perm = {cv.name: np.asarray(perm.get(cv.name, np.arange(cv.n_classes)))
@@ -123,8 +132,9 @@ def permuted_parameters(engine, work, perm):
             return None
         new[i] = full[j]
     for cv in engine.spec.classes:
-        if not (perm[cv.name] == np.arange(cv.n_classes)).all() and \
-                not _relabel_logits(layout, full, new, cv, perm):
+        if not (perm[cv.name] == np.arange(cv.n_classes)).all() and not (
+                _relabel_logits(layout, full, new, cv, perm)
+                and _relabel_random_logits(layout, engine.spec, new, cv, perm)):
             return None
     free = new[table.free_index]
     if not np.allclose(table.expand_natural(free), new, rtol=1e-12, atol=1e-12):
@@ -136,12 +146,17 @@ def _relabel_logits(layout, full, new, cv, perm):
     """Write eta'_k = eta_perm[k] - eta_perm[K] of class variable ``cv`` into ``new``,
     term by term; False when a slot cannot take its value."""
     p, K = perm[cv.name], cv.n_classes
-    groups = {}
+    groups = {}  # one coefficient per logit; a term per logit too (eta=~c#k, eq. 35)
     for ts in layout.terms:
         if ts.term.target == cv.name:
-            groups.setdefault((id(ts.term), ts.latent), []).append(ts)
+            groups.setdefault((ts.term.column, ts.latent, ts.by), []).append(ts)
     for slots in groups.values():
+        if any(layout.info[i].kind == "covariance" for ts in slots for i in ts.index.ravel()
+               if i >= 0):
+            continue  # random logit effects: _relabel_random_logits
         by_channel = {ts.channel: ts for ts in slots}
+        if len(by_channel) < len(slots):
+            return False  # two terms of one column and latent value: no unique map
         by = slots[0].by
         for combo in np.ndindex(*slots[0].index.shape):
             old = tuple(int(perm[v][a]) if v in perm else a
@@ -160,4 +175,44 @@ def _relabel_logits(layout, full, new, cv, perm):
                     new[i] = val
                 elif abs(val - (0.0 if ts is None else ts.value[combo])) > 1e-12:
                     return False
+    return True
+
+
+def _relabel_random_logits(layout, spec, new, cv, perm):
+    """Random effects of the logits of ``cv``: b'_k = b_perm[k] - b_perm[K] (the GoM's
+    alpha_ik, eq. 34), so their covariance becomes ``T Sigma T'``; written into
+    ``new`` (already moved between classes).  False when a column's logit effects
+    are not all in one block."""
+    p, K = perm[cv.name], cv.n_classes
+    M = np.zeros((K - 1, K - 1))
+    for k in range(K - 1):
+        for j in range(K - 1):
+            M[k, j] = float(p[k] == j) - float(p[K - 1] == j)
+    for blk in spec.blocks:
+        if blk.covariance != "free":
+            continue
+        by_column = {}
+        for t in spec.terms:
+            if t.target == cv.name and t.latent in blk.effects:
+                chans = range(K - 1) if t.category is None else [t.category]
+                for ch in chans:
+                    by_column.setdefault(t.column, {})[ch] = blk.effects.index(t.latent)
+        if not by_column:
+            continue
+        T = np.eye(blk.dim)
+        for chans in by_column.values():
+            if sorted(chans) != list(range(K - 1)) or len(set(chans.values())) != K - 1:
+                return False
+            rows = [chans[k] for k in range(K - 1)]
+            T[np.ix_(rows, rows)] = M
+        tril = np.tril_indices(blk.dim)
+        cells = {}
+        for i, inf in enumerate(layout.info):
+            if inf.section == "covariance" and inf.equation == blk.name:
+                cells.setdefault(inf.classes, []).append(i)
+        for idx in cells.values():
+            S = np.zeros((blk.dim, blk.dim))
+            S[tril] = new[idx]
+            S = S + np.tril(S, -1).T
+            new[idx] = (T @ S @ T.T)[tril]
     return True

@@ -1,4 +1,4 @@
-"""Grade of membership models (paper section 7, eq. 27-34) from wide item data.
+"""Grade of membership models (paper sections 7-8, eq. 27-41) from wide item data.
 
 A person belongs partly to every class: the class of each of their responses
 is drawn from the person's own class probabilities ``p_ik = softmax_k(alpha_ik)``
@@ -6,7 +6,16 @@ is drawn from the person's own class probabilities ``p_ik = softmax_k(alpha_ik)`
 (eq. 31-34).  In long form, one row per person and item::
 
     y ~ 0 + C(item):c
-    c ~ 1 + (1 | person)
+    c ~ 1 + (1 | person)                  # unrestricted: K - 1 correlated effects
+
+The restricted GoM (eq. 35) puts one person factor on all class logits,
+``alpha_ik = a_k + lambda_k eta_i``, and the FMA-GoM (eq. 38-41) adds a person
+factor measured by the items with class-invariant loadings (the paper's
+restricted FMA, ``lambda_ic = lambda_i``)::
+
+    alpha =~ (c | person)                 # restricted (K > 2; K = 2 is the same model)
+    y ~ 0 + C(item):c + C(item):eta       # FMA-GoM: item loadings on eta
+    eta =~ (y | person)
 
 :func:`GoM` reshapes wide data internally, compresses identical persons
 (same responses and covariates) into patterns with cluster frequency weights,
@@ -33,6 +42,8 @@ __all__ = ["GoM", "GradeOfMembership"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _LINKS = {"logit": "binary", "probit": "probit"}
+#: The person factor on the class logits (restricted GoM) and on the items (FMA-GoM).
+_CLASS_FACTOR, _ITEM_FACTOR = "alpha", "eta"
 
 
 class GradeOfMembership(MixtureModel):
@@ -47,7 +58,10 @@ class GradeOfMembership(MixtureModel):
     person_pattern : ndarray
         Each person's (row of the user's data) pattern number.
     lca_model : MixtureModel
-        The nested latent class model on the same patterns.
+        The nested latent class model on the same patterns (with ``factor=True``
+        the nested FMA, eq. 36-37: the same classes and item factor).
+    restricted, factor : bool
+        The restricted GoM (eq. 35; K > 2 only) and the FMA-GoM (eq. 38-41).
     """
 
     def fit(self, start_params=None, starts=(4, 2), lca_starts=(10, 3), **kwargs):
@@ -94,8 +108,9 @@ class GradeOfMembership(MixtureModel):
         return res
 
     def lca_start(self, lca_params, var=1.0):
-        """GoM start values from LCA estimates: the same item and class parameters,
-        random-logit variances ``var``, covariances 0."""
+        """GoM start values from LCA (or FMA) estimates: the same item, class and
+        item-factor parameters, random-logit variances ``var``, covariances 0; the
+        restricted GoM's loadings spread from ``sqrt(var)`` to ``-sqrt(var)``."""
         start = pd.Series(self.start_params, index=self.param_names)
         lca_params = pd.Series(lca_params)
         for name in self.param_names:
@@ -108,6 +123,14 @@ class GradeOfMembership(MixtureModel):
                 start[name] = var
             elif name.startswith("Cov("):
                 start[name] = 0.0
+        for name in self.param_names:
+            if name.startswith(f"{_CLASS_FACTOR}=~"):   # restricted: spread the classes
+                k = int(name.rsplit("#", 1)[1]) - 1
+                start[name] = np.sqrt(var) * np.linspace(1.0, -1.0, self.n_classes - 1)[k] \
+                    if self.n_classes > 2 else np.sqrt(var)
+            elif name.endswith(f":{_ITEM_FACTOR}"):  # FMA-GoM: the FMA's loading, else
+                m = re.match(r"^y~C\(item\)\[(.+)\]:", name)  # away from the symmetric 0
+                start[name] = lca_params.get(f"{_ITEM_FACTOR}=~{m.group(1)}", 0.5)
         return start.to_numpy()
 
 
@@ -123,9 +146,9 @@ def _covariate_list(covariates, data):
     return covs
 
 
-def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=None,
-        weights=None, name="c", **kwargs):
-    """A grade of membership model (paper section 7) on wide binary item data.
+def GoM(items, data, classes=2, *, restricted=True, factor=False, link="logit",
+        covariates=None, weights=None, name="c", **kwargs):
+    """A grade of membership model (paper sections 7-8) on wide binary item data.
 
     Parameters
     ----------
@@ -136,9 +159,17 @@ def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=Non
     classes : int
         Number of pure types K.
     restricted : bool
-        For K > 2, the restricted GoM of eq. 35 (one person factor on all class
-        logits); ``False`` gives the unrestricted model of eq. 34 (K - 1
-        correlated person effects).  With K = 2 both are the same model.
+        For K > 2, the restricted GoM of eq. 35 (one person factor ``alpha`` on
+        all class logits, loadings ``alpha=~c#k``: one dimension of
+        integration); ``False`` gives the unrestricted model of eq. 34 (K - 1
+        correlated person effects).  With K = 2 both are the same model
+        (parameterised by ``Var(c#1|person)``).  The LCA is nested in the
+        unrestricted GoM only.
+    factor : bool
+        The FMA-GoM (eq. 38-41): a person factor ``eta`` measured by the
+        items, with class-invariant loadings ``y~C(item)[<item>]:eta`` (the
+        paper's ``lambda_ic = lambda_i``).  The FMA is nested in it (the class
+        logits' variance to infinity).
     link : {"logit", "probit"}
         Link of the item probabilities within a class.
     covariates : str or list of str, optional
@@ -165,17 +196,15 @@ def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=Non
     if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
         raise SpecificationError(f"classes={classes!r}: give a whole number >= 2")
     K = int(classes)
-    if K > 2 and restricted:
-        raise SpecificationError(
-            "the restricted K-class GoM (eq. 35, one person factor on all class logits) "
-            "is not available yet; use restricted=False for the unrestricted model of "
-            "eq. 34 (K - 1 correlated person effects)")
+    for arg, value in (("restricted", restricted), ("factor", factor)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise SpecificationError(f"{arg}={value!r}: give True or False")
     if link not in _LINKS:
         raise SpecificationError(f"link={link!r}: use 'logit' or 'probit'")
     covs = _covariate_list(covariates, data)
     if weights is not None and (not isinstance(weights, str) or weights not in data.columns):
         raise SpecificationError(f"weights={weights!r} must be a column of the data")
-    for reserved in (name, "person", "item", "y", "n"):
+    for reserved in (name, "person", "item", "y", "n", _CLASS_FACTOR, _ITEM_FACTOR):
         if reserved in items + covs:
             raise SpecificationError(f"{reserved!r} is used by the long form of the model; "
                                      "rename that column")
@@ -198,15 +227,24 @@ def GoM(items, data, classes=2, *, restricted=True, link="logit", covariates=Non
                          value_name="y").dropna(subset=["y"])
     long["item"] = pd.Categorical(long["item"], categories=items)
     rhs = " + ".join(["1"] + covs)
-    text = f"y ~ 0 + C(item):{name}\n{name} ~ {rhs} + (1 | person)"
+    y_rhs = f"0 + C(item):{name}" + (f" + C(item):{_ITEM_FACTOR}" if factor else "")
+    if restricted and K > 2:
+        text = f"y ~ {y_rhs}\n{name} ~ {rhs}\n{_CLASS_FACTOR} =~ ({name} | person)"
+    else:
+        text = f"y ~ {y_rhs}\n{name} ~ {rhs} + (1 | person)"
+    if factor:
+        text += f"\n{_ITEM_FACTOR} =~ (y | person)"
     family = _LINKS[link]
     model = build_model(GradeOfMembership, text, long, classes={name: K}, family=family,
                         cluster_weights="n", context=_capture(None, 1), **kwargs)
     lca_text = " + ".join(items) + f" ~ {name}" + (f"\n{name} ~ {' + '.join(covs)}"
                                                     if covs else "")
+    if factor:  # the nested model is the FMA (eq. 36-37), its factor on the same items
+        lca_text += f"\n{_ITEM_FACTOR} =~ " + " + ".join(items)
     model.lca_model = build_model(MixtureModel, lca_text, patterns, classes={name: K},
                                   family=family, weights="n", context=_capture(None, 1))
     model.items, model.n_classes, model.class_name = items, K, name
+    model.restricted, model.factor = bool(restricted and K > 2), bool(factor)
     model.patterns = patterns
     model.person_pattern = pd.Series(codes, index=frame.index)
     return model

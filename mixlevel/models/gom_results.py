@@ -33,15 +33,15 @@ class GoMResults:
         A = eng.inputs(work, tabulate=False).A
         d, kl = eng.design, eng.kl
         rows = d.indptr[:-1] if A.shape[0] > 1 else np.zeros(d.n_clusters, int)
-        mono = [tuple(sorted(map(int, m))) for m in kl.mono]
-        m0, m1 = mono.index((0, 0)), mono.index((0, 1))
         K, ch0 = int(kl.kv[0]), int(kl.chv[0])
         chs = np.arange(ch0, ch0 + K - 1)
-        mu = A[rows][:, chs, 0, m0]                         # (J, K - 1)
-        lam = A[rows][:, chs, 0, m1]                        # (J, K - 1)
-        z = es.nodes.zb[..., 0]                             # (1 or J, G)
-        z = np.broadcast_to(z, (d.n_clusters, z.shape[1]))
-        logits = mu[:, None, :] + lam[:, None, :] * z[:, :, None]
+        A = A[rows][:, chs, 0, :]                           # (J, K - 1, M)
+        zb = es.nodes.zb
+        z = np.broadcast_to(zb, (d.n_clusters,) + zb.shape[1:])  # (J, G, qb)
+        # alpha = mu + sum_d lambda_d z_d: monomial m >= 1 is the latent value m (eq. 35)
+        logits = A[:, None, :, 0] + sum(
+            A[:, None, :, m] * z[:, :, int(kl.mono[m, 0]) - 1, None]
+            for m in range(1, kl.M) if int(kl.mono[m, 0]) <= kl.qb)
         p = softmax(np.concatenate([logits, np.zeros(logits.shape[:2] + (1,))], axis=2),
                     axis=2)                                  # (J, G, K)
         post = es.post_dg.sum(axis=1)                       # (J, G)
@@ -94,11 +94,17 @@ class GoMResults:
         if self._lca is None:
             raise ValueError("the nested LCA was not fitted (start_params were given); "
                              "fit the model with fit() to compare")
-        table = compare(self._lca, self._res, names=["LCA", "GoM"])
-        table.loc["GoM", "note"] = (
-            "the LCA is the GoM's limit Var(alpha) -> infinity (a boundary): no chi-square "
-            "LRT; compare AIC/BIC")
+        model = self._res.model
+        nested, name = ("FMA", "FMA-GoM") if getattr(model, "factor", False) else \
+            ("LCA", "GoM")
+        if getattr(model, "restricted", False):
+            name = "restricted " + name
+        table = compare(self._lca, self._res, names=[nested, name])
+        table.loc[name, "note"] = (
+            f"the {nested} is the {name}'s limit Var(alpha) -> infinity (a boundary): no "
+            "chi-square LRT; compare AIC/BIC" if not getattr(model, "restricted", False)
+            else f"the {nested} is not nested in the {name} (eq. 35): no LRT; compare AIC/BIC")
         for col in ("lr", "df", "pvalue", "pvalue_boundary"):
             if col in table.columns:
-                table.loc["GoM", col] = np.nan
+                table.loc[name, col] = np.nan
         return table

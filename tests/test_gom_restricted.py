@@ -1,0 +1,192 @@
+"""The restricted GoM (eq. 35) and the FMA-GoM (eq. 38-41): likelihood, gradient, fits.
+
+Restricted K-class GoM: ``alpha_ik = a_k + lambda_k eta_i`` with one standard
+normal person factor, ``alpha =~ (c | person)``; FMA-GoM: the GoM with a
+person factor measured by the items, ``P(y_ij = 1 | C_ij = c) = F(tau_jc +
+lambda_j eta_i)`` (class-invariant loadings, the paper's choice).  The
+references are written here from the equations, not from the engine:
+``scipy.integrate.quad`` per person for one dimension, and for two dimensions
+a numpy product of Gauss-Legendre panels (class logits) and Gauss-Hermite
+(item factor).
+"""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.polynomial.hermite_e import hermegauss
+from numpy.polynomial.legendre import leggauss
+from scipy import integrate
+from scipy.special import expit, log_softmax, logsumexp
+
+import mixlevel as ml
+
+DATA = Path(__file__).parent / "data"
+RESTRICTED = "y ~ 0 + C(item):c; alpha =~ (c | person)"
+FMA_GOM = "y ~ 0 + C(item):c + C(item):eta; c ~ 1 + (1 | person); eta =~ (y | person)"
+
+
+def _tiny(n_persons=7, n_items=4, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n_persons, n_items)) < rng.uniform(0.2, 0.8, n_items)).astype(int)
+    y[0], y[1] = 0, 1  # all-0 and all-1 persons: one-sided posteriors
+    wide = pd.DataFrame(y, columns=[f"u{i + 1}" for i in range(n_items)])
+    wide["person"] = np.arange(n_persons)
+    return y, wide.melt(id_vars="person", var_name="item", value_name="y")
+
+
+def _class_probs(a, lam, z):
+    """softmax over K classes of (a_k + lam_k z, 0) at the points z (eq. 34-35)."""
+    z = np.atleast_1d(z)
+    logits = np.column_stack([a[k] + lam[k] * z for k in range(len(a))] + [np.zeros_like(z)])
+    return np.exp(log_softmax(logits, axis=1))                     # (len(z), K)
+
+
+def _quad_restricted(y, tau, a, lam):
+    """int prod_j sum_k p_k(z) F(tau_kj)^y (1 - F)^(1 - y) phi(z) dz, by quad on panels
+    split where two class logits cross (the integrand switches there)."""
+    f = np.where(y[None, :] == 1, expit(tau), expit(-tau))          # (K, items)
+
+    def h(z):
+        return float(np.prod(_class_probs(a, lam, z) @ f)) * np.exp(-0.5 * z * z) \
+            / np.sqrt(2 * np.pi)
+
+    aa, ll = np.append(a, 0.0), np.append(lam, 0.0)
+    cuts = {-12.0, 12.0}
+    for k in range(len(aa)):
+        for m in range(k + 1, len(aa)):
+            if abs(ll[k] - ll[m]) > 1e-12:
+                c = -(aa[k] - aa[m]) / (ll[k] - ll[m])
+                s = abs(ll[k] - ll[m])
+                cuts |= {float(np.clip(c + d / s, -12, 12)) for d in (-40, -10, -3, 0, 3, 10, 40)}
+    cuts = sorted(cuts)
+    return sum(integrate.quad(h, lo, hi, epsabs=0, epsrel=1e-13, limit=400)[0]
+               for lo, hi in zip(cuts[:-1], cuts[1:], strict=True) if hi > lo)
+
+
+def _params(model, values):
+    p = pd.Series(np.nan, index=model.param_names)
+    for k, v in values.items():
+        p[k] = v
+    assert not p.isna().any(), p[p.isna()].index.tolist()
+    return p.to_numpy()
+
+
+def _restricted_values(tau, a, lam):
+    K, n_items = tau.shape
+    out = {f"y~C(item)[u{i + 1}][c={k + 1}]": tau[k, i] for k in range(K)
+           for i in range(n_items)}
+    out.update({f"c#{k + 1}~1": a[k] for k in range(K - 1)})
+    out.update({f"alpha=~c#{k + 1}": lam[k] for k in range(K - 1)})
+    return out
+
+
+TAU3 = np.array([[1.0, -0.5, 1.8, 0.2], [-1.2, 0.4, -0.3, 1.1], [-2.0, -1.7, 0.5, -2.4]])
+
+
+@pytest.fixture(scope="module")
+def restricted3():
+    y, long = _tiny(n_persons=6, seed=2)
+    return y, ml.mixture(RESTRICTED, long, classes={"c": 3}, family="binary")
+
+
+def test_restricted_default_rule_is_logit_windows(restricted3):
+    assert restricted3[1].engine.rule.kind == "logit-window"
+
+
+@pytest.mark.parametrize("a, lam", [
+    ([0.4, -0.3], [0.7, -0.5]),
+    ([0.4, -0.3], [6.0, -4.0]),        # steep: near the latent class limit
+    ([-1.0, 0.5], [30.0, 25.0]),
+    ([0.2, 0.1], [0.0, 1e-3]),         # almost no random effect
+])
+def test_restricted3_loglike_equals_quad(restricted3, a, lam):
+    y, model = restricted3
+    a, lam = np.asarray(a), np.asarray(lam)
+    reference = sum(np.log(_quad_restricted(yy, TAU3, a, lam)) for yy in y)
+    p = _params(model, _restricted_values(TAU3, a, lam))
+    assert model.loglike(p) == pytest.approx(reference, abs=1e-8)
+
+
+def test_restricted2_equals_quad_and_the_unrestricted_gom():
+    """K = 2: alpha = a + lambda eta is the unrestricted GoM with Var = lambda^2."""
+    y, long = _tiny()
+    restricted = ml.mixture(RESTRICTED, long, classes={"c": 2}, family="binary")
+    unrestricted = ml.mixture("y ~ 0 + C(item):c; c ~ 1 + (1 | person)", long,
+                              classes={"c": 2}, family="binary")
+    tau, a, lam = TAU3[:2], np.array([0.6]), np.array([-2.5])
+    reference = sum(np.log(_quad_restricted(yy, tau, a, lam)) for yy in y)
+    values = _restricted_values(tau, a, lam)
+    ll = restricted.loglike(_params(restricted, values))
+    assert ll == pytest.approx(reference, abs=1e-8)
+    values.pop("alpha=~c#1")
+    values["Var(c#1|person)"] = lam[0] ** 2
+    assert unrestricted.loglike(_params(unrestricted, values)) == pytest.approx(ll, abs=1e-8)
+
+
+def _fd_check(model, p):
+    g = model.score(p)
+    for k in range(len(p)):
+        h = 1e-5 * max(1.0, abs(p[k]))
+        e = np.zeros(len(p))
+        e[k] = h
+        fd = (model.loglike(p + e) - model.loglike(p - e)) / (2 * h)
+        assert g[k] == pytest.approx(fd, rel=1e-5, abs=1e-6), model.param_names[k]
+
+
+@pytest.mark.parametrize("lam", [[0.8, -0.6], [5.0, 3.0]])
+def test_restricted3_gradient_equals_finite_differences(restricted3, lam):
+    _, model = restricted3
+    _fd_check(model, _params(model, _restricted_values(TAU3, np.array([0.3, -0.2]),
+                                                       np.asarray(lam))))
+
+
+# -- relabelling by moving parameters (no refit) --------------------------------------
+
+def _moved(model, values, perm):
+    from mixlevel.estimation import labels
+
+    p = _params(model, values)
+    work = model.table.free_working_from_natural(p)
+    moved = labels.permuted_parameters(model.engine, work, {"c": perm})
+    assert moved is not None
+    new = pd.Series(model.table.free_natural_from_working(moved), index=model.param_names)
+    return p, new
+
+
+@pytest.mark.parametrize("perm", [[1, 0, 2], [2, 0, 1], [0, 2, 1]])
+def test_unrestricted_gom3_relabels_by_moving_parameters(perm):
+    """alpha'_k = alpha_perm[k] - alpha_perm[K]: mean M mu, covariance M Sigma M'."""
+    y, long = _tiny(n_persons=6, seed=2)
+    model = ml.mixture("y ~ 0 + C(item):c; c ~ 1 + (1 | person)", long, classes={"c": 3},
+                       family="binary", integration="gauss-hermite", n_points=40)
+    mu, S = np.array([0.4, -0.3]), np.array([[1.3, 0.4], [0.4, 0.8]])
+    values = {f"y~C(item)[u{i + 1}][c={k + 1}]": TAU3[k, i] for k in range(3)
+              for i in range(4)}
+    values.update({"c#1~1": mu[0], "c#2~1": mu[1], "Var(c#1|person)": S[0, 0],
+                   "Var(c#2|person)": S[1, 1], "Cov(c#1|person,c#2|person)": S[0, 1]})
+    p, new = _moved(model, values, perm)
+    M = np.array([[float(perm[k] == j) - float(perm[2] == j) for j in range(2)]
+                  for k in range(2)])
+    np.testing.assert_allclose(new[["c#1~1", "c#2~1"]], M @ mu, atol=1e-12)
+    S2 = M @ S @ M.T
+    np.testing.assert_allclose(new[["Var(c#1|person)", "Var(c#2|person)",
+                                    "Cov(c#1|person,c#2|person)"]],
+                               [S2[0, 0], S2[1, 1], S2[0, 1]], atol=1e-12)
+    for k in range(3):
+        assert new["y~C(item)[u1][c=%d]" % (k + 1)] == TAU3[perm[k], 0]
+    assert model.loglike(new.to_numpy()) == pytest.approx(model.loglike(p), abs=1e-9)
+
+
+@pytest.mark.parametrize("perm", [[1, 0, 2], [2, 1, 0]])
+def test_restricted_gom3_relabels_by_moving_parameters(restricted3, perm):
+    _, model = restricted3
+    a, lam = np.array([0.4, -0.3]), np.array([2.0, -1.2])
+    p, new = _moved(model, _restricted_values(TAU3, a, lam), perm)
+    full_a, full_l = np.append(a, 0.0), np.append(lam, 0.0)
+    for k in range(2):
+        assert new[f"c#{k + 1}~1"] == pytest.approx(full_a[perm[k]] - full_a[perm[2]])
+        assert new[f"alpha=~c#{k + 1}"] == pytest.approx(full_l[perm[k]] - full_l[perm[2]])
+    assert model.loglike(new.to_numpy()) == pytest.approx(model.loglike(p), abs=1e-9)
