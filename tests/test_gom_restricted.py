@@ -10,16 +10,13 @@ a numpy product of Gauss-Legendre panels (class logits) and Gauss-Hermite
 (item factor).
 """
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from numpy.polynomial.hermite_e import hermegauss
-from numpy.polynomial.legendre import leggauss
 from scipy import integrate
-from scipy.special import expit, log_softmax, logsumexp
+from scipy.special import expit, log_softmax
 
 import mixlevel as ml
 
@@ -176,7 +173,7 @@ def test_unrestricted_gom3_relabels_by_moving_parameters(perm):
                                     "Cov(c#1|person,c#2|person)"]],
                                [S2[0, 0], S2[1, 1], S2[0, 1]], atol=1e-12)
     for k in range(3):
-        assert new["y~C(item)[u1][c=%d]" % (k + 1)] == TAU3[perm[k], 0]
+        assert new[f"y~C(item)[u1][c={k + 1}]"] == TAU3[perm[k], 0]
     assert model.loglike(new.to_numpy()) == pytest.approx(model.loglike(p), abs=1e-9)
 
 

@@ -63,8 +63,9 @@ def relabel(engine, work, perm, maxiter=1000, gtol=1e-6, es=None):
     confirmed by one likelihood evaluation (adaptive and logit-window nodes
     placed again at the relabelled estimates first).  Otherwise (fixed or
     equal parameters that do not permute) the posterior weights are permuted
-    and one M-step plus BFGS carries the parameters to the relabelled optimum.  Returns the input when the
-    relabelled solution does not reach the same log-likelihood.
+    and one M-step plus BFGS carries the parameters to the relabelled optimum.
+    Returns the input when the relabelled solution does not reach the same
+    log-likelihood.
     """
     if getattr(engine, "is_chain", False):
         raise ValueError("relabelling the classes of a latent Markov chain fitted by the chain "
