@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.polynomial.hermite_e import hermegauss
+from numpy.polynomial.legendre import leggauss
 from scipy import integrate
-from scipy.special import expit, log_softmax
+from scipy.special import expit, log_softmax, logsumexp
 
 import mixlevel as ml
 
@@ -187,3 +189,66 @@ def test_restricted_gom3_relabels_by_moving_parameters(restricted3, perm):
         assert new[f"c#{k + 1}~1"] == pytest.approx(full_a[perm[k]] - full_a[perm[2]])
         assert new[f"alpha=~c#{k + 1}"] == pytest.approx(full_l[perm[k]] - full_l[perm[2]])
     assert model.loglike(new.to_numpy()) == pytest.approx(model.loglike(p), abs=1e-9)
+
+
+# -- FMA-GoM (eq. 38-41): class logits with a random effect, items load on eta --------
+
+def _fma_reference(y, tau, lam_items, mu, var, n_gh=120):
+    """log L by a numpy product rule written here: Gauss-Legendre panels of width 0.05 on
+    [-10, 10] for the class logit's z (fine enough where p switches) times Gauss-Hermite
+    (n_gh points) for the item factor eta."""
+    x, w = leggauss(20)
+    edges = np.linspace(-10, 10, 401)
+    a, b = edges[:-1, None], edges[1:, None]
+    z1 = ((a + b) / 2 + (b - a) / 2 * x).ravel()
+    w1 = ((b - a) / 2 * w).ravel() * np.exp(-0.5 * z1 ** 2) / np.sqrt(2 * np.pi)
+    z2, w2 = hermegauss(n_gh)
+    w2 = w2 / w2.sum()
+    p1 = expit(mu + np.sqrt(var) * z1)                                   # (G1,)
+    # item probabilities given class k and eta: (K, items, G2)
+    eta = tau[:, :, None] + lam_items[None, :, None] * z2[None, None, :]
+    out = 0.0
+    for yy in y:
+        f = np.where(yy[None, :, None] == 1, expit(eta), expit(-eta))    # (2, items, G2)
+        # prod_j [p f1_j + (1 - p) f2_j] over (G1, G2)
+        logs = np.log(p1[:, None, None] * f[0][None] + (1 - p1)[:, None, None] * f[1][None])
+        lj = logs.sum(axis=1)                                            # (G1, G2)
+        out += logsumexp(lj + np.log(w1)[:, None] + np.log(w2)[None, :])
+    return out
+
+
+def _fma_values(tau, lam_items, mu, var):
+    K, n_items = tau.shape
+    out = {f"y~C(item)[u{i + 1}][c={k + 1}]": tau[k, i] for k in range(K)
+           for i in range(n_items)}
+    out.update({f"y~C(item)[u{i + 1}]:eta": lam_items[i] for i in range(n_items)})
+    out.update({"c#1~1": mu, "Var(c#1|person)": var})
+    return out
+
+
+@pytest.fixture(scope="module")
+def fma_gom():
+    y, long = _tiny(n_persons=7, n_items=4, seed=5)
+    return y, ml.mixture(FMA_GOM, long, classes={"c": 2}, family="binary")
+
+
+def test_fma_gom_default_rule_is_windows_times_gauss_hermite(fma_gom):
+    rule = fma_gom[1].engine.rule
+    assert rule.kind == "logit-window"
+    assert "61 Gauss-Hermite" in rule.describe(2)
+
+
+@pytest.mark.parametrize("mu, var", [(0.5, 0.8), (-0.7, 25.0), (0.3, 400.0)])
+def test_fma_gom_loglike_equals_a_product_rule(fma_gom, mu, var):
+    y, model = fma_gom
+    lam_items = np.array([0.9, 1.4, 0.5, 1.1])
+    reference = _fma_reference(y, TAU3[:2], lam_items, mu, var)
+    p = _params(model, _fma_values(TAU3[:2], lam_items, mu, var))
+    assert model.loglike(p) == pytest.approx(reference, abs=1e-8)
+
+
+@pytest.mark.parametrize("var", [1.0, 60.0])
+def test_fma_gom_gradient_equals_finite_differences(fma_gom, var):
+    _, model = fma_gom
+    _fd_check(model, _params(model, _fma_values(TAU3[:2], np.array([0.8, 1.2, 0.6, 1.0]),
+                                                -0.4, var)))

@@ -189,7 +189,8 @@ class Engine(NodesMixin, TabulatedMixin):
             kl.qb, kl.qw, exact=exact is not None,
             shared=self.design.single_level and len(kl.tabulable_outcomes) == len(kl.fam)
             and (not len(kl.kv) or kl.tabulable_classes),
-            random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries))
+            random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries),
+            logit_dims=len({m for ch, m, *_ in kl.entries if ch in chans and m > 0}))
         return rule_from_options(default, integration, n_points, adaptive, n_points_within,
                                  self.seed, kl.qb, kl.qw)
 

@@ -82,17 +82,21 @@ def zero_nodes(qb, qw):
 def logit_window_nodes(kl, A, indptr, zh, lwh, n):
     """Cluster nodes of the logit-window rule at the kernel inputs ``A``.
 
-    The within class logits of a model with one cluster-level latent value
-    are ``mu + lambda z`` (monomials 1 and z_b of ``A``); their crossings
+    The within class logits load on one cluster-level latent value z_d,
+    ``mu + lambda z_d`` (monomials 1 and z_d of ``A``); their crossings
     (:func:`mixlevel.integrate.logit_window.crossings`) decide where the nodes
     go.  Row-varying logits (covariates) give each cluster the crossings of
-    all its rows.
+    all its rows.  Another cluster-level factor (an FMA-GoM's item factor)
+    gets Gauss-Hermite points in a product with the windows.
     """
     from ..integrate.logit_window import cluster_windows, crossings
 
     mono = [tuple(sorted(map(int, m))) for m in kl.mono]
     m0 = mono.index((0, 0)) if (0, 0) in mono else None
-    m1 = mono.index((0, 1)) if (0, 1) in mono else None
+    class_chans = set(kl.class_channels())
+    loaded = sorted({m for ch, m, *_ in kl.entries if ch in class_chans and m > 0})
+    m1 = loaded[0] if loaded else (mono.index((0, 1)) if (0, 1) in mono else None)
+    d = int(kl.mono[m1, 0]) - 1 if m1 is not None else 0  # the logits' dimension
     R = A.shape[0]
     trans_rows = [[] for _ in range(R)]
     for K, ch0 in zip(kl.kv, kl.chv, strict=True):
@@ -110,5 +114,5 @@ def logit_window_nodes(kl, A, indptr, zh, lwh, n):
     else:
         per_cluster = [sorted(set().union(*trans_rows[a:b])) if b > a else []
                        for a, b in zip(indptr[:-1], indptr[1:], strict=True)]
-    zb, lwg = cluster_windows([sorted(set(t)) for t in per_cluster], n)
+    zb, lwg = cluster_windows([sorted(set(t)) for t in per_cluster], n, kl.qb, d)
     return NodeState(zb, lwg, zh, lwh, adapted=True)

@@ -18,7 +18,8 @@ items are tabulated (latent class, IRT items)     products): 61, 21, 11 points f
 random class logits on one cluster-level         logit windows: Gauss-Legendre panels, 10
 factor (within-between classes, grade of          points each, fine where the class logits
 membership, restricted GoM, FMA-GoM)              cross (:mod:`~mixlevel.integrate.logit_window`;
-                                                  accurate up to the latent class limit)
+                                                  accurate up to the latent class limit); an
+                                                  FMA-GoM's item factor: 61 Gauss-Hermite
 random class logits on several factors            quasi-Monte Carlo with 1,000 points (the
 (unrestricted K-class GoM)                        posteriors are one-sided: adaptive fails)
 row-level factors of two-level models             Gauss-Hermite, 15 points per dimension
@@ -68,6 +69,8 @@ class IntegrationRule:
             return {"none": "none needed", "exact": "exact (normal)"}[self.kind]
         if self.kind == "logit-window":
             text = f"logit windows, {self.n_points} Gauss-Legendre points per panel"
+            if qb == 2:
+                text += f" x {6 * self.n_points + 1} Gauss-Hermite (item factor)"
             return text + (f"; rows {self.n_points_within}" if qw else "")
         names = {"trapezoid": "trapezoid", "gauss-hermite": "Gauss-Hermite",
                  "monte-carlo": "Monte Carlo", "quasi-monte-carlo": "quasi-Monte Carlo"}
@@ -80,7 +83,7 @@ class IntegrationRule:
         return text
 
 
-def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
+def default_rule(qb, qw, exact=False, shared=False, random_logits=False, logit_dims=None):
     """The default :class:`IntegrationRule` of a model.
 
     Parameters
@@ -94,6 +97,10 @@ def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
         clusters: single-level latent class, IRT and factor mixture items.
     random_logits : bool
         A within class variable has random logit intercepts.
+    logit_dims : int, optional
+        How many cluster-level latent variables the class logits load on
+        (default ``qb``): logit windows when it is 1 and at most one other
+        factor is integrated (an FMA-GoM's item factor, Gauss-Hermite).
     """
     within = WITHIN_POINTS
     if qb == 0 and qw == 0:
@@ -102,7 +109,7 @@ def default_rule(qb, qw, exact=False, shared=False, random_logits=False):
         return IntegrationRule("exact", 1, False, 1, default=True)
     if qb == 0:
         return IntegrationRule("gauss-hermite", 1, False, within, default=True)
-    if random_logits and qb == 1:
+    if random_logits and (qb if logit_dims is None else logit_dims) == 1 and qb <= 2:
         return IntegrationRule("logit-window", WINDOW_POINTS, True, within, default=True)
     if random_logits:
         return IntegrationRule("quasi-monte-carlo", QMC_POINTS, False, within, default=True)

@@ -29,6 +29,10 @@ the latent class limit.  The nodes depend on the parameters (the crossings),
 so they are placed again at the current estimates between optimisation rounds,
 exactly as adaptive quadrature re-centres its nodes
 (:func:`mixlevel.estimation.optimize.settle_nodes`).
+
+An FMA-GoM (eq. 38-41) has a second cluster-level factor, measured by the
+items, on which the class logits do not load: it gets Gauss-Hermite points
+(:func:`other_points`) in a product with the windows.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.polynomial.legendre import leggauss
 
-__all__ = ["window_rule", "crossings", "Z_MAX", "LOGIT_HALF_WIDTH", "KIND"]
+__all__ = ["window_rule", "crossings", "other_points", "with_other_dims", "Z_MAX",
+           "LOGIT_HALF_WIDTH", "KIND"]
 
 KIND = "logit-window"
 #: Half-width of the covered standard normal range.
@@ -95,6 +100,39 @@ def window_rule(transitions, n=10):
     return z.ravel(), logw.ravel()
 
 
+def other_points(n):
+    """Gauss-Hermite points of each other cluster dimension (an FMA-GoM's item factor):
+    ``6 n + 1`` (61 for the default 10 points per panel, 121 in the accuracy check)."""
+    return 6 * int(n) + 1
+
+
+def with_other_dims(z, logw, q, d, n):
+    """Windows in dimension ``d`` times Gauss-Hermite in the other ``q - 1`` dimensions.
+
+    The class logits load on one cluster-level factor only (``d``); the others
+    (an item factor, eq. 38-41) are smooth and get ``other_points(n)``
+    Gauss-Hermite points each.  ``z`` (J, G) and ``logw`` (J, G) are the
+    windows; returns nodes (J, G * H, q) and log-weights (J, G * H).
+    """
+    from numpy.polynomial.hermite_e import hermegauss
+
+    if q == 1:
+        return z[:, :, None], logw
+    x, w = hermegauss(other_points(n))
+    lw1 = np.log(w) - 0.5 * np.log(2 * np.pi)
+    grids = np.meshgrid(*([x] * (q - 1)), indexing="ij")
+    other = np.stack([g.ravel() for g in grids], axis=1)           # (H, q - 1)
+    lwo = sum(np.meshgrid(*([lw1] * (q - 1)), indexing="ij")).ravel()
+    J, G = z.shape
+    H = len(other)
+    Z = np.empty((J, G, H, q))
+    Z[..., d] = z[:, :, None]
+    rest = [k for k in range(q) if k != d]
+    Z[..., rest] = other[None, None, :, :]
+    LW = logw[:, :, None] + lwo[None, None, :]
+    return Z.reshape(J, G * H, q), LW.reshape(J, G * H)
+
+
 def crossings(mu, lam):
     """Crossings of a class variable's logits (reference logit 0).
 
@@ -128,8 +166,10 @@ def crossings(mu, lam):
     return out
 
 
-def cluster_windows(per_cluster, n=10):
-    """Nodes (J or 1, G, 1) and log-weights for each cluster's crossings.
+def cluster_windows(per_cluster, n=10, q=1, d=0):
+    """Nodes (J or 1, G, q) and log-weights for each cluster's crossings.
+
+    The windows lie in dimension ``d`` of ``q`` (:func:`with_other_dims`).
 
     ``per_cluster`` is a list of transition lists, one per cluster.  Clusters
     with the same crossings share nodes; when all do, one set is returned
@@ -143,12 +183,12 @@ def cluster_windows(per_cluster, n=10):
             uniq[key] = window_rule(key, n)
     if len(uniq) == 1:
         z, lw = next(iter(uniq.values()))
-        return z[None, :, None], lw[None, :]
+        return with_other_dims(z[None, :], lw[None, :], q, d, n)
     G = max(len(z) for z, _ in uniq.values())
-    Z = np.zeros((len(keys), G, 1))
+    Z = np.zeros((len(keys), G))
     LW = np.full((len(keys), G), PAD_LOGW)
     for j, key in enumerate(keys):
         z, lw = uniq[key]
-        Z[j, :len(z), 0] = z
+        Z[j, :len(z)] = z
         LW[j, :len(z)] = lw
-    return Z, LW
+    return with_other_dims(Z, LW, q, d, n)

@@ -230,10 +230,11 @@ def check_options(integration, n_points, n_points_within=None, adaptive=False, s
             f"integration={integration!r} is not an integration rule; use 'gauss-hermite' "
             "('gh'), 'trapezoid' (as Mplus), 'monte-carlo' ('mc') or 'quasi-monte-carlo' "
             "('qmc'), or leave integration= out for the default rule") from None
-    if kind == "logit-window" and cluster_dims != 1:
+    if kind == "logit-window" and cluster_dims not in (1, 2):
         raise SpecificationError(
             f"integration='logit-window' integrates random class logits on one cluster-level "
-            f"factor, but the model has {cluster_dims} cluster-level latent variables; use "
+            f"factor (and at most one other factor, e.g. an FMA-GoM's item factor), but the "
+            f"model has {cluster_dims} cluster-level latent variables; use "
             "integration='quasi-monte-carlo' (or leave integration= out)")
     product = kind in ("trapezoid", "gauss-hermite", "logit-window")
     advice = ("no n_points= (the default rule), or 10 to 25 Gauss-Hermite points per "
@@ -333,13 +334,14 @@ def make_rule(kind="trapezoid", n_points=15, dim=1, *, seed=None, bound=None) ->
         nodes = rng.standard_normal((n, q))
         logw = np.full(n, -math.log(n))
     elif kind == "logit-window":
-        if q != 1:
-            raise ValueError("the logit-window rule integrates one latent variable (the "
-                             f"random class logits' factor), not {q}")
-        from .logit_window import window_rule
+        if q > 2:
+            raise ValueError("the logit-window rule integrates the random class logits' "
+                             f"factor and at most one other factor, not {q} latent variables")
+        from .logit_window import window_rule, with_other_dims
 
         z, logw = window_rule([(0.0, 1.0)], n)  # placed at the model's crossings later
-        nodes = z[:, None]
+        nodes, logw = with_other_dims(z[None, :], logw[None, :], q, 0, n)
+        nodes, logw = nodes[0], logw[0]
     else:  # quasi-monte-carlo
         nodes = _sobol(q, n, seed)
         logw = np.full(n, -math.log(n))
