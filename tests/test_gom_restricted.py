@@ -252,3 +252,19 @@ def test_fma_gom_gradient_equals_finite_differences(fma_gom, var):
     _, model = fma_gom
     _fd_check(model, _params(model, _fma_values(TAU3[:2], np.array([0.8, 1.2, 0.6, 1.0]),
                                                 -0.4, var)))
+
+
+def test_separation_of_an_item_in_a_class_is_said_in_the_users_terms(restricted3):
+    """An item dummy's logit at the edge is an item probability of 0 in a class (a boundary
+    estimate), not 'complete separation of C(item)[u3]'."""
+    from mixlevel.estimation.diagnostics import fit_problems
+
+    _, model = restricted3
+    tau = TAU3.copy()
+    tau[0, 2] = -40.0
+    msgs = fit_problems(model, _params(model, _restricted_values(tau, np.array([0.4, -0.3]),
+                                                                 np.array([1.0, -0.5]))))
+    (msg,) = [m for m in msgs if "u3" in m]
+    assert "the probability of 'y' = 1 for item 'u3' is 0 in class c=1" in msg
+    assert "y~C(item)[u3][c=1] = -40" in msg and "fix={'y~C(item)[u3][c=1]': -15}" in msg
+    assert "complete separation" not in msg

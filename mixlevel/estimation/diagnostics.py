@@ -10,6 +10,8 @@ data.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .covariance import information_is_regular
@@ -163,11 +165,41 @@ def _separation(model, params):
                 found.setdefault((o.name, t.column), None)
     out = []
     for (outcome, column), name in found.items():
+        cell = _class_cell(model, name, column, full[layout.index[name]]) if name else None
+        if cell is not None:
+            out.append(cell)
+            continue
         detail = f" ({name} = {full[layout.index[name]]:.3g})" if name else ""
         out.append(f"complete separation: the covariate {column!r} predicts {outcome!r} "
                    f"perfectly{detail}, so its coefficient has no finite estimate; drop or "
                    "coarsen it")
     return out
+
+
+_DUMMY = re.compile(r"^C\((?P<var>[^()]+)\)\[(?:T\.)?(?P<level>.+)\]$")
+
+
+def _class_cell(model, name, column, value):
+    """In the user's terms, a class-specific coefficient of a 0/1 indicator column (an item
+    dummy of a long-form GoM, eq. 31-32) at the logit edge: the item's probability in that
+    class is 0 or 1, a boundary estimate, not a covariate to drop.  None otherwise."""
+    layout, design = model.layout, model.design
+    inf = layout.info[layout.index[name]]
+    if not inf.classes or not _has_data(model):
+        return None
+    x = design.columns.get(column)
+    if x is None or not np.isin(x, (0.0, 1.0)).all():
+        return None
+    m = _DUMMY.match(str(column).split("@")[0])
+    where = f"{m['var']} {m['level']!r}" if m else f"the rows with {column!r} = 1"
+    prob = "1" if value > 0 else "0"
+    cls = ", ".join(f"{k}={v + 1}" for k, v in inf.classes)
+    return (f"the probability of {inf.equation!r} = 1 for {where} is {prob} in class {cls} "
+            f"({name} = {value:.3g} on the logit scale): a boundary estimate (that class "
+            f"{'always' if value > 0 else 'never'} gives the response), so its logit has no "
+            "finite value or standard error; the other estimates and the log-likelihood are "
+            "fine (fix it with fix={" + repr(name) + f": {'15' if value > 0 else '-15'}}} "
+            "to report standard errors, or use fewer classes)")
 
 
 def _too_few_patterns(model):

@@ -32,6 +32,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from ..errors import SpecificationError
 from ..model import MixtureModel
@@ -123,15 +124,35 @@ class GradeOfMembership(MixtureModel):
                 start[name] = var
             elif name.startswith("Cov("):
                 start[name] = 0.0
+        if getattr(self, "restricted", False):
+            a, lam = _envelope_start(lca_params, self.class_name, self.n_classes,
+                                     2.0 * np.sqrt(var))
+            for k in range(self.n_classes - 1):
+                start[f"{self.class_name}#{k + 1}~1"] = a[k]
+                start[f"{_CLASS_FACTOR}=~{self.class_name}#{k + 1}"] = lam[k]
         for name in self.param_names:
-            if name.startswith(f"{_CLASS_FACTOR}=~"):   # restricted: spread the classes
-                k = int(name.rsplit("#", 1)[1]) - 1
-                start[name] = np.sqrt(var) * np.linspace(1.0, -1.0, self.n_classes - 1)[k] \
-                    if self.n_classes > 2 else np.sqrt(var)
-            elif name.endswith(f":{_ITEM_FACTOR}"):  # FMA-GoM: the FMA's loading, else
+            if name.endswith(f":{_ITEM_FACTOR}"):  # FMA-GoM: the FMA's loading, else
                 m = re.match(r"^y~C\(item\)\[(.+)\]:", name)  # away from the symmetric 0
                 start[name] = lca_params.get(f"{_ITEM_FACTOR}=~{m.group(1)}", 0.5)
         return start.to_numpy()
+
+
+def _envelope_start(lca_params, name, K, scale):
+    """Restricted-GoM logits near the LCA: lines ``a_k + lambda_k z`` with slopes
+    ``scale * (0, 1, ..., K - 1)`` whose upper envelope switches class at the normal
+    quantiles of the LCA's cumulative class shares (eq. 35; the LCA is its limit as
+    the scale grows).  Returns the K - 1 intercepts and loadings (last class the
+    reference).  Class covariates keep their LCA values."""
+    logits = np.array([float(lca_params.get(f"{name}#{k + 1}~1", 0.0)) for k in range(K - 1)]
+                      + [0.0])
+    share = np.exp(logits - logits.max())
+    share /= share.sum()
+    cuts = norm.ppf(np.clip(np.cumsum(share)[:-1], 1e-6, 1 - 1e-6))
+    slope = scale * np.arange(K, dtype=float)   # left to right: class 1, 2, ..., K
+    icpt = np.zeros(K)
+    for j in range(K - 1):  # continuity of the envelope at the cut between j and j + 1
+        icpt[j + 1] = icpt[j] + (slope[j] - slope[j + 1]) * cuts[j]
+    return icpt[:-1] - icpt[-1], slope[:-1] - slope[-1]
 
 
 def _covariate_list(covariates, data):
