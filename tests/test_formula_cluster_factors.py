@@ -127,3 +127,39 @@ def test_outcome_indicator_without_item_loadings_is_one_loading():
     model = ml.mixture("y ~ 0 + C(item):c; f =~ (y | person)", _long(), classes={"c": 2},
                        family="binary")
     assert "f=~y" in model.param_names and model.engine.kl.qb == 1
+
+
+def test_long_form_3pl_is_a_constrained_fma_gom_formula():
+    """Section 9 (eq. 43-50): class 1 answers correctly (tau_i1 = 15, no loading), class 2
+    by a 2PL; the class logit is item-specific, gamma_i.  The likelihood equals the 3PL
+    g_i + (1 - g_i) expit(a_i (eta - b_i)) integrated by numpy Gauss-Hermite."""
+    from numpy.polynomial.hermite_e import hermegauss
+    from scipy.special import expit, logsumexp
+
+    long = _long(n_persons=9, n_items=4, seed=11)
+    items = [f"u{i + 1}" for i in range(4)]
+    fix = {f"y~C(item)[{u}][c=1]": 15.0 for u in items}
+    fix.update({f"y~C(item)[{u}]:eta[c=1]": 0.0 for u in items})
+    model = ml.mixture("y ~ 0 + C(item):c + C(item):c:eta; c ~ 0 + C(item); "
+                       "eta =~ (y | person)", long, classes={"c": 2}, family="binary",
+                       fix=fix, integration="gauss-hermite", n_points=40)
+    g = np.array([0.15, 0.25, 0.2, 0.1])
+    a = np.array([1.2, 0.8, 1.5, 1.0])
+    b = np.array([-0.5, 0.3, 1.0, 0.0])
+    p = pd.Series(np.nan, index=model.param_names)
+    for i, u in enumerate(items):
+        p[f"y~C(item)[{u}][c=2]"] = -a[i] * b[i]             # tau_i2 = -a_i b_i (eq. 50)
+        p[f"y~C(item)[{u}]:eta[c=2]"] = a[i]                 # lambda_i2 = a_i (eq. 49)
+        p[f"c#1~C(item)[{u}]"] = np.log(g[i] / (1 - g[i]))   # gamma_i (eq. 48)
+    assert not p.isna().any(), p[p.isna()].index.tolist()
+    x, w = hermegauss(40)
+    w = w / w.sum()
+    reference = 0.0
+    for _, person in long.groupby("person"):
+        yy = person["y"].to_numpy()
+        idx = person["item"].map({u: i for i, u in enumerate(items)}).to_numpy()
+        prob = g[idx, None] + (1 - g[idx, None]) * expit(a[idx, None] * (x[None] - b[idx, None]))
+        reference += logsumexp(np.log(np.where(yy[:, None] == 1, prob, 1 - prob)).sum(0),
+                               b=w)
+    # Psi(15) = 1 - 3e-7, not 1: the reference uses the exact 3PL, so allow that much
+    assert model.loglike(p.to_numpy()) == pytest.approx(reference, abs=1e-5)

@@ -10,6 +10,7 @@ a numpy product of Gauss-Legendre panels (class logits) and Gauss-Hermite
 (item factor).
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -268,3 +269,80 @@ def test_separation_of_an_item_in_a_class_is_said_in_the_users_terms(restricted3
     assert "the probability of 'y' = 1 for item 'u3' is 0 in class c=1" in msg
     assert "y~C(item)[u3][c=1] = -40" in msg and "fix={'y~C(item)[u3][c=1]': -15}" in msg
     assert "complete separation" not in msg
+
+
+# -- real data: the reported log-likelihood against 2,000-point integration ---------------
+
+def _panels(n_total=2000, lo=-10.0, hi=10.0, per=20):
+    """n_total Gauss-Legendre points on [lo, hi] (panels of ``per`` points) with phi(z)."""
+    x, w = leggauss(per)
+    edges = np.linspace(lo, hi, n_total // per + 1)
+    a, b = edges[:-1, None], edges[1:, None]
+    z = ((a + b) / 2 + (b - a) / 2 * x).ravel()
+    return z, np.log(((b - a) / 2 * w).ravel()) - 0.5 * z * z - 0.5 * np.log(2 * np.pi)
+
+
+def _dentistry_loglike(d, probs_given_z, logw):
+    """sum_patterns n log sum_g w_g prod_j sum_k p_k(z_g) f_kj(z_g)."""
+    Y = d[[f"V{i}" for i in range(1, 6)]].to_numpy()
+    total = 0.0
+    for yy, n in zip(Y, d["freq"], strict=True):
+        total += n * logsumexp(logw + probs_given_z(yy))
+    return total
+
+
+@pytest.fixture(scope="module")
+def dentistry():
+    return pd.read_csv(DATA / "dentistry.csv")
+
+
+def _fit(model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(starts=None)
+
+
+def test_dentistry_restricted_gom3_llf_equals_2000_point_integration(dentistry):
+    d = dentistry
+    res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=3, weights="freq"))
+    p = res.params
+    tau = np.array([[p[f"y~C(item)[V{i}][c={k}]"] for i in range(1, 6)] for k in (1, 2, 3)])
+    a = np.array([p["c#1~1"], p["c#2~1"]])
+    lam = np.array([p["alpha=~c#1"], p["alpha=~c#2"]])
+    z, logw = _panels()
+    P = _class_probs(a, lam, z)                                     # (G, 3)
+
+    def logf(yy):
+        f = np.where(yy[None, :] == 1, expit(tau), expit(-tau))      # (3, items)
+        return np.log(P @ f).sum(axis=1)
+
+    reference = _dentistry_loglike(d, logf, logw)
+    assert res.llf == pytest.approx(reference, abs=0.01)
+    assert res.integration_check.ok
+    # LCA is the limit of the restricted GoM: it comes close from the LCA-like start
+    assert res.llf > res.lca.llf - 2.0
+
+
+def test_dentistry_fma_gom_llf_equals_2000_point_integration(dentistry):
+    d = dentistry
+    res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=2, factor=True,
+                      weights="freq"))
+    p = res.params
+    tau = np.array([[p[f"y~C(item)[V{i}][c={k}]"] for i in range(1, 6)] for k in (1, 2)])
+    lam = np.array([p[f"y~C(item)[V{i}]:eta"] for i in range(1, 6)])
+    z1, lw1 = _panels()
+    z2, w2 = hermegauss(121)
+    lw2 = np.log(w2 / w2.sum())
+    p1 = expit(p["c#1~1"] + np.sqrt(p["Var(c#1|person)"]) * z1)
+    eta = tau[:, :, None] + lam[None, :, None] * z2[None, None, :]   # (2, items, G2)
+    logw = (lw1[:, None] + lw2[None, :]).ravel()
+
+    def logf(yy):
+        f = np.where(yy[None, :, None] == 1, expit(eta), expit(-eta))
+        mix = p1[:, None, None] * f[0][None] + (1 - p1)[:, None, None] * f[1][None]
+        return np.log(mix).sum(axis=1).ravel()
+
+    reference = _dentistry_loglike(d, logf, logw)
+    assert res.llf == pytest.approx(reference, abs=0.01)
+    assert res.integration_check.ok
+    assert res.llf >= res.lca.llf - 1e-6  # the FMA is nested (Var(alpha) -> infinity)
