@@ -236,7 +236,7 @@ def fma_gom():
 def test_fma_gom_default_rule_is_windows_times_gauss_hermite(fma_gom):
     rule = fma_gom[1].engine.rule
     assert rule.kind == "logit-window"
-    assert "61 Gauss-Hermite" in rule.describe(2)
+    assert "31 Gauss-Hermite" in rule.describe(2)
 
 
 @pytest.mark.parametrize("mu, var", [(0.5, 0.8), (-0.7, 25.0), (0.3, 400.0)])
@@ -302,6 +302,7 @@ def _fit(model):
         return model.fit(starts=None)
 
 
+@pytest.mark.slow  # a full fit: 15-60 CPU seconds
 def test_dentistry_restricted_gom3_llf_equals_2000_point_integration(dentistry):
     d = dentistry
     res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=3, weights="freq"))
@@ -323,6 +324,7 @@ def test_dentistry_restricted_gom3_llf_equals_2000_point_integration(dentistry):
     assert res.llf > res.lca.llf - 2.0
 
 
+@pytest.mark.slow  # a full fit: 15-60 CPU seconds
 def test_dentistry_fma_gom_llf_equals_2000_point_integration(dentistry):
     d = dentistry
     res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=2, factor=True,

@@ -30,7 +30,7 @@ from .adapt import NodesMixin
 from .between import BetweenPrior
 from .inputs import KernelInputs, free_gradient, parameter_values
 from .layout import build_kernel_layout, check_enumeration
-from .nodes import nonadaptive_nodes
+from .nodes import nonadaptive_nodes, window_logit_dims
 from .tabulated import TabulatedMixin
 from .threads import ThreadPlan
 
@@ -190,7 +190,7 @@ class Engine(NodesMixin, TabulatedMixin):
             shared=self.design.single_level and len(kl.tabulable_outcomes) == len(kl.fam)
             and (not len(kl.kv) or kl.tabulable_classes),
             random_logits=any(ch in chans and m > 0 for ch, m, *_ in kl.entries),
-            logit_dims=len({m for ch, m, *_ in kl.entries if ch in chans and m > 0}))
+            logit_dims=window_logit_dims(kl, self.spec))
         return rule_from_options(default, integration, n_points, adaptive, n_points_within,
                                  self.seed, kl.qb, kl.qw)
 

@@ -79,6 +79,20 @@ def zero_nodes(qb, qw):
     return NodeState(np.zeros((1, 1, qb)), np.zeros((1, 1)), np.zeros((1, qw)), np.zeros(1))
 
 
+def window_logit_dims(kl, spec):
+    """Cluster dimensions the within class logits load on, for the default rule; None
+    when another cluster dimension is not a factor (logit windows take Gauss-Hermite
+    only for factors such as an FMA-GoM's item factor, not for random effects whose
+    posteriors narrow as clusters grow)."""
+    chans = set(kl.class_channels())
+    loaded = {m for ch, m, *_ in kl.entries if ch in chans and m > 0}
+    covariance = {b.name: b.covariance for b in spec.blocks}
+    others = [kl.dims_b[i] for i in range(kl.qb) if i + 1 not in loaded]
+    if any(covariance[name] != "identity" for name, _ in others):
+        return None
+    return len(loaded)
+
+
 def logit_window_nodes(kl, A, indptr, zh, lwh, n):
     """Cluster nodes of the logit-window rule at the kernel inputs ``A``.
 

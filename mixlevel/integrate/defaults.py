@@ -19,7 +19,7 @@ random class logits on one cluster-level         logit windows: Gauss-Legendre p
 factor (within-between classes, grade of          points each, fine where the class logits
 membership, restricted GoM, FMA-GoM)              cross (:mod:`~mixlevel.integrate.logit_window`;
                                                   accurate up to the latent class limit); an
-                                                  FMA-GoM's item factor: 61 Gauss-Hermite
+                                                  FMA-GoM's item factor: 31 Gauss-Hermite
 random class logits on several factors            quasi-Monte Carlo with 1,000 points (the
 (unrestricted K-class GoM)                        posteriors are one-sided: adaptive fails)
 row-level factors of two-level models             Gauss-Hermite, 15 points per dimension
@@ -70,7 +70,9 @@ class IntegrationRule:
         if self.kind == "logit-window":
             text = f"logit windows, {self.n_points} Gauss-Legendre points per panel"
             if qb == 2:
-                text += f" x {6 * self.n_points + 1} Gauss-Hermite (item factor)"
+                from .logit_window import other_points
+
+                text += f" x {other_points(self.n_points)} Gauss-Hermite (item factor)"
             return text + (f"; rows {self.n_points_within}" if qw else "")
         names = {"trapezoid": "trapezoid", "gauss-hermite": "Gauss-Hermite",
                  "monte-carlo": "Monte Carlo", "quasi-monte-carlo": "quasi-Monte Carlo"}

@@ -102,8 +102,8 @@ def window_rule(transitions, n=10):
 
 def other_points(n):
     """Gauss-Hermite points of each other cluster dimension (an FMA-GoM's item factor):
-    ``6 n + 1`` (61 for the default 10 points per panel, 121 in the accuracy check)."""
-    return 6 * int(n) + 1
+    ``3 n + 1`` (31 for the default 10 points per panel, 61 in the accuracy check)."""
+    return 3 * int(n) + 1
 
 
 def with_other_dims(z, logw, q, d, n):
