@@ -111,7 +111,8 @@ class GradeOfMembership(MixtureModel):
     def lca_start(self, lca_params, var=1.0):
         """GoM start values from LCA (or FMA) estimates: the same item, class and
         item-factor parameters, random-logit variances ``var``, covariances 0; the
-        restricted GoM's loadings spread from ``sqrt(var)`` to ``-sqrt(var)``."""
+        restricted GoM's logits near the LCA's classes (:func:`_envelope_start`,
+        slopes ``2 sqrt(var)`` apart)."""
         start = pd.Series(self.start_params, index=self.param_names)
         lca_params = pd.Series(lca_params)
         for name in self.param_names:
