@@ -348,3 +348,11 @@ def test_dentistry_fma_gom_llf_equals_2000_point_integration(dentistry):
     assert res.llf == pytest.approx(reference, abs=0.01)
     assert res.integration_check.ok
     assert res.llf >= res.lca.llf - 1e-6  # the FMA is nested (Var(alpha) -> infinity)
+
+
+def test_gom_bic_counts_persons_as_the_nested_lca_does(dentistry):
+    """BIC's n of a GoM is the 3,869 persons, not its 19,345 person-item rows, so that
+    compare_lca() puts the two models on one scale."""
+    for kw in ({}, {"classes": 3}, {"factor": True}):
+        model = ml.GoM([f"V{i}" for i in range(1, 6)], dentistry, weights="freq", **kw)
+        assert model.nobs == 3869 == model.lca_model.nobs

@@ -268,5 +268,9 @@ def GoM(items, data, classes=2, *, restricted=True, factor=False, link="logit",
     model.items, model.n_classes, model.class_name = items, K, name
     model.restricted, model.factor = bool(restricted and K > 2), bool(factor)
     model.patterns = patterns
+    # the GoM is a model of persons (section 7): BIC's n is the persons, as for the
+    # nested LCA, not the person-item rows of the long form
+    model.nobs = float(patterns["n"].sum())
+    model.df_resid = model.nobs - model.table.n_free
     model.person_pattern = pd.Series(codes, index=frame.index)
     return model
