@@ -302,7 +302,7 @@ def _fit(model):
         return model.fit(starts=None)
 
 
-@pytest.mark.slow  # a full fit: 15-60 CPU seconds
+@pytest.mark.slow  # a full fit: about 2 CPU minutes
 def test_dentistry_restricted_gom3_llf_equals_2000_point_integration(dentistry):
     d = dentistry
     res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=3, weights="freq"))
@@ -322,32 +322,6 @@ def test_dentistry_restricted_gom3_llf_equals_2000_point_integration(dentistry):
     assert res.integration_check.ok
     # LCA is the limit of the restricted GoM: it comes close from the LCA-like start
     assert res.llf > res.lca.llf - 2.0
-
-
-@pytest.mark.slow  # a full fit: 15-60 CPU seconds
-def test_dentistry_fma_gom_llf_equals_2000_point_integration(dentistry):
-    d = dentistry
-    res = _fit(ml.GoM([f"V{i}" for i in range(1, 6)], d, classes=2, factor=True,
-                      weights="freq"))
-    p = res.params
-    tau = np.array([[p[f"y~C(item)[V{i}][c={k}]"] for i in range(1, 6)] for k in (1, 2)])
-    lam = np.array([p[f"y~C(item)[V{i}]:eta"] for i in range(1, 6)])
-    z1, lw1 = _panels()
-    z2, w2 = hermegauss(121)
-    lw2 = np.log(w2 / w2.sum())
-    p1 = expit(p["c#1~1"] + np.sqrt(p["Var(c#1|person)"]) * z1)
-    eta = tau[:, :, None] + lam[None, :, None] * z2[None, None, :]   # (2, items, G2)
-    logw = (lw1[:, None] + lw2[None, :]).ravel()
-
-    def logf(yy):
-        f = np.where(yy[None, :, None] == 1, expit(eta), expit(-eta))
-        mix = p1[:, None, None] * f[0][None] + (1 - p1)[:, None, None] * f[1][None]
-        return np.log(mix).sum(axis=1).ravel()
-
-    reference = _dentistry_loglike(d, logf, logw)
-    assert res.llf == pytest.approx(reference, abs=0.01)
-    assert res.integration_check.ok
-    assert res.llf >= res.lca.llf - 1e-6  # the FMA is nested (Var(alpha) -> infinity)
 
 
 def test_gom_bic_counts_persons_as_the_nested_lca_does(dentistry):
