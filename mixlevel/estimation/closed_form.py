@@ -28,7 +28,21 @@ class ClosedFormMStep:
 
     @classmethod
     def plan(cls, eng):
-        """A ClosedFormMStep for ``eng``, or None if the model does not allow one."""
+        """A ClosedFormMStep for ``eng``, or None if the model does not allow one.
+
+        Planned once per kernel layout and design (engines spawned for random
+        starts share it).
+        """
+        key = ("closed-form M-step", id(eng.kl), bool(eng.fast))
+        hit = eng.design.cache.get(key)
+        if hit is not None and hit[0] is eng.kl:
+            return hit[1]
+        planned = cls._plan(eng)
+        eng.design.cache[key] = (eng.kl, planned)
+        return planned
+
+    @classmethod
+    def _plan(cls, eng):
         kl = eng.kl
         if not eng.fast or kl.qb or kl.qw or kl.family_entries:
             return None
@@ -92,29 +106,59 @@ class ClosedFormMStep:
             by_family.setdefault(fam, []).extend(idx[idx >= 0].tolist())
         self.links = [(fam, np.isin(self.params, ids)) for fam, ids in by_family.items()]
 
+    def item_counts(self, E):
+        """Pooled expected counts (successes, failures) per item parameter."""
+        n1 = np.bincount(self.slot, weights=E[self.row, self.cell], minlength=len(self.params))
+        n0 = np.bincount(self.slot, weights=E[self.row + 1, self.cell],
+                         minlength=len(self.params))
+        return n1, n0
+
+    @staticmethod
+    def item_shares(n1, n0):
+        """The M-step's share of successes per item parameter (kept off 0 and 1)."""
+        return np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
+
+    @staticmethod
+    def class_shares(n):
+        """The M-step's class shares of one class variable's counts (kept off 0)."""
+        return np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+
+    def class_counts(self, kl, counts):
+        """Expected counts per (variable, logit configuration): [(key, n)] lists."""
+        cnt = counts.reshape(kl.D, kl.C)
+        C = kl.C
+        out = []
+        for v, configs in self.plan_classes:
+            K = kl.kv[v]
+            out.append([(key, np.array([sum(cnt[dc // C, dc % C] for dc in cells
+                                            if kl.cpat[dc % C, v] == k) for k in range(K)]))
+                        for key, cells in configs])
+        return out
+
+    def set_work(self, work, prob, class_shares):
+        """Write the item parameters (links of ``prob``) and class logits into ``work``.
+
+        ``class_shares`` is [(key, shares)] per class variable, as
+        :meth:`class_counts` gives counts; the logits are log(q_k / q_K).
+        """
+        for fam, mask in self.links:
+            work[self.params[mask]] = fam.link_function(prob[mask])
+        for groups in class_shares:
+            for key, q in groups:
+                for k in range(len(key)):
+                    work[key[k]] = np.log(q[k] / q[-1])
+        return work
+
     def update(self, eng, estep):
         """The free working vector that maximises the Q-function of ``estep`` (of ``eng``)."""
         kl = eng.kl
         E, counts = eng.expected_statistics(estep)
-        D, C = kl.D, kl.C
+        D = kl.D
         work = estep.inputs.work.copy()
-        if len(self.params):  # pooled expected counts of y and n - y per item parameter
-            n1 = np.bincount(self.slot, weights=E[self.row, self.cell],
-                             minlength=len(self.params))
-            n0 = np.bincount(self.slot, weights=E[self.row + 1, self.cell],
-                             minlength=len(self.params))
-            prob = np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
-            for fam, mask in self.links:
-                work[self.params[mask]] = fam.link_function(prob[mask])
-        cnt = counts.reshape(D, C)
-        for v, configs in self.plan_classes:
-            K = kl.kv[v]
-            for key, cells in configs:
-                n = np.array([sum(cnt[dc // C, dc % C] for dc in cells
-                                  if kl.cpat[dc % C, v] == k) for k in range(K)])
-                n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
-                for k in range(K - 1):
-                    work[key[k]] = np.log(n[k] / n[K - 1])
+        prob = self.item_shares(*self.item_counts(E)) if len(self.params) else np.zeros(0)
+        shares = [[(key, self.class_shares(n)) for key, n in groups]
+                  for groups in self.class_counts(kl, counts)]
+        self.set_work(work, prob, shares)
         if eng.spec.between_classes:
             post_d = (estep.post_dg.sum(axis=2) * eng.design.cluster_weight[:, None]).sum(0)
             for w, cv in enumerate(eng.spec.between_classes):
@@ -126,7 +170,7 @@ class ClosedFormMStep:
                 for key, cells in configs.items():
                     n = np.array([sum(post_d[dd] for dd in cells if kl.dpat[dd, w] == k)
                                   for k in range(cv.n_classes)])
-                    n = np.clip(n / max(n.sum(), 1e-300), 1e-13, None)
+                    n = self.class_shares(n)
                     for k in range(cv.n_classes - 1):
                         work[key[k]] = np.log(n[k] / n[-1])
         return work[eng.table.free_index]
