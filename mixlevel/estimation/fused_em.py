@@ -34,9 +34,10 @@ class FusedEM:
         design (engines spawned for random starts share it).
         """
         kl = eng.kl
-        if kl.D != 1 or kl.qb or kl.qw or eng.remaining_outcomes or eng.nodes.adapted \
-                or eng.nodes.G != 1 or eng.nodes.H != 1 or not eng.has_closed_form_m_step():
-            return None
+        if getattr(eng, "remaining_outcomes", True) or kl.D != 1 or kl.qb or kl.qw \
+                or eng.nodes.adapted or eng.nodes.G != 1 or eng.nodes.H != 1 \
+                or not eng.has_closed_form_m_step():
+            return None  # (engines without tabulated outcomes, e.g. chains, have none)
         if len(kl.kv) and not eng.tab_classes:
             return None
         key = ("fused EM", id(kl))
