@@ -159,3 +159,17 @@ def test_fit_reaches_the_exact_maximum_and_polca(carcinoma):
                                atol=1e-8)
     # BFGS only confirmed the EM's maximum
     assert res.iterations - res.em_iterations <= 2
+
+
+def test_random_start_without_an_e_step_is_the_generic_one(monkeypatch):
+    """The random soft-assignment start of a fused model (no E-step) equals the
+    generic one (E-step, posteriors replaced, numpy M-step) from the same seed."""
+    df = pd.read_csv(DATA / "datatoy.csv")
+    df["w"] = np.random.default_rng(1).integers(1, 4, len(df)).astype(float)
+    items = [f"Y_{k}" for k in range(1, 11)]
+    model = MixtureModel(lca_spec(items, 3), df, weights="w", cluster="id_high")
+    base = model._start_work()
+    fused = random_posterior_start(model.engine, base, np.random.default_rng(7))
+    monkeypatch.setattr(FusedEM, "of", classmethod(lambda cls, eng: None))
+    generic = random_posterior_start(model.engine, base, np.random.default_rng(7))
+    np.testing.assert_allclose(fused, generic, rtol=0, atol=1e-12)

@@ -149,16 +149,20 @@ class ClosedFormMStep:
                     work[key[k]] = np.log(q[k] / q[-1])
         return work
 
+    def from_statistics(self, kl, E, counts, work):
+        """``work`` (every parameter, working scale) with the item parameters and class
+        logits that maximise Q at the expected statistics E and class counts."""
+        prob = self.item_shares(*self.item_counts(E)) if len(self.params) else np.zeros(0)
+        shares = [[(key, self.class_shares(n)) for key, n in groups]
+                  for groups in self.class_counts(kl, counts)]
+        return self.set_work(work, prob, shares)
+
     def update(self, eng, estep):
         """The free working vector that maximises the Q-function of ``estep`` (of ``eng``)."""
         kl = eng.kl
         E, counts = eng.expected_statistics(estep)
         D = kl.D
-        work = estep.inputs.work.copy()
-        prob = self.item_shares(*self.item_counts(E)) if len(self.params) else np.zeros(0)
-        shares = [[(key, self.class_shares(n)) for key, n in groups]
-                  for groups in self.class_counts(kl, counts)]
-        self.set_work(work, prob, shares)
+        work = self.from_statistics(kl, E, counts, estep.inputs.work.copy())
         if eng.spec.between_classes:
             post_d = (estep.post_dg.sum(axis=2) * eng.design.cluster_weight[:, None]).sum(0)
             for w, cv in enumerate(eng.spec.between_classes):

@@ -80,6 +80,20 @@ class FusedEM:
         self.const = float((d.cluster_weight * eng.const_cluster).sum())
         self.runs = 0  # calls that ran the compiled loop (tests assert the path)
 
+    def random_start(self, eng, base, rng, concentration=1.0):
+        """:func:`~.starts.random_posterior_start` without an E-step: the M-step of
+        random soft class assignments of the rows (the same draws: it has one between
+        pattern, drawn as there, and no nodes)."""
+        d, kl = eng.design, eng.kl
+        rng.dirichlet(np.full(1, concentration), size=d.n_clusters)
+        post = rng.dirichlet(np.full(kl.C, concentration), size=d.n_rows)
+        post *= (d.row_weight * d.cluster_weight[eng.cluster_of_row])[:, None]
+        E = (post.T @ eng.stats).T
+        full = eng.table.working_full(eng.table.expand_natural(
+            eng.table.free_natural_from_working(base)))
+        full = self.plan.from_statistics(kl, E, post.sum(axis=0), full)
+        return full[eng.table.free_index]
+
     def run(self, eng, work, maxiter, tol, history=None):
         """EM from ``work``: (work, loglike, iterations, converged), as ``em``; None when
         the start's log-likelihood is not finite (the generic loop handles that)."""

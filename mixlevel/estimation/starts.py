@@ -12,6 +12,7 @@ from ..utils.parallel import concurrent_tasks, run_tasks
 from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
+from .fused_em import FusedEM
 from .labels import class_shares
 from .optimize import FitOutcome, maximize
 from .scales import column_sd, outcome_sd
@@ -27,6 +28,9 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
     over within patterns; nodes keep their prior weights.  The M-step then
     turns the random partition into parameter values on the data's own scale.
     """
+    fused = FusedEM.of(engine)
+    if fused is not None:  # the same start without an E-step
+        return fused.random_start(engine, base, rng, concentration)
     es = engine.estep(base)
     J, D, G = es.post_dg.shape
     N = engine.design.n_rows
