@@ -64,7 +64,8 @@ def complete_information_inverse(engine, work, estep, scale, units=None):
 REFRESH_GAIN = 10.0
 
 
-def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10):
+def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10,
+                 check_first=False):
     """BFGS on the marginal log-likelihood with the exact gradient.
 
     The objective is the negative log-likelihood over the number of clusters.
@@ -94,6 +95,9 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     the point counts as converged if the gradient or the predicted gain is
     small.  With ``maxiter=0`` the start is returned, converged only if it
     meets these criteria.
+    ``check_first``: test the gradient at ``work`` before making the initial
+    inverse Hessian, and stop there if it is met (for starts that are most likely
+    the maximum already: a tightly converged EM).
     Returns (work, loglike, steps taken, converged, hess_inv).
     """
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
@@ -113,6 +117,10 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     refresh = False
     if not len(x):
         return x, engine.loglike(x), 0, True, hess_inv
+    if check_first:
+        f, g = fun(x)
+        if np.isfinite(f) and np.abs(g).max() <= gtol:
+            return x * units, -f * scale, 0, True, hess_inv
     if hess_inv is None:
         ll0, scores, es = engine.loglike_and_score(x * units, per_cluster=True)
         if np.isfinite(ll0) and np.all(np.isfinite(scores)):

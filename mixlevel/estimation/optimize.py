@@ -99,8 +99,9 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     # the exact normal likelihood (engine/gaussian.py) is smooth to rounding: stop when a
     # step gains < 1e-14 (estimates within ~1e-7 SE: lme4 agreement), not 1e-10
     gain_tol = 1e-14 if getattr(engine, "exact", None) is not None else 1e-10
-    em_tol = FUSED_EM_TOL if FusedEM.of(engine) is not None else 1e-7
-    work, ll, n_em, _ = em(engine, work, maxiter=em_iter, tol=em_tol, history=history)
+    fused = FusedEM.of(engine) is not None
+    work, ll, n_em, em_conv = em(engine, work, maxiter=em_iter,
+                                 tol=FUSED_EM_TOL if fused else 1e-7, history=history)
     adaptive = bool(engine.adaptive and engine.kl.qb)
     hinv, n_qn = None, 0
     coarse = coarse_engine(engine) if adaptive else None
@@ -113,7 +114,7 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
                                                curvature=coarse.nodes.curvature)
             first_round = maxiter  # the nodes will hardly move from the coarse modes
     work, ll, k, conv, _ = _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round,
-                                   gain_tol, hinv)
+                                   gain_tol, hinv, check_first=fused and em_conv)
     n_qn += k
     if engine.adapted:
         settle_nodes(engine, work)
@@ -138,7 +139,7 @@ def coarse_engine(engine):
 
 
 def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol, hinv,
-            fall_back=True):
+            fall_back=True, check_first=False):
     """BFGS runs with the adaptive nodes re-centred before each, until stable.
 
     Returns (work, loglike, BFGS iterations, converged, inverse Hessian).  When
@@ -161,7 +162,7 @@ def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
             break
         limit = min(maxiter, first_round) if adaptive and r == 0 else maxiter
         work, ll, k, conv, hinv = quasi_newton(engine, work, limit, gtol, hinv,
-                                               gain_tol=gain_tol)
+                                               gain_tol=gain_tol, check_first=check_first)
         n_qn += k
         if adaptive and r > 0 and abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
             break
