@@ -173,3 +173,57 @@ def test_random_start_without_an_e_step_is_the_generic_one(monkeypatch):
     monkeypatch.setattr(FusedEM, "of", classmethod(lambda cls, eng: None))
     generic = random_posterior_start(model.engine, base, np.random.default_rng(7))
     np.testing.assert_allclose(fused, generic, rtol=0, atol=1e-12)
+
+
+# -- polytomous (nominal) items: gss82, 4 items with 3, 2, 2 and 3 categories ---------------
+def gss82_spec(k, binary=()):
+    spec = ModelSpec()
+    spec.add_class("c", k)
+    for it in ("PURPOSE", "ACCURACY", "UNDERSTA", "COOPERAT"):
+        spec.add_outcome(it, "binary" if it in binary else "nominal")
+        spec.add_term(it, by=["c"])
+    spec.add_term("c")
+    return spec
+
+
+@pytest.fixture(scope="module")
+def gss82():
+    return pd.read_csv(DATA / "gss82.csv")
+
+
+def test_nominal_closed_form_update_is_the_maximiser_of_q(gss82):
+    """The numpy oracle itself: at the nominal items' update (log of the category
+    shares of pooled expected counts) the Q-function's gradient is zero."""
+    model = MixtureModel(gss82_spec(3), gss82)
+    eng = model.engine
+    assert eng.has_closed_form_m_step()
+    w0 = _start(model, 3)
+    es = eng.estep(w0)
+    w1 = eng.closed_form_m_step(w0, es)
+    q1, g1 = eng.expected(w1, es)
+    assert np.abs(g1).max() < 1e-9 * eng.design.n_rows
+    assert q1 > eng.expected(w0, es)[0]
+
+
+@pytest.mark.parametrize("binary", [(), ("ACCURACY",)])
+def test_fused_iterates_with_polytomous_items(gss82, binary):
+    """Nominal items alone, and beside a binary one (its own share rule)."""
+    df = gss82.assign(ACCURACY=gss82["ACCURACY"] - 1) if binary else gss82
+    model = MixtureModel(gss82_spec(3, binary), df)
+    assert FusedEM.of(model.engine) is not None
+    w0 = _start(model, 8)
+    for n in (1, 6, 50):
+        _same_iterates(model, w0, n)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_polytomous_fit_reaches_polca(gss82, k):
+    from .results import results_lca_gss82
+
+    ref = getattr(results_lca_gss82, f"lca{k}_polca")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ml.mixture("PURPOSE + ACCURACY + UNDERSTA + COOPERAT ~ c", gss82,
+                         classes={"c": k}, family="nominal").fit()
+    assert res.converged
+    assert res.llf == pytest.approx(ref["loglike"], abs=1e-6)

@@ -1,9 +1,10 @@
 """Closed-form EM M-step of latent class models.
 
 When every free parameter is a binary item's class-specific logit (or
-probit), a within class logit or a between class logit, each intercept only,
-the M-step has a closed form: the logit of pooled expected counts (Goodman
-1974; the EM of poLCA and Latent GOLD).  :class:`ClosedFormMStep` plans that
+probit), a nominal item's class-specific category logits, a within class
+logit or a between class logit, each intercept only, the M-step has a closed
+form: the link of the shares of pooled expected counts (Goodman 1974; the EM
+of poLCA and Latent GOLD).  :class:`ClosedFormMStep` plans that
 update once from an :class:`~mixlevel.engine.Engine`'s kernel layout and
 applies it to the expected statistics of an E-step.
 """
@@ -53,16 +54,26 @@ class ClosedFormMStep:
         by_channel = {}
         for ch, m, col, idx, val in kl.entries:
             by_channel.setdefault(ch, []).append((m, col, idx, val))
-        plan_items, plan_classes, covered = [], [], set()
+        plan_items, plan_classes, covered, keys = [], [], set(), set()
         for p in eng.tab_outcomes:
             if not eng.spec.outcomes[p].family.closed_form_intercept:
                 return None
-            ents = by_channel.get(kl.och[p], [])
-            if len(ents) != 1 or ents[0][0] != 0:
-                return None
-            idx = ents[0][2]
+            idx = []
+            for ch in kl.outcome_channels(p):  # one intercept per channel (category)
+                ents = by_channel.get(ch, [])
+                if len(ents) != 1 or ents[0][0] != 0:
+                    return None
+                idx.append(ents[0][2])
+            idx = np.array(idx, dtype=np.int64).reshape(len(idx), kl.DC)
+            free = idx >= 0
+            if (free.any(axis=0) != free.all(axis=0)).any():
+                return None  # some categories of a cell fixed, others free
             plan_items.append((p, idx))
-            covered.update(idx[idx >= 0].tolist())
+            keys.update(tuple(idx[:, dc].tolist()) for dc in np.nonzero(free[0])[0])
+        used = [i for key in keys for i in key]
+        if len(used) != len(set(used)):
+            return None  # a parameter shared by two pools: no closed form
+        covered.update(used)
         for v, (K, ch0) in enumerate(zip(kl.kv, kl.chv, strict=True)):
             idx = []
             for k in range(K - 1):
@@ -90,33 +101,48 @@ class ClosedFormMStep:
         return cls(eng, plan_items, plan_classes)
 
     def _pool_items(self, eng, plan_items):
-        """Flat arrays pooling item counts per parameter: (parameter, E row, cell)."""
-        par, row, cell = [], [], []
-        for p, idx in plan_items:
-            first = eng.tables.stat_slice[p].start  # statistics y, n - y
-            for dc in np.nonzero(idx >= 0)[0]:
-                par.append(idx[dc])
-                row.append(first)
-                cell.append(dc)  # no latent variables: cells are (d, c)
-        self.params, self.slot = np.unique(np.asarray(par, np.int64), return_inverse=True)
-        self.row, self.cell = np.asarray(row, np.int64), np.asarray(cell, np.int64)
-        by_family = {}  # the update is the family's link of the pooled share of successes
+        """Item pools (cells of an item sharing their intercepts) and flat arrays of their
+        entries: (pool, first statistic row, cell)."""
+        keys, pool_of_key, pool, row, cell = [], {}, [], [], []
+        groups = {}  # (family, statistics) -> pools: the update is the family's
         for p, idx in plan_items:
             fam = eng.spec.outcomes[p].family
-            by_family.setdefault(fam, []).extend(idx[idx >= 0].tolist())
-        self.links = [(fam, np.isin(self.params, ids)) for fam, ids in by_family.items()]
+            rows = eng.tables.stat_slice[p]
+            for dc in np.nonzero(idx[0] >= 0)[0]:
+                key = tuple(idx[:, dc].tolist())
+                if key not in pool_of_key:
+                    pool_of_key[key] = len(keys)
+                    keys.append(key)
+                    groups.setdefault((fam, rows.stop - rows.start), []).append(len(keys) - 1)
+                pool.append(pool_of_key[key])
+                row.append(rows.start)
+                cell.append(dc)  # no latent variables: cells are (d, c)
+        self.n_pool = len(keys)
+        self.pool = np.asarray(pool, np.int64)
+        self.row, self.cell = np.asarray(row, np.int64), np.asarray(cell, np.int64)
+        self.groups = [(fam, np.asarray(pools, np.int64), n_stat,
+                        np.array([keys[g] for g in pools], np.int64))
+                       for (fam, n_stat), pools in groups.items()]
+        self.k_max = max([n for _, _, n, _ in self.groups], default=2)
+        self.n_stat = np.zeros(self.n_pool, np.int64)
+        for _, pools, n_stat, _ in self.groups:
+            self.n_stat[pools] = n_stat
 
     def item_counts(self, E):
-        """Pooled expected counts (successes, failures) per item parameter."""
-        n1 = np.bincount(self.slot, weights=E[self.row, self.cell], minlength=len(self.params))
-        n0 = np.bincount(self.slot, weights=E[self.row + 1, self.cell],
-                         minlength=len(self.params))
-        return n1, n0
+        """Pooled expected counts of the statistics per item pool (pools, k_max)."""
+        counts = np.zeros((self.n_pool, self.k_max))
+        for k in range(self.k_max):
+            ok = k < self.n_stat[self.pool]
+            counts[:, k] = np.bincount(self.pool[ok], weights=E[self.row[ok] + k, self.cell[ok]],
+                                       minlength=self.n_pool)
+        return counts
 
-    @staticmethod
-    def item_shares(n1, n0):
-        """The M-step's share of successes per item parameter (kept off 0 and 1)."""
-        return np.clip(n1 / np.maximum(n1 + n0, 1e-300), 1e-13, 1 - 1e-13)
+    def item_shares(self, counts):
+        """The M-step's shares of the statistics per pool (the family's rule)."""
+        shares = np.zeros_like(counts)
+        for fam, pools, n_stat, _ in self.groups:
+            shares[pools, :n_stat] = fam.closed_form_shares(counts[pools, :n_stat])
+        return shares
 
     @staticmethod
     def class_shares(n):
@@ -135,14 +161,16 @@ class ClosedFormMStep:
                         for key, cells in configs])
         return out
 
-    def set_work(self, work, prob, class_shares):
-        """Write the item parameters (links of ``prob``) and class logits into ``work``.
+    def set_work(self, work, shares, class_shares):
+        """Write the item intercepts and class logits into ``work``.
 
-        ``class_shares`` is [(key, shares)] per class variable, as
-        :meth:`class_counts` gives counts; the logits are log(q_k / q_K).
+        ``shares`` (pools, k_max) are the items' (:meth:`item_shares`), the
+        intercepts the family's (binary: the link of the share of successes;
+        nominal: log(q_k / q_K)); ``class_shares`` is [(key, shares)] per class
+        variable, as :meth:`class_counts` gives counts, the logits log(q_k / q_K).
         """
-        for fam, mask in self.links:
-            work[self.params[mask]] = fam.link_function(prob[mask])
+        for fam, pools, n_stat, keys in self.groups:
+            work[keys] = fam.intercepts_from_shares(shares[pools, :n_stat])
         for groups in class_shares:
             for key, q in groups:
                 for k in range(len(key)):
@@ -152,10 +180,9 @@ class ClosedFormMStep:
     def from_statistics(self, kl, E, counts, work):
         """``work`` (every parameter, working scale) with the item parameters and class
         logits that maximise Q at the expected statistics E and class counts."""
-        prob = self.item_shares(*self.item_counts(E)) if len(self.params) else np.zeros(0)
         shares = [[(key, self.class_shares(n)) for key, n in groups]
                   for groups in self.class_counts(kl, counts)]
-        return self.set_work(work, prob, shares)
+        return self.set_work(work, self.item_shares(self.item_counts(E)), shares)
 
     def update(self, eng, estep):
         """The free working vector that maximises the Q-function of ``estep`` (of ``eng``)."""

@@ -62,11 +62,11 @@ class FusedEM:
         items = sorted(eng.tab_outcomes, key=lambda p: tables.stat_slice[p].start)
         starts = [tables.stat_slice[p].start for p in items]
         self.item_start = np.array(starts + [self.n_stat], np.int64)
-        self.item_upper = np.ones(len(items), np.int64)  # binary items (see closed_form)
+        self.item_upper = np.array([eng.spec.outcomes[p].family.closed_form_clip_both
+                                    for p in items], np.int64)
         item_of_row = np.searchsorted(self.item_start, plan.row, side="right") - 1
         self.pool_of = np.full((len(items), C), -1, np.int64)
-        self.pool_of[item_of_row, plan.cell] = plan.slot
-        self.n_pool = len(plan.params)
+        self.pool_of[item_of_row, plan.cell] = plan.pool
         V = len(kl.kv)
         self.group_of = np.zeros((V, C), np.int64)
         self.groups = []  # (variable, key) per group, in plan order
@@ -102,7 +102,7 @@ class FusedEM:
         logT = np.array(inputs.tab.T, float).reshape(self.n_stat, C)
         logprior = np.zeros(C) if inputs.tab.logprior is None else \
             np.array(inputs.tab.logprior, float).reshape(C)
-        pool_share = np.zeros((self.n_pool, 2))
+        pool_share = np.zeros((self.plan.n_pool, self.plan.k_max))
         group_share = np.zeros((len(self.groups), self.k_max))
         trace = np.empty(max(int(maxiter), 1))
         ll, it, status = lca_em(logT, logprior, self.indptr, self.sidx, self.sval,
@@ -119,5 +119,5 @@ class FusedEM:
         shares = [[] for _ in eng.kl.kv]
         for g, (v, key) in enumerate(self.groups):
             shares[v].append((key, group_share[g, :eng.kl.kv[v]]))
-        full = self.plan.set_work(inputs.work.copy(), pool_share[:, 0], shares)
+        full = self.plan.set_work(inputs.work.copy(), pool_share, shares)
         return full[eng.table.free_index], float(ll), int(it), status == 0

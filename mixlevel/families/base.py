@@ -101,8 +101,12 @@ class Family:
         The outcome's equation gets an intercept by default (not ordinal:
         its thresholds play that part).
     ``closed_form_intercept``
-        A class-specific intercept alone has a closed-form EM update,
-        ``link_function(expected share of successes)`` (binary items).
+        Class-specific intercepts alone have a closed-form EM update from the
+        expected counts of the statistics (:meth:`closed_form_shares`, then
+        :meth:`intercepts_from_shares`): binary and nominal items.
+    ``closed_form_clip_both``
+        Those shares are (p, 1 - p) with p kept off 0 and 1 (binary), rather
+        than every share raised to 1e-13 and renormalised (categories).
     ``mean_scale``
         What :meth:`mean` gives: ``"mean"`` or ``"probability"`` (of success,
         of each category); results tables and plots group outcomes by it.
@@ -116,6 +120,7 @@ class Family:
     categorical = False
     has_intercept = True
     closed_form_intercept = False
+    closed_form_clip_both = False
     mean_scale = "mean"
 
     # -- layout -----------------------------------------------------------------------
@@ -189,6 +194,15 @@ class Family:
     def link_function(self, mu):
         """The link g(mu) = eta (inverse of the mean of a one-channel family)."""
         raise NotImplementedError
+
+    def closed_form_shares(self, counts):
+        """EM shares of the statistics from pooled expected counts (pools, statistics)."""
+        raise NotImplementedError(f"the {self.name} family has no closed-form M-step")
+
+    def intercepts_from_shares(self, shares):
+        """The intercepts (pools, channels) whose statistics have the probabilities
+        ``shares`` (pools, statistics)."""
+        raise NotImplementedError(f"the {self.name} family has no closed-form M-step")
 
     # -- residuals and the null model (results/protocol.py) -------------------------------
     def observed_values(self, y, trials, n_categories):

@@ -67,6 +67,16 @@ class Binary(Successes):
 
     name = "binary"
     closed_form_intercept = True
+    closed_form_clip_both = True
+
+    def closed_form_shares(self, counts):
+        """(p, 1 - p) with p the pooled share of successes, kept within [1e-13, 1 - 1e-13]."""
+        p = np.clip(counts[:, 0] / np.maximum(counts[:, 0] + counts[:, 1], 1e-300),
+                    1e-13, 1 - 1e-13)
+        return np.stack([p, 1.0 - p], axis=1)
+
+    def intercepts_from_shares(self, shares):
+        return self.link_function(shares[:, :1])
 
     @property
     def code(self):

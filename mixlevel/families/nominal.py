@@ -26,6 +26,15 @@ class Nominal(CategoricalFamily):
     name = "nominal"
     link = "mlogit"
     code = FamilyCode.NOMINAL
+    closed_form_intercept = True
+
+    def closed_form_shares(self, counts):
+        """Category shares of the pooled counts, each raised to 1e-13, renormalised."""
+        q = np.maximum(counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-300), 1e-13)
+        return q / q.sum(axis=1, keepdims=True)
+
+    def intercepts_from_shares(self, shares):
+        return np.log(shares[:, :-1] / shares[:, -1:])  # the last category is the reference
 
     def __init__(self, levels=None):
         super().__init__(levels)
