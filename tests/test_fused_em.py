@@ -227,3 +227,23 @@ def test_polytomous_fit_reaches_polca(gss82, k):
                          classes={"c": k}, family="nominal").fit()
     assert res.converged
     assert res.llf == pytest.approx(ref["loglike"], abs=1e-6)
+
+
+def test_bootstrap_draws_use_the_compiled_em(carcinoma, monkeypatch):
+    """The BLRT's per-draw fits (rebuilt models on drawn data) take the compiled loop."""
+    calls = []
+    original = FusedEM.run
+    monkeypatch.setattr(FusedEM, "run", lambda self, *a, **k: calls.append(1)
+                        or original(self, *a, **k))
+    formula = " + ".join(ITEMS) + " ~ c"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fits = [ml.mixture(formula, carcinoma, classes={"c": k}, family="binary")
+                .fit(starts=(4, 2), progress=False) for k in (1, 2)]
+        before = len(calls)
+        boot = ml.bootstrap_lrt(fits[0], fits[1], max_draws=2, sequential=False,
+                                starts=(4, 2), n_jobs=1, seed=3, progress=False)
+    assert boot.n_failed == 0 and boot.n_draws == 2
+    # per draw: the 1-class fit, the 2-class fit from the estimates, 4 + 2 starts
+    assert len(calls) - before >= 2 * 8
+    assert (boot.draws["cpu_seconds"] > 0).all()
