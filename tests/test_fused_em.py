@@ -247,3 +247,24 @@ def test_bootstrap_draws_use_the_compiled_em(carcinoma, monkeypatch):
     # per draw: the 1-class fit, the 2-class fit from the estimates, 4 + 2 starts
     assert len(calls) - before >= 2 * 8
     assert (boot.draws["cpu_seconds"] > 0).all()
+
+
+def test_fixed_item_parameters_keep_their_tables(carcinoma, gss82):
+    """A fixed class-specific probability (fix=) stays in the compiled loop's tables and
+    the iterates are the numpy EM's (a fixed parameter was once pooled and re-estimated
+    inside the loop); a nominal item with only some of a class's category logits fixed,
+    or a fixed class logit, has no closed form and takes the generic loop."""
+    model = MixtureModel(lca_spec(ITEMS, 3), carcinoma, fix={"A~1[c=1]": 2.0,
+                                                            "G~1[c=3]": -1.0})
+    assert FusedEM.of(model.engine) is not None
+    w0 = _start(model, 4)
+    w, _, _, _ = _same_iterates(model, w0, 30)
+    nat = model.table.expand_natural(model.table.free_natural_from_working(w))
+    names = list(model.table.names)
+    assert nat[names.index("A~1[c=1]")] == 2.0 and nat[names.index("G~1[c=3]")] == -1.0
+    partial = MixtureModel(gss82_spec(2), gss82, fix={"PURPOSE#1~1[c=1]": 0.5})
+    assert FusedEM.of(partial.engine) is None
+    # a fixed class logit: the class shares of the counts are not the constrained
+    # optimum, so no closed form (the generic M-step maximises Q)
+    shares = MixtureModel(lca_spec(ITEMS, 3), carcinoma, fix={"c#1~1": 0.0})
+    assert not shares.engine.has_closed_form_m_step()

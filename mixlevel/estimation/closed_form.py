@@ -55,6 +55,7 @@ class ClosedFormMStep:
         for ch, m, col, idx, val in kl.entries:
             by_channel.setdefault(ch, []).append((m, col, idx, val))
         plan_items, plan_classes, covered, keys = [], [], set(), set()
+        free_index = np.asarray(tab.free_index)
         for p in eng.tab_outcomes:
             if not eng.spec.outcomes[p].family.closed_form_intercept:
                 return None
@@ -65,9 +66,11 @@ class ClosedFormMStep:
                     return None
                 idx.append(ents[0][2])
             idx = np.array(idx, dtype=np.int64).reshape(len(idx), kl.DC)
-            free = idx >= 0
+            # a cell's intercepts are estimated (free), or fixed (a constant or fix=)
+            free = np.isin(idx, free_index)
             if (free.any(axis=0) != free.all(axis=0)).any():
                 return None  # some categories of a cell fixed, others free
+            idx = np.where(free, idx, -1)
             plan_items.append((p, idx))
             keys.update(tuple(idx[:, dc].tolist()) for dc in np.nonzero(free[0])[0])
         used = [i for key in keys for i in key]
@@ -78,8 +81,9 @@ class ClosedFormMStep:
             idx = []
             for k in range(K - 1):
                 ents = by_channel.get(ch0 + k, [])
-                if len(ents) != 1 or ents[0][0] != 0 or (ents[0][2] < 0).any():
-                    return None
+                if len(ents) != 1 or ents[0][0] != 0 or not np.isin(ents[0][2],
+                                                                     free_index).all():
+                    return None  # a fixed class logit: the shares are not the optimum
                 idx.append(ents[0][2])
             idx = np.array(idx, dtype=np.int64).reshape(K - 1, kl.DC)
             configs = {}
@@ -92,7 +96,7 @@ class ClosedFormMStep:
             covered.update(used)
         for w, cv in enumerate(eng.spec.between_classes):
             ents = [e for e in kl.between_entries if e[0] == w]
-            if any(e[2] != "1" or (e[3] < 0).any() for e in ents) or \
+            if any(e[2] != "1" or not np.isin(e[3], free_index).all() for e in ents) or \
                     len(ents) != cv.n_classes - 1:
                 return None
             covered.update(i for e in ents for i in e[3].tolist())
