@@ -33,11 +33,12 @@ class FusedEM:
         and every outcome tabulated.  Prepared once per kernel layout and
         design (engines spawned for random starts share it).
         """
+        if getattr(eng, "remaining_outcomes", True):
+            return None  # engines without tabulated outcomes (chains, Dask) have none
         kl = eng.kl
-        if getattr(eng, "remaining_outcomes", True) or kl.D != 1 or kl.qb or kl.qw \
-                or eng.nodes.adapted or eng.nodes.G != 1 or eng.nodes.H != 1 \
-                or not eng.has_closed_form_m_step():
-            return None  # (engines without tabulated outcomes, e.g. chains, have none)
+        if kl.D != 1 or kl.qb or kl.qw or eng.nodes.adapted or eng.nodes.G != 1 \
+                or eng.nodes.H != 1 or not eng.has_closed_form_m_step():
+            return None
         if len(kl.kv) and not eng.tab_classes:
             return None
         key = ("fused EM", id(kl))
