@@ -251,10 +251,11 @@ class MixtureModel(NewDataMixin, GenericLikelihoodModel):
         starts : (int, int), optional
             (initial sets, final optimisations) as Mplus STARTS; default (20, 4)
             when the model has class variables, none otherwise.
-        em_iter, maxiter, gtol : EM iterations (default 1000 for latent class models
-            whose EM runs compiled, to a relative gain of 1e-14, 50 for other closed-form
-            M-steps, else 0: there quasi-Newton iterations make more progress per
-            E-step), BFGS iterations, BFGS tolerance.
+        em_iter, maxiter, gtol : EM iterations (default up to 1000 for latent class
+            models whose EM runs compiled, to a relative gain of 1e-14, fewer on many
+            response patterns; 50 for other closed-form M-steps, else 0: there
+            quasi-Newton iterations make more progress per E-step), BFGS iterations,
+            BFGS tolerance.
         cov_type : {"MLR", "ML", "MLF", "cluster"}
             The covariance of the estimates: "MLR" the sandwich over the
             clusters (default, as Mplus), "ML" the inverse observed information

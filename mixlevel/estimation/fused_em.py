@@ -79,6 +79,7 @@ class FusedEM:
         self.kv = np.ascontiguousarray(kl.kv, np.int64)
         self.k_max = int(max(self.kv.max(initial=1), 1))
         self.const = float((d.cluster_weight * eng.const_cluster).sum())
+        self.cells = len(self.weight) * C  # patterns x class patterns: an iteration's work
         self.runs = 0  # calls that ran the compiled loop (tests assert the path)
 
     def random_start(self, eng, base, rng, concentration=1.0):

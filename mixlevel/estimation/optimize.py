@@ -37,21 +37,28 @@ FIRST_ROUND = 10
 # Compiled EM iterations (estimation/fused_em.py) cost microseconds, so the EM warm-up of
 # such models runs until the log-likelihood gains less than FUSED_EM_TOL (relative) or for
 # FUSED_EM_ITER iterations, and BFGS only confirms the maximum: carcinoma LCA, 2-4
-# classes, 0 BFGS steps instead of 6-39 after 50 EM iterations at 1e-7.
+# classes, 0 BFGS steps instead of 6-39 after 50 EM iterations at 1e-7.  On many
+# response patterns an iteration costs more and linear EM loses to BFGS: the cap is then
+# FUSED_EM_WORK / (patterns x class patterns), at least 50 (ICCS, 2,906 patterns and 6
+# classes: 1000 iterations 1.08 s CPU, 50 iterations 0.46 s, same maximum).
 FUSED_EM_TOL = 1e-14
 FUSED_EM_ITER = 1000
+FUSED_EM_WORK = 1e6
 
 
 def default_em_iter(engine, has_classes):
     """EM iterations before BFGS when ``fit(em_iter=None)``.
 
-    FUSED_EM_ITER for latent class models whose EM runs compiled, 50 for other
-    closed-form M-steps (cheap), else 0: there quasi-Newton iterations make more
-    progress per E-step.
+    Up to FUSED_EM_ITER for latent class models whose EM runs compiled (fewer on
+    many response patterns, see FUSED_EM_WORK), 50 for other closed-form M-steps
+    (cheap), else 0: there quasi-Newton iterations make more progress per E-step.
     """
     if not has_classes or not engine.has_closed_form_m_step():
         return 0
-    return FUSED_EM_ITER if FusedEM.of(engine) is not None else 50
+    fused = FusedEM.of(engine)
+    if fused is None:
+        return 50
+    return int(min(FUSED_EM_ITER, max(50, FUSED_EM_WORK / fused.cells)))
 
 
 def check_fit_options(maxiter, gtol, em_iter=None, initial_iter=10, n_jobs=1):
