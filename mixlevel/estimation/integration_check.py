@@ -60,7 +60,7 @@ class IntegrationCheck:
     Attributes
     ----------
     rule : str
-        The finer rule, as the summary shows it.
+        The finer rule, as the summary shows it (with the subset when one was checked).
     n_points : int
         Its points (per dimension for product rules).
     loglike : float
@@ -180,6 +180,7 @@ def _check_subset(engine, fine, fine_rule, work, loglike, names, m):
     se = J * dll.std(ddof=1) / np.sqrt(m) * np.sqrt(1.0 - m / J)
     shift, name = _shift(J / m * (s_fine - s_fit).sum(axis=0), s_fine, m / J,
                          design.cluster_weight, names)
-    return IntegrationCheck(fine_rule.describe(kl.qb, kl.qw), fine_rule.n_points,
-                            float(loglike + diff), float(diff), shift, name, n_checked=m,
-                            difference_se=float(se))
+    text = f"{fine_rule.describe(kl.qb, kl.qw)} on {m:,} of {J:,} random clusters " \
+        f"(change estimated, s.e. {se:.2g})"
+    return IntegrationCheck(text, fine_rule.n_points, float(loglike + diff), float(diff),
+                            shift, name, n_checked=m, difference_se=float(se))
