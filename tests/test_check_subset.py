@@ -76,3 +76,17 @@ def test_subset_check_is_flagged_by_its_error_bound():
                                 difference_se=0.003)
     assert not check.ok  # 0.004 + 3 * 0.003 > 0.01
     assert ic.IntegrationCheck("r", 21, -10.0, 0.004, 0.0, "b").ok
+
+
+def test_the_kept_final_e_step_is_the_likelihood_at_the_estimates(fitted):
+    """The fit reuses its last E-step (no sweep after the last BFGS run when that run
+    took no step from nodes settled at the estimates); it must be the adaptive rule's
+    log-likelihood at the estimates, nodes settled there."""
+    from mixlevel.estimation.optimize import settle_nodes
+
+    model, res, work = fitted
+    eng = model.engine
+    assert res.llf == pytest.approx(eng.loglike(work), abs=1e-9)
+    assert res.llf == pytest.approx(model.loglike(np.asarray(res.params)), abs=1e-8)
+    settle_nodes(eng, work)
+    assert res.llf == pytest.approx(eng.loglike(work), abs=1e-8)
