@@ -127,11 +127,11 @@ def check_integration(engine, work, loglike, names, subset_above=SUBSET_ABOVE_CE
     fine_rule = finer_rule(rule, kl.qb, kl.qw)
     fine = engine.with_rule(fine_rule)
     d = engine.design
-    J = d.n_clusters
-    cells = d.n_rows * engine.DC * fine.rule_b.size * fine.rule_w.size
-    m = max(SUBSET_MIN_CLUSTERS, int(np.ceil(J * subset_above / max(cells, 1))))
-    if m < J and hasattr(engine, "on_rows"):
-        return _check_subset(engine, fine, fine_rule, work, loglike, names, m)
+    if hasattr(engine, "on_rows"):  # an in-process engine: a subset of clusters can be cut
+        cells = d.n_rows * engine.DC * fine.rule_b.size * fine.rule_w.size
+        m = max(SUBSET_MIN_CLUSTERS, int(np.ceil(d.n_clusters * subset_above / max(cells, 1))))
+        if m < d.n_clusters:
+            return _check_subset(engine, fine, fine_rule, work, loglike, names, m)
     if fine.adaptive:  # the search starts at the fitted rule's modes and curvatures
         fine.nodes = dataclasses.replace(fine.nodes, modes=engine.nodes.modes,
                                          curvature=engine.nodes.curvature)
