@@ -424,13 +424,17 @@ class MixtureModel(NewDataMixin, GenericLikelihoodModel):
         params = self.table.free_natural_from_working(work)
         for msg in diagnostics.fit_problems(self, params):
             warn_user(msg, EstimationWarning)
-        check = check_integration(self.engine, work, self.engine.loglike(work),
-                                  self.param_names)
+        # the fit's last E-step serves when it was computed at these estimates and nodes
+        final = best.estep if best.estep is not None and work is best.work \
+            and best.estep.nodes is self.engine.nodes else None
+        check = check_integration(self.engine, work, final.loglike if final is not None
+                                  else self.engine.loglike(work), self.param_names)
         if check is not None and not check.ok:
             warn_user(f"numerical integration may be inaccurate: {check.advice()}",
                       EstimationWarning)
         res = MixtureResults.from_fit(self, params, best, start_table, cov_type=cov_type[0],
-                                      integration_check=check, cov_kwds=cov_type[1])
+                                      integration_check=check, cov_kwds=cov_type[1],
+                                      estep=final)
         res.reml = self.reml  # the criterion of this fit; its covariance is computed later
         return MixtureResultsWrapper(res)
 

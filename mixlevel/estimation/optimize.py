@@ -29,6 +29,7 @@ class FitOutcome:
     seed: int | None = None
     history: list = field(default_factory=list)
     message: str = ""
+    estep: object = None  # the E-step at ``work`` on the engine's final nodes, if kept
 
 
 
@@ -107,11 +108,13 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
     # step gains < 1e-14 (estimates within ~1e-7 SE: lme4 agreement), not 1e-10
     gain_tol = 1e-14 if getattr(engine, "exact", None) is not None else 1e-10
     fused = FusedEM.of(engine) is not None
-    work, ll, n_em, em_conv = em(engine, work, maxiter=em_iter,
-                                 tol=FUSED_EM_TOL if fused else 1e-7, history=history)
     adaptive = bool(engine.adaptive and engine.kl.qb)
-    hinv, n_qn = None, 0
     coarse = coarse_engine(engine) if adaptive else None
+    # without EM iterations em() only evaluates the start: on the coarse rule when there is one
+    work, ll, n_em, em_conv = em(coarse if coarse is not None and not em_iter else engine, work,
+                                 maxiter=em_iter, tol=FUSED_EM_TOL if fused else 1e-7,
+                                 history=history)
+    hinv, n_qn = None, 0
     if coarse is not None:
         out = _rounds(coarse, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
                       None, fall_back=False)
@@ -120,13 +123,19 @@ def maximize(engine, work, em_iter=50, maxiter=500, gtol=1e-6, adaptive_rounds=6
             engine.nodes = dataclasses.replace(engine.nodes, modes=coarse.nodes.modes,
                                                curvature=coarse.nodes.curvature)
             first_round = maxiter  # the nodes will hardly move from the coarse modes
+    keep = {}
     work, ll, k, conv, _ = _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round,
-                                   gain_tol, hinv, check_first=fused and em_conv)
+                                   gain_tol, hinv, check_first=fused and em_conv, keep=keep)
     n_qn += k
+    final = None
     if engine.adapted:
-        settle_nodes(engine, work)
-        ll = engine.loglike(work)
-    return FitOutcome(work, ll, conv, n_em, n_qn, history=history)
+        # the last round's E-step serves when its nodes were settled at these estimates
+        final = keep.get("settled")
+        if final is None:
+            settle_nodes(engine, work)
+            final = engine.estep(work)
+        ll = final.loglike
+    return FitOutcome(work, ll, conv, n_em, n_qn, history=history, estep=final)
 
 
 def coarse_engine(engine):
@@ -146,12 +155,14 @@ def coarse_engine(engine):
 
 
 def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol, hinv,
-            fall_back=True, check_first=False):
+            fall_back=True, check_first=False, keep=None):
     """BFGS runs with the adaptive nodes re-centred before each, until stable.
 
     Returns (work, loglike, BFGS iterations, converged, inverse Hessian).  When
     the nodes cannot be centred: with ``fall_back`` a warning and BFGS on
-    non-adaptive nodes, else None.
+    non-adaptive nodes, else None.  A dict ``keep`` receives as "settled" the
+    E-step at the returned work when the last run took no step from nodes
+    settled there (the adaptive rule's E-step at the estimates).
     """
     adaptive = bool(engine.adaptive and engine.kl.qb)
     n_qn, conv, ll = 0, False, None
@@ -164,13 +175,19 @@ def _rounds(engine, work, maxiter, gtol, adaptive_rounds, first_round, gain_tol,
             warn_user("adaptive quadrature failed; continuing with non-adaptive "
                       "nodes", EstimationWarning)
             engine.reset_nodes()
+            if keep is not None:
+                keep["settled"] = None
             work, ll, k, conv, _ = quasi_newton(engine, work, maxiter, gtol)
             n_qn += k
             break
         limit = min(maxiter, first_round) if adaptive and r == 0 else maxiter
+        last = {}
         work, ll, k, conv, hinv = quasi_newton(engine, work, limit, gtol, hinv,
-                                               gain_tol=gain_tol, check_first=check_first)
+                                               gain_tol=gain_tol, check_first=check_first,
+                                               keep=last)
         n_qn += k
+        if keep is not None:
+            keep["settled"] = last.get("estep") if adaptive and k == 0 else None
         if adaptive and r > 0 and abs(ll - before) < 1e-9 * (1 + abs(ll)) and k <= 1:
             break
     return work, ll, n_qn, conv, hinv
