@@ -245,6 +245,10 @@ def IRT(items, data, model="2PL", weights=None, classes=None, **kwargs):
         raise SpecificationError("an item is named 'n', the name of the pattern counts; "
                                  "rename that column")
     n_classes = _check_classes(classes, model)
+    clash = sorted({"c", "theta"} & set(items)) if n_classes > 1 else []
+    if clash:
+        raise SpecificationError(f"item(s) {clash} have the name of the mixture's class variable "
+                                 "'c' or factor 'theta'; rename those columns")
     patterns, person_pattern = _patterns(data, items, weights)
     if n_classes > 1:
         m = ItemResponseModel(_mixture_spec(items, n_classes), patterns, weights="n", **kwargs)
