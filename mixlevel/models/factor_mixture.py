@@ -207,6 +207,11 @@ def FactorMixture(items, data, classes=2, factors=1, loadings="invariant", famil
     fac = _check_factors(items, factors)
     _check_choice(loadings, LOADINGS, "loadings")
     _check_choice(residuals, RESIDUALS, "residuals")
+    clash = sorted(({"c"} | set(fac)) & set(items + covariates))
+    if clash:
+        raise SpecificationError(f"column(s) {clash} have the name of the class variable 'c' or "
+                                 "of a factor; rename those columns (or name the factors "
+                                 "otherwise with factors={name: items})")
     if not fac and classes == 1:
         raise SpecificationError("classes=1 with factors=0 has no latent variable: use "
                                  "classes >= 2 or factors=1")
