@@ -38,6 +38,7 @@ import pandas as pd
 from ..errors import SpecificationError
 from ..model import MixtureModel
 from ..spec import ModelSpec
+from .factor_mixture_results import FactorMixtureResults
 
 __all__ = ["FactorMixture", "FactorMixtureModel"]
 
@@ -60,10 +61,14 @@ class FactorMixtureModel(MixtureModel):
     def fit(self, *args, **kwargs):
         """Fit as :meth:`MixtureModel.fit`; the results get ``res.factor_mixture``."""
         res = super().fit(*args, **kwargs)
-        from .factor_mixture_results import FactorMixtureResults
-
         res._results.factor_mixture = FactorMixtureResults(res)
         return res
+
+    def variant(self, classes, factors, covariates=()):
+        """The same items, data, family and options with other classes, factors, covariates."""
+        return FactorMixture(self.items, self.fmm_data, classes=classes, factors=factors,
+                             family=self.family_arg, residuals=self.residuals,
+                             covariates=list(covariates), **self.model_kwargs)
 
 
 def _check_factors(items, factors):

@@ -110,15 +110,10 @@ class FactorMixtureResults:
             Passed to each nested model's ``fit()`` (``seed=``, ``starts=``, ...).
         """
         from ..inference import compare as compare_models
-        from .factor_mixture import FactorMixture
 
-        m = self._res.model
-        common = dict(family=m.family_arg, residuals=m.residuals, **m.model_kwargs)
-        data, items, K = m.fmm_data, self.items, self.n_classes
-        self.nested["factor"] = FactorMixture(items, data, classes=1, factors=self.factors,
-                                              **common).fit(**fit_kwargs)
-        self.nested["LCA"] = FactorMixture(items, data, classes=K, factors=0,
-                                           covariates=m.covariates, **common).fit(**fit_kwargs)
+        m, K = self._res.model, self.n_classes
+        self.nested["factor"] = m.variant(1, self.factors).fit(**fit_kwargs)
+        self.nested["LCA"] = m.variant(K, 0, m.covariates).fit(**fit_kwargs)
         names = [f"LCA ({K} classes)", f"factor mixture ({K} classes)"]
         table = compare_models(self.nested["LCA"], self._res, names=names)
         one = compare_models(self.nested["factor"], names=["factor (1 class)"])
