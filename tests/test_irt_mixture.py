@@ -140,3 +140,9 @@ def test_classes_refused_where_no_mixture_version(sim):
         ml.IRT(["c", "i01"], sim.rename(columns={"i02": "c"}), classes=2)
     one = ml.IRT(ITEMS[:3], sim, classes=1)
     assert one.param_names == ml.IRT(ITEMS[:3], sim).param_names
+
+
+def test_summary_of_a_factor_model_without_variance_components(fitted):
+    # binary items with a factor have no SDs to show; summary() used to raise ValueError
+    text = str(fitted.summary())
+    assert "Outcome equations: class c=2" in text and "theta=~i01" in text
