@@ -52,7 +52,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecificationError
+from ..errors import EstimationWarning, SpecificationError
 from ..model import MixtureModel
 from ..spec import ModelSpec
 from .items import check_binary_items
@@ -61,6 +61,7 @@ __all__ = ["IRT", "ItemResponseModel"]
 
 MODELS = ("Rasch", "1PL", "2PL", "3PL")
 GUESS_LOGIT = 40.0   # the class "guess" answers correctly: logistic(40) = 1 in doubles
+STEEP_SLOPE = 20.0   # |a| beyond this: the item is a step in theta, no rule integrates it well
 
 
 class ItemResponseModel(MixtureModel):
@@ -104,6 +105,7 @@ class ItemResponseModel(MixtureModel):
         from .irt_results import IRTResults
 
         res._results.irt = IRTResults(res)
+        _warn_steep_slopes(res.params)
         return res
 
     def _start_from_2pl(self, kwargs):
@@ -117,6 +119,20 @@ class ItemResponseModel(MixtureModel):
             start[f"theta=~{it}[c=2]"] = sign * res2.params[f"theta=~{it}"]
             start[f"guess~{it}"] = -2.0
         return start.to_numpy()
+
+
+def _warn_steep_slopes(params):
+    """Warn when slopes ran off toward infinity (a class answering an item as a step in theta)."""
+    steep = params[[n.startswith("theta=~") for n in params.index]].abs()
+    steep = steep[steep > STEEP_SLOPE]
+    if len(steep):
+        listed = ", ".join(f"{n} = {v:.3g}" for n, v in steep.items())
+        warnings.warn(
+            f"slopes ran toward infinity ({listed}): the item is a step in theta there, which "
+            "no quadrature rule integrates well, so the log-likelihood is approximate and "
+            "the maximum may lie at the boundary (a weakly identified model); use fewer "
+            "classes or items with more information, or set slopes equal (equal=...)",
+            EstimationWarning, stacklevel=3)
 
 
 def _patterns(data, items, weights):

@@ -13,7 +13,9 @@ and estimates the mixing logit PI of class 2 against class 1. mirt 1.45.1's mirt
 same model through multipleGroup() without a group runs. Failed starts are listed in failed_seeds.
 Data: "sim": tests/data/sim_mix2pl.csv (2000 persons, items i01..i10, true parameters in the generator's
 docstring; true class share of class 2 = 0.4015); "lsat7": tests/data/lsat7.csv (5 items; 21 parameters
-for 31 free pattern frequencies, weakly identified: treat as a stress case, not a target).
+for 31 free pattern frequencies, weakly identified: treat as a stress case, not a target; mirt's EM needs
+~40 ms a cycle there, so only MIX_SEEDS = 3 starts, without SEs, and it may stop at NCYCLES = 20000 before
+TOL 1e-7: then `converged` is False and the LL is a lower bound of the maximum).
 Class order: decreasing class proportion. Keys: loglike; params "prop_c<k>", "a<j>_c<k>", "d<j>_c<k>";
 bse (Oakes; None where mirt gives none); n_params = 4 J + 1; nobs; n_clusters = None; converged;
 em_iterations; second_order_test (mirt: the information matrix is positive definite);
@@ -26,6 +28,10 @@ which equal a finite-difference Hessian of the LL to 1e-4) by up to 20% (d of i0
                  failed starts none;
                  converged True, second-order test True; own GH(201) LL at the
                  estimates minus mirt's -1.5e-07.
+  mix2pl_lsat7  best LL -2648.168892 (seed 1); LL by seed {1: -2648.16889213671};
+                 failed starts none;
+                 converged False, second-order test None; own GH(201) LL at the
+                 estimates minus mirt's +1.2e-03.
 """
 
 # ruff: noqa: E501
@@ -144,5 +150,73 @@ mix2pl_sim = {
         'wall_median': 13.226,
         'wall': [13.226],
         'cpu_median': 7.432,
+    },
+}
+
+mix2pl_lsat7 = {
+    'software': 'R mirt 1.45.1 (built from the CRAN GitHub mirror cran/mirt; R version 4.2.2 Patched (2022-11-10 r83330))',
+    'call': 'd <- read.csv("tests/data/lsat7.csv"); set.seed(1); multipleGroup(d, 1, dentype = "mixture-2", GenRandomPars = TRUE, SE = FALSE, TOL = 1e-7, technical = list(NCYCLES = 20000)); best of the seeds in loglike_by_seed',
+    'loglike': -2648.16889213671,
+    'params': {
+        'prop_c1': 0.683316348647957,
+        'a1_c1': 0.438121607881284,
+        'd1_c1': 1.555478830709,
+        'a2_c1': 10.363460458489,
+        'd2_c1': 3.45741347479827,
+        'a3_c1': 0.993617834449428,
+        'd3_c1': 1.32027042051249,
+        'a4_c1': 0.255553587196854,
+        'd4_c1': -0.0933039969119954,
+        'a5_c1': 0.236888410564537,
+        'd5_c1': 1.91865103949902,
+        'prop_c2': 0.316683651352043,
+        'a1_c2': 3.03942331917557,
+        'd1_c2': 3.66704116839395,
+        'a2_c2': 0.428861547755509,
+        'd2_c2': 0.989136470647349,
+        'a3_c2': 2.22677898217629,
+        'd3_c2': 2.55318447849577,
+        'a4_c2': 11.4973616488332,
+        'd4_c2': 13.875100886526,
+        'a5_c2': 2.58392942708085,
+        'd5_c2': 2.46573632467227,
+    },
+    'bse': {
+        'a1_c1': None,
+        'd1_c1': None,
+        'a2_c1': None,
+        'd2_c1': None,
+        'a3_c1': None,
+        'd3_c1': None,
+        'a4_c1': None,
+        'd4_c1': None,
+        'a5_c1': None,
+        'd5_c1': None,
+        'a1_c2': None,
+        'd1_c2': None,
+        'a2_c2': None,
+        'd2_c2': None,
+        'a3_c2': None,
+        'd3_c2': None,
+        'a4_c2': None,
+        'd4_c2': None,
+        'a5_c2': None,
+        'd5_c2': None,
+    },
+    'n_params': 21,
+    'nobs': 1000,
+    'n_clusters': None,
+    'converged': False,
+    'em_iterations': 20000,
+    'second_order_test': None,
+    'loglike_by_seed': {
+        1: -2648.16889213671,
+    },
+    'failed_seeds': {},
+    'loglike_own_at_estimates': -2648.16765559816,
+    'seconds': {
+        'wall_median': 1219.777,
+        'wall': [1219.777],
+        'cpu_median': 102.343,
     },
 }
