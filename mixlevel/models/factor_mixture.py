@@ -15,8 +15,10 @@ Identification (what is estimated and what is fixed):
 
 * Item intercepts and thresholds are class-specific, so a class-specific
   factor mean would only shift them: the factor mean is 0 in every class (the
-  class differences are in ``nu_jk``; Mplus fixes the factor means at 0 too
-  when the intercepts vary across classes).
+  class differences are in ``nu_jk``).  Mplus's default is the other way
+  round (invariant intercepts, factor means free but one class's), which
+  restricts ``nu_jk = nu_j + lambda_j alpha_k`` non-linearly; that model is
+  not offered here.
 * ``loadings="invariant"``: one loading per item, factor variance 1 in every
   class (equal variances).  ``loadings="class"``: loadings per class with the
   factor variance 1 in each class; a class-specific factor variance
