@@ -28,7 +28,7 @@ which equal a finite-difference Hessian of the LL to 1e-4) by up to 20% (d of i0
                  failed starts none;
                  converged True, second-order test True; own GH(201) LL at the
                  estimates minus mirt's -1.5e-07.
-  mix2pl_lsat7  best LL -2648.168892 (seed 1); LL by seed {1: -2648.16889213671};
+  mix2pl_lsat7  best LL -2648.168892 (seed 1); LL by seed {1: -2648.16889213671, 2: -2649.07441895323, 3: -2650.15185077682};
                  failed starts none;
                  converged False, second-order test None; own GH(201) LL at the
                  estimates minus mirt's +1.2e-03.
@@ -211,6 +211,8 @@ mix2pl_lsat7 = {
     'second_order_test': None,
     'loglike_by_seed': {
         1: -2648.16889213671,
+        2: -2649.07441895323,
+        3: -2650.15185077682,
     },
     'failed_seeds': {},
     'loglike_own_at_estimates': -2648.16765559816,
