@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import _chain
+from ..estimation.chain_mstep import ChainMStep
 from ..integrate.defaults import IntegrationRule
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
@@ -320,10 +321,17 @@ class ChainEngine:
         return True
 
     def has_closed_form_m_step(self):
-        return False
+        """True when the EM M-step has a closed form (:mod:`~mixlevel.estimation.chain_mstep`)."""
+        if "_closed_form" not in self.__dict__:
+            self._closed_form = ChainMStep.plan(self)
+        return self._closed_form is not None
 
     def closed_form_m_step(self, free_work, estep):
-        return None
+        """The free working vector maximising the Q-function of ``estep`` (None: no
+        closed form; the EM then maximises Q numerically)."""
+        if not self.has_closed_form_m_step():
+            return None
+        return self._closed_form.update(self, free_work, estep)
 
     def has_tabulated_q(self):
         return False
@@ -477,6 +485,11 @@ class ChainEngine:
                     np.add.at(g, idx[ok], r[ok])
         return (q_rows if per_cluster else q), free_gradient(self.table, p.is_threshold, g,
                                                               inputs)
+
+    def expected_sums(self, estep):
+        """(expected outcome statistics (statistics, K), {wave: expected class counts
+        (parent patterns, K)} for waves without covariates): weighted sums over rows."""
+        return self._sums(estep)
 
     def _sums(self, estep):
         """Weighted sums over rows of an E-step (cached on it): the expected outcome
