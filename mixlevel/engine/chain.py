@@ -287,6 +287,8 @@ class ChainEngine:
                 self.rows, self.stats = inv.ravel(), uniq
                 self.weight_u = np.bincount(self.rows, weights=self.weight,
                                             minlength=len(uniq))
+        # each wave's statistics as one contiguous block (no gather per E-step)
+        self.wave_stats = [np.ascontiguousarray(self.stats[:, r]) for r in self.stat_waves]
         self.cluster_of_row = d.cluster_of_row
         self.num_threads = self._num_threads or (1 if d.n_rows < 2000 else 2)
         self.threads = ThreadPlan(self.num_threads, measured=False)
@@ -400,12 +402,11 @@ class ChainEngine:
 
     def emissions(self, inputs):
         """log f(y_it | C_t = k) without constants: (distinct rows, T, K)."""
-        st = self.stats
-        E = np.zeros((st.shape[0], self.plan.T, self.plan.K))
+        E = np.zeros((self.stats.shape[0], self.plan.T, self.plan.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
                 tab = inputs.table[rows]
-                E[:, t] = st[:, rows] @ np.where(np.isfinite(tab), tab, -1e300)
+                E[:, t] = self.wave_stats[t] @ np.where(np.isfinite(tab), tab, -1e300)
         return E
 
     # -- E-step, log-likelihood, scores ---------------------------------------------------
@@ -531,7 +532,7 @@ class ChainEngine:
         Ew = np.zeros((st.shape[1], p.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
-                Ew[rows] = st[:, rows].T @ (w[:, None] * gamma[:, t])
+                Ew[rows] = self.wave_stats[t].T @ (w[:, None] * gamma[:, t])
         post_sums = estep.totals or {
             t: np.tensordot(w, estep.posterior(t, unique=True), axes=(0, 0)).reshape(-1, p.K)
             for t in range(p.T) if not p.wave_has_x[t]}
