@@ -142,3 +142,64 @@ def test_srhs_three_states_from_the_default_starts_reach_lmest():
         res = model.fit(progress=False)
     assert res.llf == pytest.approx(ref.k3["loglike"], abs=1e-4)
     assert res.best_loglike_replicated >= 2
+
+
+# ------------------------------------------------------------------------------------
+# the scaled E-step (engine/chain_scaled.py) against the log-space kernel
+# ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("homogeneous", [True, False], ids=["homogeneous", "wave-specific"])
+def test_scaled_e_step_equals_the_log_kernel(homogeneous):
+    """Log-likelihoods, marginal posteriors and summed transition counts of the scaled
+    recursions equal the log-space kernel's (weights, missing waves, 25 waves)."""
+    from scipy.special import log_softmax
+
+    from mixlevel._kernels import _chain
+    from mixlevel.engine.chain_scaled import scaled_forward_backward
+
+    rng = np.random.default_rng(7)
+    N, T, K = 40, 25, 3
+    E = 3.0 * rng.normal(size=(N, T, K))
+    E[rng.uniform(size=(N, T)) < 0.2] = 0.0                     # missing waves
+    w = rng.integers(1, 4, N).astype(float)
+    logp = [log_softmax(rng.normal(size=(1, K)), axis=-1)]
+    trans = log_softmax(2.0 * rng.normal(size=(1, K, K)), axis=-1)
+    logp += [trans if homogeneous else log_softmax(2.0 * rng.normal(size=(1, K, K)), axis=-1)
+             for _ in range(T - 1)]
+    ll, gamma, counts = scaled_forward_backward(E, logp, w)
+    P = np.stack([lp[0] for lp in logp[1:]])[None, None]
+    ref = _chain.forward_backward(E[:, None], logp[0][:, None], P, reduce="row")
+    np.testing.assert_allclose(ll, ref["ll"][:, 0], rtol=1e-12)
+    np.testing.assert_allclose(gamma, ref["gamma"], atol=1e-12)
+    np.testing.assert_allclose(counts[0][0], w @ ref["gamma"][:, 0], rtol=1e-11)
+    for t in range(1, T):
+        np.testing.assert_allclose(counts[t], np.einsum("n,nkl->kl", w, ref["xi"][:, t - 1]),
+                                   rtol=1e-11, atol=1e-12)
+
+
+def test_scaled_e_step_leaves_impossible_rows_to_the_log_kernel():
+    """A zero transition into the only class the data allow: the scaled recursions give
+    up and the engine's E-step (log kernel) keeps the row's finite log-likelihood."""
+    from mixlevel.engine.chain_scaled import scaled_forward_backward
+
+    E = np.array([[[0.0, -1e4], [-1e4, 0.0]]])
+    logp = [np.log([[0.5, 0.5]]), np.array([[[0.0, -800.0], [0.0, -800.0]]])]
+    assert scaled_forward_backward(E, logp, np.ones(1)) is None
+
+
+def test_chain_e_step_gives_per_row_pairwise_posteriors_on_demand():
+    model = tiny_lta(3, homogeneous=True)
+    eng = model.engine
+    w = 0.5 * np.random.default_rng(3).normal(size=len(model.param_names))
+    es = eng.estep(w)
+    assert es.totals is not None
+    from mixlevel._kernels import _chain
+
+    inputs = eng.inputs(w)
+    P0, P, P2 = eng._kernel_arrays(inputs)
+    ref = _chain.forward_backward(eng.emissions(inputs)[:, None], P0, P, P2, reduce="row")
+    np.testing.assert_allclose(es.xi, ref["xi"], atol=1e-12)
+    np.testing.assert_allclose(es.gamma, ref["gamma"], atol=1e-12)
+    sums = {t: np.tensordot(eng.weight_u, es.posterior(t, unique=True), axes=(0, 0)).reshape(
+        -1, 3) for t in range(4)}
+    for t in range(4):
+        np.testing.assert_allclose(es.totals[t], sums[t], rtol=1e-11, atol=1e-12)
