@@ -203,3 +203,35 @@ def test_chain_e_step_gives_per_row_pairwise_posteriors_on_demand():
         -1, 3) for t in range(4)}
     for t in range(4):
         np.testing.assert_allclose(es.totals[t], sums[t], rtol=1e-11, atol=1e-12)
+
+
+def test_a_best_loglikelihood_of_one_start_only_is_warned_about():
+    """One nominal item per wave, 600 people: a likelihood with several maxima.  Three
+    final starts end at three different maxima; the fit says the best was not
+    replicated."""
+    import pandas as pd
+
+    import mixlevel as ml
+    from mixlevel.errors import EstimationWarning
+
+    rng = np.random.default_rng(4)
+    n, T = 600, 3
+    state = np.zeros((n, T), int)
+    state[:, 0] = rng.uniform(size=n) < 0.4
+    trans = np.array([[0.9, 0.1], [0.2, 0.8]])
+    for t in range(1, T):
+        state[:, t] = rng.uniform(size=n) < trans[state[:, t - 1], 1]
+    probs = np.array([[0.5, 0.3, 0.15, 0.05], [0.1, 0.2, 0.3, 0.4]])
+    y = np.array([[rng.choice(4, p=probs[s]) + 1 for s in row] for row in state], float)
+    long = pd.DataFrame({"id": np.repeat(np.arange(n), T), "t": np.tile(np.arange(T), n),
+                         "y": y.ravel()})
+    long = long.drop(index=long.index[rng.uniform(size=len(long)) < 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ml.lta(long, "y", id="id", time="t", k=2, family="nominal",
+                       homogeneous=True)
+    with pytest.warns(EstimationWarning, match="reached by only one of 3 final-stage"):
+        res = model.fit(starts=(3, 3), initial_iter=30, progress=False)
+    final = res.start_table.query("stage == 'final'")["loglike"].to_numpy()
+    assert len(np.unique(np.round(final, 4))) == 3
+    assert res.best_loglike_replicated == 1
