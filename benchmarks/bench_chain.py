@@ -6,7 +6,7 @@ log-likelihoods and the posteriors summed over rows (what a homogeneous model
 without covariates needs), random inputs.  ``cells_per_second`` counts rows x
 waves x K^2 transition cells.  The enumerating engine needs K^8 joint class
 patterns for the same E-step.  The scaled recursions on probabilities
-(``_chain.scaled_estep``, per-row marginals and summed transition counts, what
+(``_chain_scaled.scaled_estep``, per-row marginals and summed transition counts, what
 the closed-form EM of :mod:`mixlevel.estimation.chain_mstep` needs) run beside
 the log-space kernel.  The peer column quotes LMest's CPU seconds for its
 default fit (basic model, tol 1e-8; benchmarks/peers.md).
@@ -21,7 +21,7 @@ import pandas as pd
 from _harness import make_result, median_cpu, timeit
 from scipy.special import log_softmax
 
-from mixlevel._kernels import _chain
+from mixlevel._kernels import _chain, _chain_scaled
 
 N, T = 7074, 8
 LMEST = {2: "LMest 3.2 s CPU (-71335.56)", 3: "LMest 4.8 s CPU (-66571.83)", 4: ""}
@@ -46,7 +46,7 @@ def bench_chain_estep():
         init, counts = np.empty(K), np.empty((T - 1, K, K))
         args = (np.ascontiguousarray(E[:, 0]), np.exp(P0[0, 0]), np.exp(P[0, 0]), w[:, 0],
                 ll, gamma, init, counts)
-        seconds, _ = timeit(lambda args=args: _chain.scaled_estep(*args), repeat=5)
+        seconds, _ = timeit(lambda args=args: _chain_scaled.scaled_estep(*args), repeat=5)
         rows.append(make_result(
             name=f"chain E-step srhs size, scaled, 1 thread, K={K} "
                  f"(CPU {median_cpu() * 1e3:.1f} ms)", seconds=seconds,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._kernels import _chain
+from .._kernels import _chain_scaled
 
 __all__ = ["scaled_forward_backward"]
 
@@ -53,9 +53,9 @@ def scaled_forward_backward(E, logp, weight):
     gamma = np.empty((N, T, K))
     init = np.empty(K)
     counts = np.empty((T - 1, K, K))
-    bad = _chain.scaled_estep(np.ascontiguousarray(E, dtype=float), P0, P,
-                              np.ascontiguousarray(weight, dtype=float), ll, gamma, init,
-                              counts)
+    bad = _chain_scaled.scaled_estep(np.ascontiguousarray(E, dtype=float), P0, P,
+                                     np.ascontiguousarray(weight, dtype=float), ll, gamma,
+                                     init, counts)
     if bad:
         return None
     out = {t: counts[t - 1] for t in range(1, T)}
