@@ -125,6 +125,8 @@ class MixtureModel(NewDataMixin, GenericLikelihoodModel):
     """
 
     _formula_max_endog = None
+    #: random starts: send the unperturbed start to the final stage (run_starts keep_base)
+    keep_base_start = False
 
     def __init__(self, spec, data, cluster=None, weights=None, columns=None, fix=None,
                  equal=None, cluster_weights=None, integration=None, n_points=None, adaptive=None,
@@ -408,7 +410,7 @@ class MixtureModel(NewDataMixin, GenericLikelihoodModel):
                     initial_iter=initial_iter, n_jobs=n_jobs,
                     perturb_scale=perturbation_scale(self.engine), em_iter=em_iter,
                     maxiter=maxiter, gtol=gtol, callback=lambda *_: bar.update(1),
-                    checkpoint=checkpoint)
+                    checkpoint=checkpoint, keep_base=self.keep_base_start)
             best = estimation.maximize(self.engine, best.work, 5, maxiter, gtol) \
                 if self.engine.adaptive else best
         else:

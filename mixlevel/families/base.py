@@ -257,6 +257,19 @@ class Family:
         """dQ/deta (channels, cells) and dQ/dfp (parameters, cells) of Q = sum(E * T)."""
         raise NoTables(f"the {self.name} family has no tabulated statistics")
 
+    def closed_form_eta(self, E):
+        """The linear predictor (channels,) maximising ``sum(E * table(eta, fp))`` for
+        pooled expected statistics ``E`` (S,) of class-specific intercepts, or None
+        when it has no closed form or ``E`` holds no observation.  Used by closed-form
+        EM M-steps; the answer must not depend on the family parameters ``fp``."""
+        return None
+
+    def closed_form_params(self, E, eta):
+        """Family parameters (kernel scale, (n_params,)) maximising
+        ``sum(E * table(eta, fp))`` over cells sharing them: ``E`` (S, cells), ``eta``
+        (channels, cells); None when there is no closed form (or no observation)."""
+        return None
+
     # -- identity ---------------------------------------------------------------------
     def _key(self):
         return (type(self).__name__, self.link)

@@ -61,6 +61,13 @@ class Successes(Family):
         d_neg = np.exp(log_pdf(e, self.link) - log_cdf(-e, self.link))
         return (E[0] * d_pos - E[1] * d_neg)[None], np.zeros((0,) + e.shape)
 
+    def closed_form_eta(self, E):
+        """The link of the pooled share of successes (shares clipped to 1e-13)."""
+        n = E[0] + E[1]
+        if not n > 0:
+            return None
+        return np.atleast_1d(self.link_function(np.clip(E[0] / n, 1e-13, 1 - 1e-13)))
+
 
 class Binary(Successes):
     """Binary 0/1 outcome, ``P(y = 1) = F(eta)`` with a logit or probit link."""

@@ -69,3 +69,11 @@ class Nominal(CategoricalFamily):
         prob = np.exp(full - special.logsumexp(full, axis=0, keepdims=True))
         total = E.sum(axis=0)
         return E[:-1] - total * prob[:-1], np.zeros((0,) + eta.shape[1:])
+
+    def closed_form_eta(self, E):
+        """Logs of the pooled category counts against the last (shares clipped to 1e-13)."""
+        n = E.sum()
+        if not n > 0:
+            return None
+        share = np.log(np.clip(E / n, 1e-13, None))
+        return share[:-1] - share[-1]
