@@ -3,9 +3,11 @@
 ``y ~ x1 + x2 + (1 + x1 | g)`` (and ``+ (x2 | g)`` for three effects) in 10,000
 clusters of 100 rows, drawn here with a fixed seed (:func:`simulate`), fitted
 with the default rule (adaptive Gauss-Hermite, 11 x 11 or 7 x 7 x 7 points,
-the integration check included).  Each row reports wall and CPU seconds
+the integration check included: above 5e7 finer-rule cells it evaluates a
+random subset of clusters).  Each row reports wall and CPU seconds
 (``time.process_time``: both cores count), the peak resident memory of the
-process, the kernel's cells per second, and lme4 ``glmer`` (Laplace) on the
+process, the one-minute load average at the end (wall times on a shared
+machine grow with it), the kernel's cells per second, and lme4 ``glmer`` (Laplace) on the
 same data when R is there and ``MIXLEVEL_BENCH_PEERS=1`` (minutes).
 
 Run with ``MIXLEVEL_BENCH_LARGE=1``; ``python benchmarks/bench_large_glmm.py
@@ -130,7 +132,7 @@ def _bench(q, n_rows=1_000_000, n_clusters=10_000):
                       loglik=res.llf, cells_per_second=cells_per_second(model, res),
                       peer=lme4_glmer(df, q) if PEERS else "lme4: MIXLEVEL_BENCH_PEERS=1",
                       aim_seconds=15 if q == 2 else 40)
-    row.update(cpu_seconds=cpu, peak_mb=peak_rss_mb(),
+    row.update(cpu_seconds=cpu, peak_mb=peak_rss_mb(), load=os.getloadavg()[0],
                rule=res.integration_check.rule if res.integration_check else None)
     return [row]
 
@@ -164,7 +166,9 @@ def main(argv=None):
         return
     model, res, wall, cpu = fit_once(df, args.q)
     print(f"mixlevel: {wall:.2f} s wall, {cpu:.2f} s CPU, LL {res.llf:.4f}, "
-          f"peak {peak_rss_mb():.0f} MB, {cells_per_second(model, res):.3g} cells/s")
+          f"peak {peak_rss_mb():.0f} MB, {cells_per_second(model, res):.3g} cells/s, "
+          f"load average {os.getloadavg()[0]:.1f} (the machine is shared: wall times "
+          "grow with it)")
     print(res.integration_check)
     print(res.params.round(4).to_string())
     if args.lme4:

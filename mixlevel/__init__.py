@@ -16,7 +16,7 @@ from .inference import compare, icc, lrt, r_squared
 from .inference.enumeration import bootstrap_lrt, enumerate_classes, lmr_test
 from .inference.stepwise import three_step
 from .model import MixtureModel
-from .models import IRT, GoM, GradeOfMembership, LatentMarkov, lta
+from .models import IRT, FactorMixture, GoM, GradeOfMembership, LatentMarkov, lta
 from .results import MixtureResults
 from .simulation import montecarlo, simulate
 from .spec import ModelSpec
@@ -35,6 +35,7 @@ __all__ = [
     "lta",
     "GoM",
     "IRT",
+    "FactorMixture",
     "GradeOfMembership",
     "LatentMarkov",
     "MixtureResults",

@@ -205,3 +205,91 @@ def re_loglik_and_scores(const double[:, :, :, :] A, const double[:, ::1] Y,
         free(lfb)
         free(dlb)
         free(dpb)
+
+
+def re_log_joint_grad(const double[:, :, :, :] A, const double[:, ::1] Y,
+                      const double[:, ::1] T, const double[:, :, ::1] FP,
+                      const double[::1] RW, const double[:, :, ::1] ZB,
+                      const double[:, ::1] LWG, const double[:, ::1] ZH,
+                      const double[::1] LWH, const int64_t[::1] FAM, const int64_t[::1] OCH,
+                      const int64_t[::1] NCAT, const int64_t[:, ::1] MONO,
+                      const int64_t[::1] KV, const int64_t[::1] CHV,
+                      const int64_t[:, ::1] CPAT, const int64_t[::1] INDPTR,
+                      const double[:, ::1] LOGPD, double[::1] ll_out, double[:, ::1] grad_out,
+                      int num_threads=1):
+    """log p(Y_j, z_j) and the data part of its gradient in z at one point per cluster.
+
+    ZB (J, 1, Qb) holds the point z_j and LWG (J, 1) its log-weight; ``ll_out[j]``
+    receives LOGPD[j, 0] + LWG[j, 0] + sum_i RW_i (LWH[0] + sum_p log f(y_ip | eta_ip))
+    (the random-effect sweep's value at G = 1) and ``grad_out[j, k]`` the sum over
+    rows and outcomes of RW_i dlog f / deta * deta / dz_k, with
+    deta / dz_k = sum_m A[i, ch, 0, m] dU_m / dz_k from the monomials U_m: no
+    per-row score arrays (the mode search's calls: :func:`re_loglik_and_scores`
+    at G = 1 wrote N x M scores that numpy then reduced).  The same models as
+    :func:`random_effects_applies`, without row-level nodes.
+    """
+    if not random_effects_applies(FAM, LOGPD.shape[1], A.shape[2], ZH.shape[0], KV.shape[0],
+                                  False) or ZB.shape[1] != 1 or ZH.shape[1] != 0:
+        raise ValueError("re_log_joint_grad: one point per cluster of a random-effect model "
+                         "without row-level nodes")
+    cdef int64_t[::1] ACT = np.flatnonzero(np.asarray(FAM) >= 0).astype(np.int64)
+    cdef Layout L = make_layout(A, Y, T, FP, RW, ZB, LWG, ZH, LWH, FAM, OCH, NCAT, MONO,
+                                KV, CHV, CPAT, INDPTR, 1, ACT)
+    cdef Py_ssize_t M = L.M, KF = L.KF, NA = L.NACT, Qb = L.Qb
+    if grad_out.shape[0] != L.J or grad_out.shape[1] != Qb:
+        raise ValueError("grad_out must be (J, Qb)")
+    cdef Py_ssize_t j, r, i, m, k, ia, p, ch, a, b
+    cdef double lwh = L.LWH[0]
+    cdef double *lv, *U, *DU, *gk, *dp
+    cdef const double* arow
+    cdef double y, acc, lf, de, eta, s
+    with nogil, parallel(num_threads=num_threads):
+        lv = <double*> malloc((1 + Qb) * sizeof(double))
+        U = <double*> malloc(M * sizeof(double))
+        DU = <double*> malloc((M * Qb + 1) * sizeof(double))
+        gk = <double*> malloc((Qb + 1) * sizeof(double))
+        dp = <double*> malloc((KF + 1) * sizeof(double))
+        for j in prange(L.J, schedule="static"):
+            lv[0] = 1.0
+            for k in range(Qb):
+                lv[1 + k] = L.ZB[j * L.zb_js + k]
+                gk[k] = 0.0
+            for m in range(M):
+                a = L.MONO[2 * m]
+                b = L.MONO[2 * m + 1]
+                U[m] = lv[a] * lv[b]
+                for k in range(Qb):
+                    DU[m * Qb + k] = (lv[b] if a == 1 + k else 0.0) + \
+                        (lv[a] if b == 1 + k else 0.0)
+            acc = LOGPD[j, 0] + L.LWG[j * L.lwg_js]
+            for r in range(L.INDPTR[j + 1] - L.INDPTR[j]):
+                i = L.INDPTR[j] + r
+                lf = lwh
+                for ia in range(NA):
+                    p = L.ACT[ia]
+                    y = L.Y[i * L.P + p]
+                    if isnan(y):  # missing: drops out (FIML)
+                        continue
+                    ch = L.OCH[p]
+                    arow = L.A + i * L.a_rs + ch * M
+                    eta = 0.0
+                    for m in range(M):
+                        eta = eta + arow[m] * U[m]
+                    de = 0.0
+                    family_cells(L.FAM[p], y, L.T[i * L.P + p], L.NCAT[p], L.FP + p * KF,
+                                 &eta, 1, &lf, &de, dp, KF, True)
+                    de = de * L.RW[i]
+                    for k in range(Qb):
+                        s = 0.0
+                        for m in range(M):
+                            s = s + arow[m] * DU[m * Qb + k]
+                        gk[k] += de * s
+                acc = acc + L.RW[i] * lf
+            ll_out[j] = acc
+            for k in range(Qb):
+                grad_out[j, k] = gk[k]
+        free(lv)
+        free(U)
+        free(DU)
+        free(gk)
+        free(dp)

@@ -100,6 +100,26 @@ class Design:
             single_level=like.single_level, n_categories=dict(like.n_categories),
             levels=dict(like.levels), index=None)
 
+    def subset_clusters(self, clusters):
+        """The design of the clusters ``clusters`` (sorted positions), rows in order.
+
+        Every row array is cut to those clusters' rows; levels and categories
+        are kept (the model's coding).  The accuracy check of large fits uses it.
+        """
+        clusters = np.asarray(clusters, np.int64)
+        start, stop = self.indptr[clusters], self.indptr[clusters + 1]
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(start, stop, strict=True)]) \
+            if len(clusters) else np.zeros(0, np.int64)
+        indptr = np.concatenate([[0], np.cumsum(stop - start)]).astype(np.int64)
+        return Design(
+            y=np.ascontiguousarray(self.y[rows]), trials=np.ascontiguousarray(self.trials[rows]),
+            const=self.const[rows], columns={k: np.ascontiguousarray(v[rows])
+                                             for k, v in self.columns.items()},
+            indptr=indptr, row_weight=self.row_weight[rows],
+            cluster_weight=self.cluster_weight[clusters], order=self.order[rows],
+            cluster_labels=self.cluster_labels[clusters], single_level=self.single_level,
+            n_categories=dict(self.n_categories), levels=dict(self.levels), index=None)
+
     def cluster_values(self, name):
         """A column's value per cluster; error if it varies within a cluster."""
         col = self.columns[name]

@@ -39,7 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import _chain
+from ..estimation.chain_mstep import ChainMStep
 from ..integrate.defaults import IntegrationRule
+from .chain_scaled import scaled_forward_backward
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
 from .numeric import logsumexp
@@ -159,21 +161,38 @@ class ChainEStep:
     ``ll_cluster`` are the rows' weighted log-likelihoods (a row is a cluster).
     The posteriors are held per distinct row (``unique``; ``rows`` maps the
     rows to them, None when every row is its own) and expanded on access.
+    The scaled E-step (:mod:`.chain_scaled`) gives ``totals``, the weighted
+    expected class counts per wave, and ``fill``, which computes the per-row
+    pairwise posteriors by the log kernel when something first asks for them.
     """
 
-    def __init__(self, ll_cluster, gamma, xi, xi2, inputs, nodes, rows=None):
+    def __init__(self, ll_cluster, gamma, xi, xi2, inputs, nodes, rows=None, totals=None,
+                 fill=None):
         self.ll_cluster = ll_cluster
-        self.unique = [gamma, xi, xi2]
+        self._unique = [gamma, xi, xi2]
+        self.totals, self._fill = totals, fill
         self.rows = rows
         self.inputs, self.nodes = inputs, nodes
         self.post_dg = np.ones((len(ll_cluster), 1, 1))
+
+    @property
+    def unique(self):
+        if self._fill is not None:
+            self._unique = list(self._fill())
+            self._fill = None
+        return self._unique
+
+    @property
+    def unique_gamma(self):
+        """The marginal posteriors per distinct row (N, T, K) (never needs ``fill``)."""
+        return self._unique[0]
 
     def _rows(self, arr):
         return arr if arr is None or self.rows is None else arr[self.rows]
 
     @property
     def gamma(self):
-        return self._rows(self.unique[0])
+        return self._rows(self.unique_gamma)
 
     @property
     def xi(self):
@@ -192,6 +211,8 @@ class ChainEStep:
         for arr in self.unique:
             if arr is not None:
                 arr[...] = 1.0 / np.prod(arr.shape[2:])
+        self.totals = None
+        self.__dict__.pop("_sums", None)
         return self
 
     def class_shares(self, weight):
@@ -266,6 +287,8 @@ class ChainEngine:
                 self.rows, self.stats = inv.ravel(), uniq
                 self.weight_u = np.bincount(self.rows, weights=self.weight,
                                             minlength=len(uniq))
+        # each wave's statistics as one contiguous block (no gather per E-step)
+        self.wave_stats = [np.ascontiguousarray(self.stats[:, r]) for r in self.stat_waves]
         self.cluster_of_row = d.cluster_of_row
         self.num_threads = self._num_threads or (1 if d.n_rows < 2000 else 2)
         self.threads = ThreadPlan(self.num_threads, measured=False)
@@ -320,10 +343,17 @@ class ChainEngine:
         return True
 
     def has_closed_form_m_step(self):
-        return False
+        """True when the EM M-step has a closed form (:mod:`~mixlevel.estimation.chain_mstep`)."""
+        if "_closed_form" not in self.__dict__:
+            self._closed_form = ChainMStep.plan(self)
+        return self._closed_form is not None
 
     def closed_form_m_step(self, free_work, estep):
-        return None
+        """The free working vector maximising the Q-function of ``estep`` (None: no
+        closed form; the EM then maximises Q numerically)."""
+        if not self.has_closed_form_m_step():
+            return None
+        return self._closed_form.update(self, free_work, estep)
 
     def has_tabulated_q(self):
         return False
@@ -372,12 +402,11 @@ class ChainEngine:
 
     def emissions(self, inputs):
         """log f(y_it | C_t = k) without constants: (distinct rows, T, K)."""
-        st = self.stats
-        E = np.zeros((st.shape[0], self.plan.T, self.plan.K))
+        E = np.zeros((self.stats.shape[0], self.plan.T, self.plan.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
                 tab = inputs.table[rows]
-                E[:, t] = st[:, rows] @ np.where(np.isfinite(tab), tab, -1e300)
+                E[:, t] = self.wave_stats[t] @ np.where(np.isfinite(tab), tab, -1e300)
         return E
 
     # -- E-step, log-likelihood, scores ---------------------------------------------------
@@ -400,13 +429,25 @@ class ChainEngine:
         inputs = self.inputs(free_work)
         E = self.emissions(inputs)[:, None]
         P0, P, P2 = self._kernel_arrays(inputs)
-        out = _chain.forward_backward(E, P0, P, P2, reduce="row",
-                                      num_threads=self.num_threads)
+
+        def log_kernel():
+            out = _chain.forward_backward(E, P0, P, P2, reduce="row",
+                                          num_threads=self.num_threads)
+            return out["ll"][:, 0], out["gamma"], out.get("xi"), out.get("xi2")
+
+        fast = None
+        if self.plan.order == 1 and not any(self.plan.wave_has_x):
+            fast = scaled_forward_backward(E[:, 0], inputs.logp, self.weight_u)
+        if fast is None:
+            ll, gamma, xi, xi2 = log_kernel()
+            totals = fill = None
+        else:  # pairwise posteriors per row only when asked for
+            (ll, gamma, totals), xi, xi2 = fast, None, None
+            fill = lambda: log_kernel()[1:]  # noqa: E731
         d = self.design
-        ll = out["ll"][:, 0]
         ll_cluster = self.weight * ((ll if self.rows is None else ll[self.rows]) + d.const)
-        return ChainEStep(ll_cluster, out["gamma"], out.get("xi"), out.get("xi2"), inputs,
-                          self.nodes, self.rows)
+        return ChainEStep(ll_cluster, gamma, xi, xi2, inputs, self.nodes, self.rows,
+                          totals=totals, fill=fill)
 
     def loglike(self, free_work):
         return self.estep(free_work).loglike
@@ -425,7 +466,7 @@ class ChainEngine:
         g = np.zeros((N, p.n_full)) if per_cluster else np.zeros(p.n_full)
         q_rows = np.zeros(N) if per_cluster else None
         q = 0.0
-        Ew, post_sums = self._sums(estep)
+        Ew, post_sums = self.expected_sums(estep)
         tab = inputs.table
         if per_cluster:
             self._outcome_row_scores(inputs, estep, g)
@@ -478,7 +519,7 @@ class ChainEngine:
         return (q_rows if per_cluster else q), free_gradient(self.table, p.is_threshold, g,
                                                               inputs)
 
-    def _sums(self, estep):
+    def expected_sums(self, estep):
         """Weighted sums over rows of an E-step (cached on it): the expected outcome
         statistics (statistics, K) and, for waves whose logits have no covariates,
         the posteriors of (parents, class)."""
@@ -487,13 +528,14 @@ class ChainEngine:
             return cached
         p, w = self.plan, self.weight_u
         st = self.stats
-        gamma = estep.unique[0]
+        gamma = estep.unique_gamma
         Ew = np.zeros((st.shape[1], p.K))
         for t, rows in enumerate(self.stat_waves):
             if len(rows):
-                Ew[rows] = st[:, rows].T @ (w[:, None] * gamma[:, t])
-        post_sums = {t: np.tensordot(w, estep.posterior(t, unique=True), axes=(0, 0)).reshape(
-            -1, p.K) for t in range(p.T) if not p.wave_has_x[t]}
+                Ew[rows] = self.wave_stats[t].T @ (w[:, None] * gamma[:, t])
+        post_sums = estep.totals or {
+            t: np.tensordot(w, estep.posterior(t, unique=True), axes=(0, 0)).reshape(-1, p.K)
+            for t in range(p.T) if not p.wave_has_x[t]}
         estep._sums = (Ew, post_sums)
         return estep._sums
 

@@ -133,47 +133,19 @@ def log_joint_gradient_fn(kl, sel, design, inputs, nodes, threads):
 def log_joint_and_gradient(kl, sel, design, inputs, nodes, Z, threads):
     """``log p(Y_j, z_j)`` (up to constants) and its exact gradient in z at Z (J, q).
 
-    One random-effect sweep at one node per cluster (z_j with log-weight
-    ``-|z_j|^2 / 2``): with one cell per row, the score of the constant
-    monomial is ``RW_i dlog f / deta``, and ``deta / dz_q`` is the coefficient of
-    the monomials containing ``z_q``.  Returns None when the model has classes,
-    row-level nodes, tabulated parts or nominal outcomes (the caller
-    differentiates numerically).
+    One pass over the rows at one point per cluster (z_j with log-weight
+    ``-|z_j|^2 / 2``; :func:`~mixlevel._kernels._estep.re_log_joint_grad`):
+    ``RW_i dlog f / deta`` times ``deta / dz_q``, summed per cluster in the
+    kernel.  Returns None when the model has classes, row-level nodes,
+    tabulated parts or nominal outcomes (the caller differentiates numerically).
     """
     J, q = Z.shape
     if not has_log_joint_gradient(kl, sel, nodes, inputs):
         return None
-    N = design.n_rows
-    mono = np.asarray(kl.mono)
-    const = np.flatnonzero((mono == 0).all(axis=1))
-    ll, post = np.empty(J), np.empty((J, 1, 1))
-    S = np.zeros((N, kl.CH, 1, kl.M))
-    GF = np.zeros((N,) + inputs.FP.shape)
+    ll, grad = np.empty(J), np.empty((J, q))
     with np.errstate(all="ignore"):
-        _run(threads, "log_joint_grad", kl, sel, design, 1, 1, _estep.re_loglik_and_scores,
+        _run(threads, "log_joint_grad", kl, sel, design, 1, 1, _estep.re_log_joint_grad,
              *_args(kl, sel, design, inputs, nodes, np.ascontiguousarray(Z[:, None, :]),
                     np.ascontiguousarray(-0.5 * (Z * Z).sum(axis=1)[:, None])),
-             inputs.logpd, np.ones(J), ll, post, np.empty(0), S, GF, np.zeros(J))
-    dl = S[:, :, 0, const[0]]                            # (N, CH): RW_i dlog f / deta
-    A = inputs.A[:, :, 0, :]                             # (1 or N, CH, M)
-    if A.shape[0] != N:
-        B = dl @ A[0]                                    # (N, M)
-    elif kl.CH == 1:
-        B = dl * A[:, 0, :]
-    else:
-        B = (dl[:, :, None] * A).sum(axis=1)
-    sizes = np.diff(design.indptr)
-    if N and sizes.min() > 0:
-        Bj = np.add.reduceat(B, design.indptr[:-1], axis=0)   # (J, M)
-    else:
-        cid = np.repeat(np.arange(J), sizes)
-        Bj = np.stack([np.bincount(cid, weights=B[:, m], minlength=J) for m in range(kl.M)],
-                      axis=1)
-    lv = np.concatenate([np.ones((J, 1)), Z], axis=1)    # (1, z_b)
-    grad = -Z.copy()                                     # the standard normal density
-    for m, (a, b) in enumerate(mono):
-        for k in range(q):
-            du = (a == 1 + k) * lv[:, b] + (b == 1 + k) * lv[:, a]
-            if np.any(du):
-                grad[:, k] += Bj[:, m] * du
-    return ll, grad
+             inputs.logpd, ll, grad)
+    return ll, grad - Z  # the standard normal density's part: -z

@@ -54,6 +54,13 @@ class NodeState:
         for name in ("zb", "lwg", "zh", "lwh"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
+    def for_clusters(self, clusters):
+        """The node state of the clusters ``clusters`` (positions) alone."""
+        def cut(a):
+            return a if a is None or a.shape[0] == 1 else a[clusters]
+        return NodeState(cut(self.zb), cut(self.lwg), self.zh, self.lwh, adapted=self.adapted,
+                         modes=cut(self.modes), curvature=cut(self.curvature))
+
     @property
     def G(self):
         return self.zb.shape[1]

@@ -12,9 +12,9 @@ from .bfgs import quasi_newton
 from .covariance import outer_product
 from .em_algorithm import em, m_step
 from .labels import canonical_order, pattern_posterior
-from .optimize import FitOutcome, check_fit_options, maximize, settle_nodes
+from .optimize import FitOutcome, check_fit_options, default_em_iter, maximize, settle_nodes
 from .starts import random_posterior_start, run_starts
 
-__all__ = ["FitOutcome", "check_fit_options", "em", "m_step", "quasi_newton", "maximize",
-           "settle_nodes", "random_posterior_start", "run_starts", "pattern_posterior",
-           "canonical_order", "outer_product"]
+__all__ = ["FitOutcome", "check_fit_options", "default_em_iter", "em", "m_step",
+           "quasi_newton", "maximize", "settle_nodes", "random_posterior_start", "run_starts",
+           "pattern_posterior", "canonical_order", "outer_product"]

@@ -64,7 +64,8 @@ def complete_information_inverse(engine, work, estep, scale, units=None):
 REFRESH_GAIN = 10.0
 
 
-def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10):
+def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1e-10,
+                 check_first=False, keep=None):
     """BFGS on the marginal log-likelihood with the exact gradient.
 
     The objective is the negative log-likelihood over the number of clusters.
@@ -94,7 +95,11 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     the point counts as converged if the gradient or the predicted gain is
     small.  With ``maxiter=0`` the start is returned, converged only if it
     meets these criteria.
-    Returns (work, loglike, steps taken, converged, hess_inv).
+    ``check_first``: test the gradient at ``work`` before making the initial
+    inverse Hessian, and stop there if it is met (for starts that are most likely
+    the maximum already: a tightly converged EM).
+    Returns (work, loglike, steps taken, converged, hess_inv); a dict ``keep``
+    receives the E-step at the returned work as "estep" (when it was computed).
     """
     scale = max(1.0, float(engine.design.cluster_weight.sum()))
     units = working_scales(engine)
@@ -103,16 +108,20 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
     def fun(u):
         if "x" in last and np.array_equal(u, last["x"]):
             return last["f"], last["g"]
-        ll, g, _ = engine.loglike_and_score(u * units)
+        ll, g, es = engine.loglike_and_score(u * units)
         f, g = (-ll / scale, -g * units / scale) if np.isfinite(ll) else \
             (np.inf, np.zeros_like(u))
-        last.update(x=np.array(u, copy=True), f=f, g=g)
+        last.update(x=np.array(u, copy=True), f=f, g=g, es=es)
         return f, g
 
     x = np.array(work, float, copy=True) / units
     refresh = False
     if not len(x):
         return x, engine.loglike(x), 0, True, hess_inv
+    if check_first:
+        f, g = fun(x)
+        if np.isfinite(f) and np.abs(g).max() <= gtol:
+            return x * units, -f * scale, 0, True, hess_inv
     if hess_inv is None:
         ll0, scores, es = engine.loglike_and_score(x * units, per_cluster=True)
         if np.isfinite(ll0) and np.all(np.isfinite(scores)):
@@ -123,7 +132,7 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
             else:
                 hess_inv = outer_product_inverse(scores, scale, engine.design.cluster_weight)
                 refresh = True
-            last.update(x=x.copy(), f=-ll0 / scale, g=-scores.sum(axis=0) / scale)
+            last.update(x=x.copy(), f=-ll0 / scale, g=-scores.sum(axis=0) / scale, es=es)
     H = positive_definite(np.asarray(hess_inv, float)) if hess_inv is not None \
         else np.eye(len(x))
     f, g = fun(x)
@@ -167,6 +176,8 @@ def quasi_newton(engine, work, maxiter=500, gtol=1e-6, hess_inv=None, gain_tol=1
                     - (np.outer(Hy, s) + np.outer(s, Hy)) / sy
             x, f, g = x_new, f_new, g_new
             steps += 1
+    if keep is not None and "x" in last and np.array_equal(last["x"], x):
+        keep["estep"] = last["es"]
     return x * units, -f * scale, steps, converged, H
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
+from .fused_em import FusedEM
 from .scales import working_scales
 
 __all__ = ["m_step", "em"]
@@ -47,12 +48,19 @@ def m_step(engine, work, estep, maxiter=6):
     return work
 
 
-def em(engine, work, maxiter=50, tol=1e-7, m_iter=6, history=None):
+def em(engine, work, maxiter=50, tol=1e-7, m_iter=6, history=None, fused=True):
     """EM iterations from ``work``; returns (work, loglike, n_iter, converged).
 
     Stops when the log-likelihood gains less than ``tol`` (relative).  With
     non-adaptive integration every iteration raises the log-likelihood.
+    Latent class models with closed-form M-steps run the whole loop compiled
+    (:class:`.fused_em.FusedEM`) unless ``fused=False``.
     """
+    runner = FusedEM.of(engine) if fused else None
+    if runner is not None:
+        out = runner.run(engine, work, maxiter, tol, history)
+        if out is not None:
+            return out
     es = engine.estep(work)
     ll = es.loglike
     for it in range(1, maxiter + 1):

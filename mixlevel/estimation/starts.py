@@ -12,6 +12,7 @@ from ..utils.parallel import concurrent_tasks, run_tasks
 from ..utils.warn import warn_user
 from .bfgs import quasi_newton
 from .em_algorithm import em, m_step
+from .fused_em import FusedEM
 from .labels import class_shares
 from .optimize import FitOutcome, maximize
 from .scales import column_sd, outcome_sd
@@ -27,6 +28,9 @@ def random_posterior_start(engine, base, rng, concentration=1.0, m_iter=50):
     over within patterns; nodes keep their prior weights.  The M-step then
     turns the random partition into parameter values on the data's own scale.
     """
+    fused = FusedEM.of(engine)
+    if fused is not None:  # the same start without an E-step
+        return fused.random_start(engine, base, rng, concentration)
     es = engine.estep(base)
     J, D, G = es.post_dg.shape
     N = engine.design.n_rows
@@ -124,7 +128,8 @@ def _starts_checkpoint(path, engine, base, n_initial, n_final, seed, initial_ite
 
 
 def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
-               n_jobs=1, callback=None, perturb_scale=None, checkpoint=None, **maximize_kw):
+               n_jobs=1, callback=None, perturb_scale=None, checkpoint=None, keep_base=False,
+               **maximize_kw):
     """Random starts as in the paper (sec. 10) and Mplus STARTS = n_initial n_final.
 
     Every initial set gets ``initial_iter`` EM iterations (latent class models
@@ -144,6 +149,9 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
     thread after every start ("initial" or "final"; progress bars).
     ``checkpoint`` names a file to which each finished start is written; a
     run that finds it (same data, model and settings) continues from it.
+    ``keep_base`` sends the unperturbed start to the final stage whatever its
+    initial log-likelihood (an informed start, such as the per-wave start of a
+    latent transition model, whose short initial run ranks it poorly).
     """
     seeds = np.random.SeedSequence(seed).generate_state(n_initial)
     concurrent = concurrent_tasks(n_jobs)
@@ -162,7 +170,10 @@ def run_starts(engine, base, n_initial, n_final, seed, initial_iter=10,
         on_result=None if callback is None else lambda k, r: callback("initial", k, r[1]))
     runs = [(k, *initial[k]) for k in range(n_initial)]
     runs.sort(key=lambda r: -r[2] if np.isfinite(r[2]) else np.inf)
-    chosen = {n_initial + k: w for k, w, _ in runs[:n_final]}  # final stage: keys after
+    finalists = runs[:n_final]
+    if keep_base and n_final and n_initial > 1 and all(k != 0 for k, _, _ in finalists):
+        finalists = finalists[:-1] + [r for r in runs if r[0] == 0]
+    chosen = {n_initial + k: w for k, w, _ in finalists}  # final stage: keys after
     finals = run_tasks(
         _final_start, chosen,
         lambda key: (engine, chosen[key], seeds[key - n_initial], concurrent, maximize_kw),

@@ -101,8 +101,12 @@ class Family:
         The outcome's equation gets an intercept by default (not ordinal:
         its thresholds play that part).
     ``closed_form_intercept``
-        A class-specific intercept alone has a closed-form EM update,
-        ``link_function(expected share of successes)`` (binary items).
+        Class-specific intercepts alone have a closed-form EM update from the
+        expected counts of the statistics (:meth:`closed_form_shares`, then
+        :meth:`intercepts_from_shares`): binary and nominal items.
+    ``closed_form_clip_both``
+        Those shares are (p, 1 - p) with p kept off 0 and 1 (binary), rather
+        than every share raised to 1e-13 and renormalised (categories).
     ``mean_scale``
         What :meth:`mean` gives: ``"mean"`` or ``"probability"`` (of success,
         of each category); results tables and plots group outcomes by it.
@@ -116,6 +120,7 @@ class Family:
     categorical = False
     has_intercept = True
     closed_form_intercept = False
+    closed_form_clip_both = False
     mean_scale = "mean"
 
     # -- layout -----------------------------------------------------------------------
@@ -190,6 +195,15 @@ class Family:
         """The link g(mu) = eta (inverse of the mean of a one-channel family)."""
         raise NotImplementedError
 
+    def closed_form_shares(self, counts):
+        """EM shares of the statistics from pooled expected counts (pools, statistics)."""
+        raise NotImplementedError(f"the {self.name} family has no closed-form M-step")
+
+    def intercepts_from_shares(self, shares):
+        """The intercepts (pools, channels) whose statistics have the probabilities
+        ``shares`` (pools, statistics)."""
+        raise NotImplementedError(f"the {self.name} family has no closed-form M-step")
+
     # -- residuals and the null model (results/protocol.py) -------------------------------
     def observed_values(self, y, trials, n_categories):
         """Observed values on the scale of :meth:`mean`: (N, value columns), NaN if missing."""
@@ -242,6 +256,19 @@ class Family:
     def table_gradient(self, eta, fp, n_categories, E):
         """dQ/deta (channels, cells) and dQ/dfp (parameters, cells) of Q = sum(E * T)."""
         raise NoTables(f"the {self.name} family has no tabulated statistics")
+
+    def closed_form_eta(self, E):
+        """The linear predictor (channels,) maximising ``sum(E * table(eta, fp))`` for
+        pooled expected statistics ``E`` (S,) of class-specific intercepts, or None
+        when it has no closed form or ``E`` holds no observation.  Used by closed-form
+        EM M-steps; the answer must not depend on the family parameters ``fp``."""
+        return None
+
+    def closed_form_params(self, E, eta):
+        """Family parameters (kernel scale, (n_params,)) maximising
+        ``sum(E * table(eta, fp))`` over cells sharing them: ``E`` (S, cells), ``eta``
+        (channels, cells); None when there is no closed form (or no observation)."""
+        return None
 
     # -- identity ---------------------------------------------------------------------
     def _key(self):

@@ -61,12 +61,29 @@ class Successes(Family):
         d_neg = np.exp(log_pdf(e, self.link) - log_cdf(-e, self.link))
         return (E[0] * d_pos - E[1] * d_neg)[None], np.zeros((0,) + e.shape)
 
+    def closed_form_eta(self, E):
+        """The link of the pooled share of successes (shares clipped to 1e-13)."""
+        n = E[0] + E[1]
+        if not n > 0:
+            return None
+        return np.atleast_1d(self.link_function(np.clip(E[0] / n, 1e-13, 1 - 1e-13)))
+
 
 class Binary(Successes):
     """Binary 0/1 outcome, ``P(y = 1) = F(eta)`` with a logit or probit link."""
 
     name = "binary"
     closed_form_intercept = True
+    closed_form_clip_both = True
+
+    def closed_form_shares(self, counts):
+        """(p, 1 - p) with p the pooled share of successes, kept within [1e-13, 1 - 1e-13]."""
+        p = np.clip(counts[:, 0] / np.maximum(counts[:, 0] + counts[:, 1], 1e-300),
+                    1e-13, 1 - 1e-13)
+        return np.stack([p, 1.0 - p], axis=1)
+
+    def intercepts_from_shares(self, shares):
+        return self.link_function(shares[:, :1])
 
     @property
     def code(self):

@@ -26,6 +26,15 @@ class Nominal(CategoricalFamily):
     name = "nominal"
     link = "mlogit"
     code = FamilyCode.NOMINAL
+    closed_form_intercept = True
+
+    def closed_form_shares(self, counts):
+        """Category shares of the pooled counts, each raised to 1e-13, renormalised."""
+        q = np.maximum(counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-300), 1e-13)
+        return q / q.sum(axis=1, keepdims=True)
+
+    def intercepts_from_shares(self, shares):
+        return np.log(shares[:, :-1] / shares[:, -1:])  # the last category is the reference
 
     def __init__(self, levels=None):
         super().__init__(levels)
@@ -60,3 +69,11 @@ class Nominal(CategoricalFamily):
         prob = np.exp(full - special.logsumexp(full, axis=0, keepdims=True))
         total = E.sum(axis=0)
         return E[:-1] - total * prob[:-1], np.zeros((0,) + eta.shape[1:])
+
+    def closed_form_eta(self, E):
+        """Logs of the pooled category counts against the last (shares clipped to 1e-13)."""
+        n = E.sum()
+        if not n > 0:
+            return None
+        share = np.log(np.clip(E / n, 1e-13, None))
+        return share[:-1] - share[-1]

@@ -85,3 +85,18 @@ class Normal(Family):
         g_eta = (-E[0] * e + E[1]) * iv
         g_lv = E[0] * (-0.5 + 0.5 * e * e * iv) - E[1] * e * iv + 0.5 * E[2] * iv
         return g_eta[None], g_lv[None]
+
+    def closed_form_eta(self, E):
+        """The pooled mean, sum y / n (statistics 1, y, y^2)."""
+        if not E[0] > 0:
+            return None
+        return np.array([E[1] / E[0]])
+
+    def closed_form_params(self, E, eta):
+        """The log of the pooled residual variance about each cell's mean."""
+        n = E[0].sum()
+        if not n > 0:
+            return None
+        e = eta[0]
+        rss = (E[2] - 2.0 * e * E[1] + e * e * E[0]).sum()
+        return np.array([np.log(max(rss / n, 1e-300))])

@@ -61,3 +61,9 @@ class Poisson(Family):
     def table_gradient(self, eta, fp, n_categories, E):
         e = eta[0]
         return (-E[0] * np.exp(e) + E[1])[None], np.zeros((0,) + e.shape)
+
+    def closed_form_eta(self, E):
+        """The log of the pooled mean count (clipped to 1e-300)."""
+        if not E[0] > 0:
+            return None
+        return np.array([np.log(max(E[1] / E[0], 1e-300))])

@@ -203,9 +203,10 @@ def _draw(task, r, seq):
     """Bootstrap draw ``r``; never raises (the error is returned in the record)."""
     from ..simulation.simulate import simulate
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rec = {"draw": r, "lr": np.nan, "loglike_null": np.nan, "loglike_alt": np.nan,
-           "replicated": 0, "converged": False, "seconds": np.nan, "error": ""}
+           "replicated": 0, "converged": False, "seconds": np.nan, "cpu_seconds": np.nan,
+           "error": ""}
     data_seq, fit_seq = seq.spawn(2)
     try:
         with warnings.catch_warnings():
@@ -236,6 +237,7 @@ def _draw(task, r, seq):
     except Exception as exc:  # a failed draw is recorded and left out
         rec["error"] = f"{type(exc).__name__}: {exc}"
     rec["seconds"] = time.perf_counter() - t0
+    rec["cpu_seconds"] = time.process_time() - c0  # of the worker process
     return rec
 
 
@@ -299,7 +301,8 @@ class BootstrapLRT:
         Wall time of the bootstrap.
     draws : pandas.DataFrame
         One row per draw made: ``lr``, ``loglike_null``, ``loglike_alt``,
-        ``replicated``, ``converged``, ``used``, ``seconds``, ``error``.
+        ``replicated``, ``converged``, ``used``, ``seconds`` (wall), ``cpu_seconds``
+        (of the process that made it), ``error``.
     """
 
     lr: float

@@ -31,6 +31,18 @@ leave 3e-7 per response.)  The 3PL's default rule is fixed Gauss-Hermite with
 are compressed to response patterns with frequency weights, as
 :func:`mixlevel.response_patterns` does.  ``res.irt.coef()`` gives a, d, b (and
 g) per item with delta-method standard errors.
+
+Mixture IRT (paper section 8, eq. 36 with K classes): ``IRT(..., classes=K)``
+fits the mixture 2PL with class-specific slopes and intercepts and
+``theta ~ N(0, 1)`` within every class::
+
+    logit P(u_j = 1 | theta, c = k) = a_jk theta + d_jk,    P(c = k) = pi_k.
+
+This is mirt's ``dentype = "mixture-2"`` parametrisation (each class's latent
+mean 0 and variance 1 fixed, item parameters free per class, one mixing
+logit): with free slopes and intercepts per class, a class-specific factor
+mean or variance would only rescale them, so the two models are the same
+(same likelihood).  Classes are ordered by decreasing size.
 """
 
 from __future__ import annotations
@@ -40,7 +52,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecificationError
+from ..errors import EstimationWarning, SpecificationError
 from ..model import MixtureModel
 from ..spec import ModelSpec
 from .items import check_binary_items
@@ -49,6 +61,7 @@ __all__ = ["IRT", "ItemResponseModel"]
 
 MODELS = ("Rasch", "1PL", "2PL", "3PL")
 GUESS_LOGIT = 40.0   # the class "guess" answers correctly: logistic(40) = 1 in doubles
+STEEP_SLOPE = 20.0   # |a| beyond this: the item is a step in theta, no rule integrates it well
 
 
 class ItemResponseModel(MixtureModel):
@@ -92,6 +105,7 @@ class ItemResponseModel(MixtureModel):
         from .irt_results import IRTResults
 
         res._results.irt = IRTResults(res)
+        _warn_steep_slopes(res.params)
         return res
 
     def _start_from_2pl(self, kwargs):
@@ -105,6 +119,20 @@ class ItemResponseModel(MixtureModel):
             start[f"theta=~{it}[c=2]"] = sign * res2.params[f"theta=~{it}"]
             start[f"guess~{it}"] = -2.0
         return start.to_numpy()
+
+
+def _warn_steep_slopes(params):
+    """Warn when slopes ran off toward infinity (a class answering an item as a step in theta)."""
+    steep = params[[n.startswith("theta=~") for n in params.index]].abs()
+    steep = steep[steep > STEEP_SLOPE]
+    if len(steep):
+        listed = ", ".join(f"{n} = {v:.3g}" for n, v in steep.items())
+        warnings.warn(
+            f"slopes ran toward infinity ({listed}): the item is a step in theta there, which "
+            "no quadrature rule integrates well, so the log-likelihood is approximate and "
+            "the maximum may lie at the boundary (a weakly identified model); use fewer "
+            "classes or items with more information, or set slopes equal (equal=...)",
+            EstimationWarning, stacklevel=3)
 
 
 def _patterns(data, items, weights):
@@ -163,7 +191,32 @@ def _spec_3pl(items):
     return spec
 
 
-def IRT(items, data, model="2PL", weights=None, **kwargs):
+def _mixture_spec(items, n_classes):
+    spec = ModelSpec()
+    spec.add_class("c", n_classes)
+    spec.add_block("theta", ["theta"], level="row", covariance="identity")
+    for it in items:
+        spec.add_outcome(it, "binary")
+        spec.add_term(it, by=["c"], name=f"{it}~1")
+        spec.add_term(it, latent="theta", by=["c"], name=f"theta=~{it}")
+    spec.add_term("c")
+    return spec
+
+
+def _check_classes(classes, model):
+    if classes is None:
+        return 1
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 1:
+        raise SpecificationError(f"classes={classes!r}: give the number of latent classes, "
+                                 "a whole number >= 1 (e.g. classes=2)")
+    if classes > 1 and model != "2PL":
+        raise SpecificationError(f"classes={classes} is the mixture 2PL (class-specific slopes "
+                                 f"and intercepts); model={model!r} has no mixture version here: "
+                                 "use model='2PL'")
+    return int(classes)
+
+
+def IRT(items, data, model="2PL", weights=None, classes=None, **kwargs):
     """A unidimensional IRT model (Rasch, 1PL, 2PL or 3PL) on wide binary items.
 
     Parameters
@@ -180,6 +233,10 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
     weights : str, optional
         A column of frequency weights (counts of identical persons, as in the
         output of :func:`mixlevel.response_patterns`).
+    classes : int, optional
+        ``K >= 2``: the mixture 2PL with K latent classes, each with its own
+        slopes and intercepts and ``theta ~ N(0, 1)`` (mirt's ``dentype =
+        "mixture-K"``); ``res.irt.coef()`` then has one row per class and item.
     **kwargs
         Passed to :class:`~mixlevel.model.MixtureModel` (``integration=``,
         ``n_points=``, ...).
@@ -203,8 +260,15 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
     if "n" in items:
         raise SpecificationError("an item is named 'n', the name of the pattern counts; "
                                  "rename that column")
+    n_classes = _check_classes(classes, model)
+    clash = sorted({"c", "theta"} & set(items)) if n_classes > 1 else []
+    if clash:
+        raise SpecificationError(f"item(s) {clash} have the name of the mixture's class variable "
+                                 "'c' or factor 'theta'; rename those columns")
     patterns, person_pattern = _patterns(data, items, weights)
-    if model == "3PL":
+    if n_classes > 1:
+        m = ItemResponseModel(_mixture_spec(items, n_classes), patterns, weights="n", **kwargs)
+    elif model == "3PL":
         if not {"integration", "n_points", "adaptive"} & set(kwargs):
             # theta is the cluster's (the person's) here, so the engine would centre 25
             # adaptive nodes; the floor g_j gives the posterior a flat tail they miss by
@@ -219,7 +283,7 @@ def IRT(items, data, model="2PL", weights=None, **kwargs):
             equal = [(f"theta=~{items[0]}", f"theta=~{it}") for it in items[1:]]
         m = ItemResponseModel(_wide_spec(items), patterns, weights="n", equal=equal,
                               **kwargs)
-    m.items, m.irt_model = items, model
+    m.items, m.irt_model, m.n_irt_classes = items, model, n_classes
     if model == "3PL":
         # the units are persons, not person x item rows: BIC with n = persons (as mirt)
         m.nobs = float(patterns["n"].sum())

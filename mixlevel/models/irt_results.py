@@ -5,7 +5,8 @@ mixlevel estimates the slope-intercept form ``logit P = a_j theta + d_j``
 ``b_j = -d_j / a_j`` and the guessing probability ``g_j``, each with a
 delta-method standard error from the results' ``cov_params()`` (mirt's
 ``coef(IRTpars = TRUE, printSE = TRUE)``).  The direction of ``theta`` is not
-identified: the slopes are reported with a positive sum.
+identified: the slopes are reported with a positive sum (per class for the
+mixture 2PL, where each class has its own theta).
 """
 
 from __future__ import annotations
@@ -28,12 +29,20 @@ class IRTResults:
         self._res = res
         model = res.model
         self.items, self.model_type = list(model.items), model.irt_model
+        self.n_classes = getattr(model, "n_irt_classes", 1)
         p = res.params
-        total = sum(p[self._names(it)[0]] for it in self.items)
-        self._sign = -1.0 if total < 0 else 1.0
+        self._sign = {}
+        for k in self._classes():
+            total = sum(p[self._names(it, k)[0]] for it in self.items)
+            self._sign[k] = -1.0 if total < 0 else 1.0
 
-    def _names(self, item):
-        """Parameter names of an item's slope, intercept (and guessing logit)."""
+    def _classes(self):
+        return list(range(1, self.n_classes + 1)) if self.n_classes > 1 else [None]
+
+    def _names(self, item, k=None):
+        """Parameter names of an item's slope, intercept (and guessing logit) in class k."""
+        if k is not None:
+            return f"theta=~{item}[c={k}]", f"{item}~1[c={k}]", None
         if self.model_type == "3PL":
             return f"theta=~{item}[c=2]", f"{item}~1[c=2]", f"guess~{item}"
         if self.model_type in ("1PL", "Rasch"):
@@ -41,9 +50,10 @@ class IRTResults:
         return f"theta=~{item}", f"{item}~1", None
 
     def _values(self, p):
-        """a, d, b (and g) of all items as one vector (the delta method's function)."""
-        a = np.array([self._sign * p[self._names(it)[0]] for it in self.items])
-        d = np.array([p[self._names(it)[1]] for it in self.items])
+        """a, d, b (and g) of all items (and classes) as one vector (for the delta method)."""
+        ks = self._classes()
+        a = np.array([self._sign[k] * p[self._names(it, k)[0]] for k in ks for it in self.items])
+        d = np.array([p[self._names(it, k)[1]] for k in ks for it in self.items])
         if self.model_type == "Rasch":
             b = -d
         else:
@@ -59,7 +69,8 @@ class IRTResults:
         Returns
         -------
         DataFrame
-            One row per item: ``a``, ``se_a`` (slope; 1 without SE for the
+            One row per item (per class and item, index ``(class, item)``,
+            for the mixture 2PL): ``a``, ``se_a`` (slope; 1 without SE for the
             Rasch model), ``d``, ``se_d`` (intercept), ``b``, ``se_b``
             (difficulty ``-d / a``) and, for the 3PL, ``g``, ``se_g`` (the
             probability of the class "guess", paper eq. 48; b by eq. 50) and ``note``.
@@ -68,15 +79,21 @@ class IRTResults:
         """
         res = self._res
         cols = ["a", "d", "b"] + (["g"] if self.model_type == "3PL" else [])
-        names = [f"{c}:{it}" for c in cols for it in self.items]
+        ks = self._classes()
+        names = [f"{c}:{it}" + (f"[c={k}]" if k else "") for c in cols for k in ks
+                 for it in self.items]
         with warnings.catch_warnings():
             if self.model_type == "3PL":
                 # a g_j at its boundary 0 makes the information singular in logit(g_j);
                 # the note column says so, item by item
                 warnings.filterwarnings("ignore", message=".*information matrix is singular.*")
             frame = res.delta_method(self._values, names=names, alpha=alpha)
-        J = len(self.items)
-        out = pd.DataFrame(index=pd.Index(self.items, name="item"))
+        J = len(self.items) * len(ks)
+        if self.n_classes > 1:
+            index = pd.MultiIndex.from_product([ks, self.items], names=["class", "item"])
+        else:
+            index = pd.Index(self.items, name="item")
+        out = pd.DataFrame(index=index)
         for k, c in enumerate(cols):
             block = frame.iloc[k * J:(k + 1) * J]
             out[c] = block["estimate"].to_numpy()

@@ -259,6 +259,7 @@ class LatentMarkov(MixtureModel):
 
     waves: LTALayout
     wide_data: pd.DataFrame
+    keep_base_start = True  # the per-wave start always reaches the final stage
 
     def _start_work(self):
         """The per-wave start (cached): matched latent class fits, cross-tabulated transitions."""
@@ -280,7 +281,8 @@ class LatentMarkov(MixtureModel):
 
         Parameters are those of :meth:`MixtureModel.fit`; ``starts`` (initial,
         final) counts the unperturbed per-wave start as one of the initial
-        sets, the others perturb it.  ``canonical`` is off: classes keep the
+        sets, the others perturb it; the per-wave start is always among the
+        final-stage starts.  ``canonical`` is off: classes keep the
         labels of the start (wave 1's classes by decreasing size, the other
         waves' matched to them), so class k means the same at every wave.
 

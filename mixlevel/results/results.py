@@ -93,7 +93,7 @@ class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin,
     # -- construction ------------------------------------------------------------------
     @classmethod
     def from_fit(cls, model, params, outcome, start_table, cov_type="MLR",
-                 integration_check=None, cov_kwds=None):
+                 integration_check=None, cov_kwds=None, estep=None):
         """Results at ``params`` (natural scale) after an optimisation ``outcome``.
 
         Parameters
@@ -111,6 +111,9 @@ class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin,
             The fit re-evaluated with a finer integration rule.
         cov_kwds : dict, optional
             ``{"groups": column, "use_correction": bool}`` for ``cov_type="cluster"``.
+        estep : EStep, optional
+            The E-step at the working vector ``params`` came from, on the
+            engine's current nodes (the fit's last); computed when not given.
 
         Returns
         -------
@@ -143,7 +146,7 @@ class MixtureResults(CovarianceMixin, ProfileMixin, ProtocolMixin, VarCompMixin,
         res.start_table = pd.DataFrame(start_table)
         res.integration_check = integration_check
         eng = model.engine
-        res._estep = eng.estep(model._work(params))
+        res._estep = estep if estep is not None else eng.estep(model._work(params))
         res._llf = float(res._estep.loglike)
         res._nodes = eng.nodes  # immutable: the E-step's node state
         d = model.design

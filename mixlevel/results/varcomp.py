@@ -127,8 +127,8 @@ class VarCompMixin:
         """The summary's table of SDs and correlations (None without random effects)."""
         from .summary import _fmt, _title_table
 
-        if not self.model.spec.blocks:
-            return None
+        if not self.model.spec.blocks or not self._var_component_rows():
+            return None    # e.g. factors (identity blocks) of binary items: no SDs to show
         tab = self.var_components()
         stubs, data = [], []
         for _, r in tab.iterrows():

@@ -1,7 +1,7 @@
 ## Generator: IRT models with R mirt: LSAT7 (1PL in two parametrisations, 2PL, 3PL), the 30-item
 ## simulated 2PL data (2PL, 3PL) and mixture 2PL models.
 ## Run from the repository root:
-##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R lsat7     (or sim2pl, or mixture)
+##   R_LIBS=/opt/peers/Rlib Rscript tests/results/scripts/irt_mirt.R lsat7     (or sim2pl, or mixture [sim|lsat7])
 ## Each fit is written to $PEER_PARTS/mirt_<what>_<name>.json (default /tmp/refs/parts) when done.
 source("tests/results/scripts/peer_helpers.R")
 suppressMessages(library(mirt))
@@ -72,13 +72,28 @@ if (what == "lsat7") {
   part("threepl_20k", fit(d, 1, "3PL"))
   out <- list()
 } else if (what == "mixture") {
-  ## mixture 2PL: several random starts; each class has its own item parameters, theta ~ N(0, 1) within class
-  ## each start goes to $PEER_PARTS/mirt_mix_<label>_s<seed>.json when done
-  mix <- function(dat, seeds, label) {
+  ## mixture 2PL: random starts; each class has its own item parameters, theta ~ N(0, 1) within class
+  ## (mirt fixes MEAN_1 = 0 and COV_11 = 1 in every class; PI is the class logit, class 1 the reference).
+  ## mirt 1.45.1: mirt(..., dentype = "mixture-2") gives every response pattern frequency 0 (mirt() labels
+  ## the rows group "all", the mixture code counts rows of group "full") and stops with "Could not compute
+  ## observed log-likelihood" at the first E-step whatever the start; multipleGroup() without a group
+  ## labels them "full" and fits the same model, so it is called here.
+  ## Each start is wrapped in tryCatch (a failed start is recorded with its error, the others go on)
+  ## and goes to $PEER_PARTS/mirt_mix_<label>_s<seed>.json when done.
+  mix <- function(dat, seeds, label, se = TRUE) {
     res <- list()
     for (s in seeds) {
-      tf <- timed({set.seed(s); mirt(dat, 1, dentype = "mixture-2", GenRandomPars = TRUE, verbose = FALSE,
-                                     SE = TRUE, TOL = 1e-7, technical = list(NCYCLES = 20000))})
+      tf <- tryCatch(timed({set.seed(s); multipleGroup(dat, 1, dentype = "mixture-2", GenRandomPars = TRUE,
+                                                       verbose = FALSE, SE = se, TOL = 1e-7,
+                                                       technical = list(NCYCLES = 20000))}, max_single = 0),
+                     error = function(e) e)
+      info <- list(R = R.version.string, mirt = pkg_version("mirt"))
+      if (inherits(tf, "error")) {
+        r <- list(seed = s, error = conditionMessage(tf))
+        emit_part(paste0("mirt_mix_", label, "_s", s), c(info, r))
+        res[[as.character(s)]] <- r
+        next
+      }
       f <- tf$value
       cf <- coef(f, printSE = TRUE)
       res[[as.character(s)]] <- r <- list(seed = s, loglike = extract.mirt(f, "logLik"), pis = extract.mirt(f, "pis"),
@@ -89,13 +104,22 @@ if (what == "lsat7") {
                                        list(par = as.list(setNames(m[1, ], colnames(m))),
                                             se = if (nrow(m) > 1) as.list(setNames(m[2, ], colnames(m))) else NULL)})),
                                      times = tf$times, median = tf$median, cpu = tf$cpu, cpu_median = tf$cpu_median)
-      emit_part(paste0("mirt_mix_", label, "_s", s), c(list(R = R.version.string, mirt = pkg_version("mirt")), r))
+      emit_part(paste0("mirt_mix_", label, "_s", s), c(info, r))
     }
     res
   }
   l7 <- read.csv("tests/data/lsat7.csv")
   sm <- read.csv("tests/data/sim_mix2pl.csv")
-  out <- list(sim = mix(sm[, grepl("^i", names(sm))], 1:4, "sim"), lsat7 = mix(l7, 1:4, "lsat7"))
+  ## second argument: "sim" or "lsat7" (default both); MIX_SEEDS starts each (default 10 and 3).
+  ## LSAT7 (5 items, 21 parameters, flat likelihood) needs ~10^4 EM cycles of ~40 ms, so few starts and
+  ## no SEs there.
+  which <- commandArgs(trailingOnly = TRUE)[2]
+  which <- if (is.na(which)) c("sim", "lsat7") else which
+  out <- list()
+  if ("sim" %in% which)
+    out$sim <- mix(sm[, grepl("^i", names(sm))], seq_len(as.integer(Sys.getenv("MIX_SEEDS", "10"))), "sim")
+  if ("lsat7" %in% which)
+    out$lsat7 <- mix(l7, seq_len(as.integer(Sys.getenv("MIX_SEEDS", "3"))), "lsat7", se = FALSE)
 }
 out$R <- R.version.string; out$mirt <- pkg_version("mirt")
 emit(out)
