@@ -200,6 +200,11 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
             self.num_threads = 1 if cells < 20000 else 2
             self.threads = ThreadPlan(self.num_threads, measured=False)
 
+    @property
+    def DC(self):
+        """Between patterns x classes of a wave (what a row costs per node, for sizing)."""
+        return self.D * self.plan.K
+
     # -- engines sharing this one's model ------------------------------------------------
     def spawn(self):
         new = copy.copy(self)
