@@ -213,11 +213,15 @@ def test_chain_cluster_loglike_equals_brute_force(case, order):
 # ------------------------------------------------------------------------------------
 # the model front end
 # ------------------------------------------------------------------------------------
-def test_lta_with_clusters_uses_the_chain_engine_with_the_enumerating_default_rule():
-    model = lta_model(4)
+def test_lta_with_clusters_takes_the_chain_path_from_27_joint_patterns():
+    """T = 3, K = 3 (27 patterns) on the chain path, with the enumerating engine's default
+    rule; T = 3, K = 2 (8 patterns) enumerated (its tabulated sweep is faster there)."""
+    df = two_level_frame(4, n_clusters=30, size=3)
+    model = quiet(ml.lta, df, items_of(2, 3), k=3, cluster="g")
     assert isinstance(model.engine, ChainClusterEngine)
     assert model.engine.rule == model.engine.enumerating().rule
     assert model.engine.rule.kind == "quasi-monte-carlo"
+    assert type(lta_model(4).engine) is Engine
 
 
 def test_random_effects_on_items_stay_enumerated_and_say_why():
@@ -243,13 +247,13 @@ def test_fit_reaches_the_enumerating_maximum():
     df = ml.simulate(model, truth, seed=3)
     model = quiet(ml.lta, df, items_of(3, 2), k=2, cluster="g",
                   integration="gauss-hermite", n_points=7, adaptive=True)
-    assert isinstance(model.engine, ChainClusterEngine)
+    assert type(model.engine) is Engine  # 4 patterns: enumerated by default
+    model_c = quiet(ml.lta, df, items_of(3, 2), k=2, cluster="g")
+    model_c.engine = ChainClusterEngine(model_c.layout, model_c.design, model_c.table,
+                                        rule=model.engine.rule)
     start = np.array([truth[n] for n in model.param_names])
-    res_c = quiet(model.fit, start_params=start)
-    model_e = quiet(ml.lta, df, items_of(3, 2), k=2, cluster="g",
-                    integration="gauss-hermite", n_points=7, adaptive=True)
-    model_e.engine = model_e.engine.enumerating()
-    res_e = quiet(model_e.fit, start_params=start)
+    res_c = quiet(model_c.fit, start_params=start)
+    res_e = quiet(model.fit, start_params=start)
     assert res_c.llf == pytest.approx(res_e.llf, abs=1e-6)
     np.testing.assert_allclose(res_c.params, res_e.params, atol=2e-4)
     np.testing.assert_allclose(res_c.bse, res_e.bse, rtol=1e-3)
@@ -292,9 +296,34 @@ def test_section4_two_level_lta_recovers_the_truth():
     truth = section4_truth(model.param_names)
     df = ml.simulate(model, truth, seed=21)
     model = quiet(ml.lta, df, items, k=2, cluster="g")
-    assert isinstance(model.engine, ChainClusterEngine)
+    model.engine = ChainClusterEngine(model.layout, model.design, model.table)  # 4 patterns
     start = np.array([truth[n] for n in model.param_names])
     res = quiet(model.fit, start_params=start)
     z = (res.params - start) / res.bse
     assert np.all(np.abs(z) < 3), dict(zip(model.param_names, np.round(z, 2), strict=True))
     assert res.integration_error is not None
+
+
+def test_kernel_sums_cell_posteriors_over_rows():
+    """reduce='cell-sum' (what row-invariant cell logits need) equals the weighted sum
+    over rows of the per-cell posteriors, with one thread or two."""
+    from scipy.special import log_softmax
+
+    from mixlevel._kernels import _chain
+
+    rng = np.random.default_rng(0)
+    N, R, T, K = 7, 5, 4, 3
+    E = rng.normal(size=(N, 1, T, K))
+    P0 = log_softmax(rng.normal(size=(1, R, K)), -1)
+    P = log_softmax(rng.normal(size=(1, R, T - 1, K, K)), -1)
+    P2 = log_softmax(rng.normal(size=(N, R, T - 2, K, K, K)), -1)
+    W = rng.uniform(size=(N, R))
+    for p2 in (None, P2):
+        full = _chain.forward_backward(E, P0, P, p2, reduce="cell")
+        for threads in (1, 2):
+            out = _chain.forward_backward(E, P0, P, p2, weight=W, reduce="cell-sum",
+                                          num_threads=threads)
+            for key in full:
+                if key != "ll":
+                    np.testing.assert_allclose(
+                        out[key], np.einsum("nr,nr...->r...", W, full[key]), atol=1e-13)

@@ -52,7 +52,15 @@ from .threads import ThreadPlan
 
 __all__ = ["ChainClusterEngine", "cluster_rule"]
 
-CHUNK_BYTES = 32 * 2**20  # per-cell posteriors of one chunk of rows
+CHUNK_BYTES = 32 * 2**20   # per-cell posteriors of one chunk of rows
+CACHE_BYTES = 256 * 2**20  # per-cell posteriors of all rows kept on an E-step
+#: The chain path by default from this many joint patterns (between x K^T) on: one
+#: E-step + gradient at 1,000 QMC nodes costs, per row and node, about 0.7 us (T = 2,
+#: K = 2) and 2.3 us (T = 4, K = 3) on the chain path and 0.25 us and 4.6 us enumerated
+#: (benchmarks/bench_chain.py), so enumeration is faster below about 27 patterns.
+MIN_PATTERNS = 27
+#: ... unless the enumerated posterior arrays (rows x patterns x nodes) exceed this
+ENUMERATION_BYTES = 2**30
 
 
 def cluster_rule(layout, integration=None, n_points=None, adaptive=None,
@@ -134,9 +142,11 @@ class ClusterChainEStep(ChainEStep):
         super().__init__(ll_cluster, gamma, xi, xi2, inputs, nodes)
         self.post_dg = post_dg
         self.is_uniform = False
+        self.cell_cache = {}  # {first row of a chunk: per-cell posteriors}
 
     def uniform(self):
         self.is_uniform = True
+        self.cell_cache = {}
         return super().uniform()
 
 
@@ -289,6 +299,13 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         size = max(1, int(CHUNK_BYTES // max(per_row, 1)))
         return [slice(a, min(a + size, d.n_rows)) for a in range(0, d.n_rows, size)]
 
+    def _cacheable(self, nodes):
+        """The per-cell posteriors of every row fit in ``CACHE_BYTES`` (kept on the E-step,
+        so the EM M-step's Q-function calls need no forward-backward)."""
+        p = self.plan
+        per_row = 8 * self.D * nodes.G * sum(p.K ** (p.wave_arity(t) + 1) for t in range(p.T))
+        return per_row * self.design.n_rows <= CACHE_BYTES
+
     def _row_loglik(self, inputs, nodes, E):
         """(J, D * G) sum over each cluster's rows of row_weight * log L_i(cell)."""
         d = self.design
@@ -315,20 +332,26 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         return logsumexp(lj.reshape(len(Z), -1), axis=1)
 
     # -- E-step, log-likelihood, scores ---------------------------------------------------
+    def _cell_posteriors_of(self, inputs, nodes, E):
+        """The cluster log-likelihoods and P(d, g | Y_j): (ll (J,), post_dg (J, D, G))."""
+        lj = self._log_joint(inputs, nodes, E)
+        ll = logsumexp(lj.reshape(len(lj), -1), axis=1)
+        with np.errstate(invalid="ignore"):
+            return ll, np.exp(lj - ll[:, None, None])
+
+    def _mixed_arrays(self):
+        p, N = self.plan, self.design.n_rows
+        T, K = p.T, p.K
+        xi2 = np.zeros((N, T - 2, K, K, K)) if p.order == 2 and T > 2 else None
+        return np.zeros((N, T, K)), np.zeros((N, T - 1, K, K)), xi2
+
     def estep(self, free_work):
-        d, p, nodes = self.design, self.plan, self.nodes
+        d, nodes = self.design, self.nodes
         inputs = self.inputs(free_work)
         E = self.emissions(inputs)
-        lj = self._log_joint(inputs, nodes, E)
-        J = d.n_clusters
-        ll = logsumexp(lj.reshape(J, -1), axis=1)
-        with np.errstate(invalid="ignore"):
-            post_dg = np.exp(lj - ll[:, None, None])
-        N, T, K = d.n_rows, p.T, p.K
-        gamma = np.zeros((N, T, K))
-        xi = np.zeros((N, T - 1, K, K))
-        xi2 = np.zeros((N, T - 2, K, K, K)) if p.order == 2 and T > 2 else None
-        flat = post_dg.reshape(J, -1)
+        ll, post_dg = self._cell_posteriors_of(inputs, nodes, E)
+        gamma, xi, xi2 = self._mixed_arrays()
+        flat = post_dg.reshape(len(ll), -1)
         for rows in self._chunks(nodes):
             P0, P, P2 = self._kernel_arrays_cells(self._cell_logp(inputs, nodes, rows))
             _chain.chain_estep(E[rows][:, None], P0, P, np.empty((rows.stop - rows.start,
@@ -340,7 +363,7 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         ll_cluster = d.cluster_weight * (ll + self.const_cluster)
         return ClusterChainEStep(ll_cluster, post_dg, gamma, xi, xi2, inputs, nodes)
 
-    def _cell_posteriors(self, estep, rows, logp):
+    def _cell_posteriors(self, estep, rows, logp, E):
         """Per wave the posteriors of (parents, class) of ``rows`` in every cell:
         (n, D * G, parents..., K), at the E-step's parameters (``logp``)."""
         p = self.plan
@@ -348,15 +371,15 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         K, T = p.K, p.T
         if estep.is_uniform:
             return [np.full((n, R) + (K,) * (p.wave_arity(t) + 1),
-                            1.0 / K ** (p.wave_arity(t) + 1)) for t in range(T)]
+                            1.0 / K ** (p.wave_arity(t) + 1)) for t in range(T)], None
         P0, P, P2 = self._kernel_arrays_cells(logp)
-        E = self.emissions(estep.inputs)[rows][:, None]
-        out = _chain.forward_backward(E, P0, P, P2, reduce="cell", num_threads=self.num_threads)
+        out = _chain.forward_backward(E[rows][:, None], P0, P, P2, reduce="cell",
+                                      num_threads=self.num_threads)
         post = [out["gamma"][:, :, 0]]
         for t in range(1, T):
             post.append(out["xi2"][:, :, t - 2] if p.order == 2 and t >= 2
                         else out["xi"][:, :, t - 1])
-        return post
+        return post, out
 
     def expected(self, free_work, estep, per_cluster=False, kernel_out=None):
         """Q-function and its gradient on the free working vector at fixed posteriors.
@@ -364,47 +387,65 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         At the E-step's own parameters the gradient is the log-likelihood's
         (Fisher's identity); ``per_cluster`` gives the (clusters, n_free) scores.
         """
-        p, cp, d = self.plan, self.cplan, self.design
         same = np.array_equal(free_work, estep.inputs.free_work)
         inputs = estep.inputs if same else self.inputs(free_work)
-        N, J, n_full, K = d.n_rows, d.n_clusters, p.n_full, p.K
+        return self._scores(inputs, estep, per_cluster)
+
+    def loglike_and_score(self, free_work, per_cluster=False):
+        """Log-likelihood, its exact gradient and the E-step: one sweep for the cluster
+        posteriors, one per cell for the row posteriors and the class-logit scores."""
+        d, nodes = self.design, self.nodes
+        inputs = self.inputs(free_work)
+        E = self.emissions(inputs)
+        ll, post_dg = self._cell_posteriors_of(inputs, nodes, E)
+        es = ClusterChainEStep(d.cluster_weight * (ll + self.const_cluster), post_dg,
+                               *self._mixed_arrays(), inputs, nodes)
+        _, g = self._scores(inputs, es, per_cluster, fill=True)
+        return es.loglike, g, es
+
+    def _scores(self, inputs, estep, per_cluster, fill=False):
+        """Q and its gradient (module docstring); ``fill``: the E-step's row posteriors
+        are still to be mixed over the cells (at the E-step's own parameters)."""
+        p, d = self.plan, self.design
+        N, J, n_full = d.n_rows, d.n_clusters, p.n_full
         nodes = estep.nodes
-        G = nodes.G
         g = np.zeros((N, n_full)) if per_cluster else np.zeros(n_full)
         q_rows = np.zeros(N) if per_cluster else None
-        q = self._outcome_part(inputs, estep, g, q_rows)
         flat = estep.post_dg.reshape(J, -1)
-        for rows in self._chunks(nodes):
-            n = rows.stop - rows.start
+        E = self.emissions(estep.inputs)
+        q = 0.0
+        if not per_cluster and nodes.shared and not any(self.cplan.wave_has_x) \
+                and not estep.is_uniform:
+            # logits the same on every row of a cell: the kernel sums the cell posteriors
+            # over the rows (kept on the E-step for the Q-function at other parameters)
+            if "cell_sums" not in estep.__dict__:
+                estep.cell_sums = self._cell_sums(estep, E, flat, fill)
+            R = flat.shape[1]
+            q = self._logit_scores(inputs, nodes, slice(0, 1), estep.cell_sums,
+                                   self._cell_logp(inputs, nodes, slice(0, 1)),
+                                   np.ones((1, R)), g, False)
+        chunks = [] if "cell_sums" in estep.__dict__ else self._chunks(nodes)
+        for rows in chunks:
             cl = self.cluster_of_row[rows]
-            W = (flat[cl] * self.weight[rows][:, None]).reshape(n, self.D, G)
+            W = flat[cl] * self.weight[rows][:, None]                # (n, R)
             lp_new = self._cell_logp(inputs, nodes, rows)
-            post = self._cell_posteriors(estep, rows, lp_new if same else
-                                         self._cell_logp(estep.inputs, nodes, rows))
-            z = nodes.zb if nodes.shared else nodes.zb[cl]            # (n|1, G, q)
-            gr = np.zeros((n, n_full)) if per_cluster else g
-            for t in range(p.T):
-                n_par = K ** p.wave_arity(t)
-                pt = post[t].reshape(n, self.D, G, n_par, K)
-                lp = lp_new[t].reshape(-1, self.D, G, n_par, K)
-                wl = np.where(pt > 0, pt * lp, 0.0).sum(axis=(3, 4))   # (n, D, G)
-                if per_cluster:
-                    q_rows[rows] += (W * wl).sum(axis=(1, 2))
-                else:
-                    q += float((W * wl).sum())
-                resid = (pt - pt.sum(axis=4, keepdims=True) * np.exp(lp)) \
-                    * W[..., None, None]                              # (n, D, G, P, K)
-                for cls, col, idx, _ in cp.fixed[t]:
-                    r = resid[..., cls].sum(axis=2)                   # (n, D, P)
-                    if col != "1":
-                        r = r * d.columns[col][rows][:, None, None]
-                    self._scatter(gr, idx, r, per_cluster)
-                for cls, k, idx, _ in cp.latent[t]:
-                    r = np.einsum("ndgp,ng->ndp", resid[..., cls],
-                                  np.broadcast_to(z[:, :, k], (n, G)))
-                    self._scatter(gr, idx, r, per_cluster)
+            lp_old = lp_new if inputs is estep.inputs else \
+                self._cell_logp(estep.inputs, nodes, rows)
+            post = estep.cell_cache.get(rows.start)
+            if post is None:
+                post, out = self._cell_posteriors(estep, rows, lp_old, E)
+                if fill:
+                    self._mix(estep, rows, out, flat[cl])
+                if self._cacheable(nodes):
+                    estep.cell_cache[rows.start] = post
+            gr = np.zeros((rows.stop - rows.start, n_full)) if per_cluster else g
+            qr = self._logit_scores(inputs, nodes, rows, post, lp_new, W, gr, per_cluster)
             if per_cluster:
                 g[rows] += gr
+                q_rows[rows] += qr
+            else:
+                q += qr
+        q += self._outcome_part(inputs, estep, g, q_rows)
         if per_cluster:
             g = np.add.reduceat(g, d.indptr[:-1], axis=0)
             q_rows = np.add.reduceat(q_rows, d.indptr[:-1])
@@ -414,6 +455,84 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         g = g + gb
         out_q = q_rows + (post_d * inputs.logpd).sum(axis=1) if per_cluster else q + qb
         return out_q, free_gradient(self.table, p.is_threshold, g, inputs)
+
+    def _cell_sums(self, estep, E, flat, fill):
+        """Per wave the posteriors of (parents, class) in every cell summed over the rows
+        with the cell weights: (1, D * G, parents..., K); ``fill`` mixes the rows'
+        posteriors over the cells into the E-step too."""
+        p, nodes = self.plan, estep.nodes
+        R = flat.shape[1]
+        gamma0 = np.zeros((R, p.K))
+        xi = np.zeros((R, p.T - 1, p.K, p.K))
+        xi2 = np.zeros((R, p.T - 2, p.K, p.K, p.K)) if p.order == 2 and p.T > 2 else None
+        for rows in self._chunks(nodes):
+            cl = self.cluster_of_row[rows]
+            P0, P, P2 = self._kernel_arrays_cells(self._cell_logp(estep.inputs, nodes, rows))
+            out = _chain.forward_backward(E[rows][:, None], P0, P, P2,
+                                          weight=flat[cl] * self.weight[rows][:, None],
+                                          reduce="cell-sum", num_threads=self.num_threads)
+            gamma0 += out["gamma"][:, 0]
+            xi += out["xi"]
+            if xi2 is not None:
+                xi2 += out["xi2"]
+            if fill:
+                gamma, xr, x2 = estep.unique
+                _chain.chain_estep(E[rows][:, None], P0, P, np.empty((len(cl), R)),
+                                   gamma[rows], xr[rows], P2=P2,
+                                   xi2_out=None if x2 is None else x2[rows],
+                                   weight=flat[cl], num_threads=self.num_threads)
+        sums = [gamma0[None]]
+        for t in range(1, p.T):
+            sums.append((xi2[:, t - 2] if xi2 is not None and t >= 2 else xi[:, t - 1])[None])
+        return sums
+
+    @staticmethod
+    def _mix(estep, rows, out, weight):
+        """The rows' posteriors mixed over the cells with the cells' posterior weights."""
+        gamma, xi, xi2 = estep.unique
+        gamma[rows] = np.einsum("nr,nr...->n...", weight, out["gamma"])
+        xi[rows] = np.einsum("nr,nr...->n...", weight, out["xi"])
+        if xi2 is not None:
+            xi2[rows] = np.einsum("nr,nr...->n...", weight, out["xi2"])
+
+    def _logit_scores(self, inputs, nodes, rows, post, logp, W, g, per_row):
+        """Add the class-logit scores of ``rows`` into g (per row: (n, n_full)); return
+        their Q (per row: (n,)).  ``post``: per wave the cell posteriors, ``logp`` the
+        log-probabilities at the parameters of ``inputs``, ``W`` (n, R) the cell weights."""
+        p, cp, d = self.plan, self.cplan, self.design
+        n, K, D, G = rows.stop - rows.start, p.K, self.D, nodes.G
+        z = nodes.zb if nodes.shared else nodes.zb[self.cluster_of_row[rows]]  # (n|1, G, q)
+        q = np.zeros(n) if per_row else 0.0
+        for t in range(p.T):
+            n_par = K ** p.wave_arity(t)
+            pt = post[t].reshape(n, D, G, n_par, K)
+            lp = logp[t].reshape(-1, D, G, n_par, K)
+            Wp = pt * W.reshape(n, D, G, 1, 1)
+            if lp.shape[0] == 1 and not per_row and not cp.wave_has_x[t]:
+                # logits the same on every row: sums over the rows first
+                Ws = Wp.sum(axis=0)[None]
+                resid = Ws - Ws.sum(axis=4, keepdims=True) * np.exp(lp)
+                q += float(np.where(Ws > 0, Ws * lp, 0.0).sum())
+            else:
+                resid = Wp - Wp.sum(axis=4, keepdims=True) * np.exp(lp)
+                wl = np.where(Wp > 0, Wp * lp, 0.0)
+                q += wl.sum(axis=(1, 2, 3, 4)) if per_row else float(wl.sum())
+            for cls in range(K - 1):
+                r = resid[..., cls]                                   # (n|1, D, G, P)
+                fixed = [(col, idx) for c, col, idx, _ in cp.fixed[t] if c == cls]
+                if fixed:
+                    rg = r.sum(axis=2)                                # (n|1, D, P)
+                    for col, idx in fixed:
+                        self._scatter(g, idx, rg if col == "1" else
+                                      rg * d.columns[col][rows][:, None, None], per_row)
+                latent = [(k, idx) for c, k, idx, _ in cp.latent[t] if c == cls]
+                if latent:
+                    zz = z if r.shape[0] == z.shape[0] else np.broadcast_to(
+                        z, (r.shape[0],) + z.shape[1:])
+                    rz = np.einsum("ndgp,ngq->ndpq", r, zz)           # (n|1, D, P, q)
+                    for k, idx in latent:
+                        self._scatter(g, idx, rz[..., k], per_row)
+        return q
 
     @staticmethod
     def _scatter(g, idx, r, per_row):
@@ -429,14 +548,23 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
 
 
 def two_level_engine(layout, design, table, **options):
-    """The two-level chain engine of a model, or None when it does not apply (not a
-    chain, single-level, or a rule only the enumerating engine has)."""
+    """The two-level chain engine of a model, or None when the enumerating engine is the
+    better choice: not a chain, single-level, a rule only the enumerating engine has
+    (logit windows), or few joint patterns (fewer than ``MIN_PATTERNS``: the enumerating
+    engine's tabulated sweep is faster) whose posterior arrays fit in ``ENUMERATION_BYTES``.
+    """
     if chain_reason(layout, design) or not is_two_level(layout, design):
         return None
     opts = {k: options.get(k) for k in ("integration", "n_points", "adaptive",
                                         "n_points_within")}
     rule = cluster_rule(layout, seed=options.get("seed", 0), **opts)
     if rule.kind == LOGIT_WINDOW:
+        return None
+    chain, q = layout.chain, sum(b.dim for b in layout.spec.blocks)
+    patterns = float(layout.spec.n_between_patterns) * chain.k ** chain.n_waves
+    nodes = rule.n_points ** q if rule.kind in ("gauss-hermite", "trapezoid") else \
+        (rule.n_points if q else 1)
+    if patterns < MIN_PATTERNS and 8.0 * design.n_rows * patterns * nodes <= ENUMERATION_BYTES:
         return None
     return ChainClusterEngine(layout, design, table, rule=rule, seed=options.get("seed", 0),
                               num_threads=options.get("num_threads"))
