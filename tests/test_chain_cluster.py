@@ -115,6 +115,10 @@ def test_chain_cluster_engine_equals_enumeration(case, rule):
         np.testing.assert_allclose(g_c, g_f, rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(chain.score_obs(w), full.score_obs(w), atol=1e-10)
         np.testing.assert_allclose(es_c.post_dg, es_f.post_dg, atol=1e-12)
+        # cluster scores from the E-step of the summed gradient (posteriors kept on it)
+        np.testing.assert_allclose(chain.expected(w, es_c, per_cluster=True)[1].sum(axis=0),
+                                   g_f, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(es_c.gamma, chain.estep(w).gamma, atol=1e-12)
 
 
 def test_gradient_of_the_q_function_at_other_parameters_equals_finite_differences():

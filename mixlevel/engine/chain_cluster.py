@@ -414,8 +414,9 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         flat = estep.post_dg.reshape(J, -1)
         E = self.emissions(estep.inputs)
         q = 0.0
-        if not per_cluster and nodes.shared and not any(self.cplan.wave_has_x) \
-                and not estep.is_uniform:
+        summed = not per_cluster and nodes.shared and not any(self.cplan.wave_has_x) \
+            and not estep.is_uniform
+        if summed:
             # logits the same on every row of a cell: the kernel sums the cell posteriors
             # over the rows (kept on the E-step for the Q-function at other parameters)
             if "cell_sums" not in estep.__dict__:
@@ -424,8 +425,7 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
             q = self._logit_scores(inputs, nodes, slice(0, 1), estep.cell_sums,
                                    self._cell_logp(inputs, nodes, slice(0, 1)),
                                    np.ones((1, R)), g, False)
-        chunks = [] if "cell_sums" in estep.__dict__ else self._chunks(nodes)
-        for rows in chunks:
+        for rows in [] if summed else self._chunks(nodes):
             cl = self.cluster_of_row[rows]
             W = flat[cl] * self.weight[rows][:, None]                # (n, R)
             lp_new = self._cell_logp(inputs, nodes, rows)
