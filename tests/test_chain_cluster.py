@@ -5,8 +5,8 @@ in cells of between pattern x cluster node) against the enumerating
 :class:`~mixlevel.engine.Engine` (K^T joint patterns in every cell) at the
 same integration rule: log-likelihood, gradient and per-cluster scores agree
 to 1e-10 with correlated random logit intercepts per wave (the paper's
-section 4), covariates on the transition logits, a missing wave, second
-order and a between class variable, for fixed, adaptive and quasi-Monte
+section 4), covariates on the transition logits, frequency weights, a missing
+wave, second order and a between class variable, for fixed, adaptive and quasi-Monte
 Carlo rules.  An independent numpy brute force (every class pattern, product
 Gauss-Hermite over the random intercepts) gives the same log-likelihood to
 1e-8, and a fit through ``ml.lta(..., cluster=)`` reaches the enumerating
@@ -38,7 +38,7 @@ def items_of(J, T, stem="u"):
 
 def two_level_frame(seed, n_clusters=8, size=4, T=3, J=2):
     """Random binary items; wave 2 missing for about a quarter of the rows; a row
-    covariate x and a cluster covariate w."""
+    covariate x, a cluster covariate w and frequency weights wt."""
     rng = np.random.default_rng(seed)
     n = n_clusters * size
     df = pd.DataFrame({c: rng.integers(0, 2, n).astype(float)
@@ -46,6 +46,7 @@ def two_level_frame(seed, n_clusters=8, size=4, T=3, J=2):
     df["g"] = np.repeat(np.arange(n_clusters), size)
     df["x"] = rng.normal(size=n)
     df["w"] = np.repeat(rng.normal(size=n_clusters), size)
+    df["wt"] = rng.integers(1, 4, n).astype(float)
     df.loc[rng.uniform(size=n) < 0.25, items_of(J, T)[1]] = np.nan
     return df
 
@@ -84,7 +85,7 @@ def between_model(seed):
 
 
 MODELS = {
-    "correlated-covariates": lambda: lta_model(1, covariates_transition="x"),
+    "correlated-covariates": lambda: lta_model(1, covariates_transition="x", weights="wt"),
     "order2": lambda: lta_model(2, order=2),
     "between": lambda: between_model(3),
 }
@@ -142,9 +143,10 @@ def test_gradient_of_the_q_function_at_other_parameters_equals_finite_difference
 # ------------------------------------------------------------------------------------
 # an independent brute force: every class pattern, product Gauss-Hermite
 # ------------------------------------------------------------------------------------
-def brute_force_loglike(model, nat, n_points, order=1):
-    """sum_j log sum_g w_g prod_i sum_{c_1..c_T} P(c | alpha_g, x_i) prod f(y_it | c_t),
-    alpha_g = chol(Sigma) u_g on a product Gauss-Hermite grid (numpy only)."""
+def brute_force_loglike(model, nat, n_points, order=1, weights=None):
+    """sum_j log sum_g w_g prod_i [sum_{c_1..c_T} P(c | alpha_g, x_i) prod f(y_it | c_t)]^f_i,
+    alpha_g = chol(Sigma) u_g on a product Gauss-Hermite grid (numpy only; f_i the
+    frequency weight in column ``weights``, else 1)."""
     df = model.formula.data if hasattr(model, "formula") else model.data
     T, K = 3, 2
     names = [f"c{t}#1|g" for t in range(1, T + 1)]
@@ -182,13 +184,15 @@ def brute_force_loglike(model, nat, n_points, order=1):
                         + alpha[:, t]
                 sign = np.where(np.array(c) == 0, 1.0, -1.0)     # class 1: logit eta
                 terms.append(lp + np.log(special.expit(sign * eta)).sum(axis=1))
-            lrows += special.logsumexp(np.stack(terms), axis=0)
+            f = row[weights] if weights else 1.0
+            lrows += f * special.logsumexp(np.stack(terms), axis=0)
         total += special.logsumexp(lrows + lw)
     return total
 
 
-@pytest.mark.parametrize("case, order", [("correlated-covariates", 1), ("order2", 2)])
-def test_chain_cluster_loglike_equals_brute_force(case, order):
+@pytest.mark.parametrize("case, order, weights", [("correlated-covariates", 1, "wt"),
+                                                   ("order2", 2, None)])
+def test_chain_cluster_loglike_equals_brute_force(case, order, weights):
     model = MODELS[case]()
     rng = np.random.default_rng(11)
     nat = {}
@@ -205,7 +209,8 @@ def test_chain_cluster_loglike_equals_brute_force(case, order):
                                rule=IntegrationRule("gauss-hermite", n_points, False, 1))
     w = model.table.free_working_from_natural(params)
     ll = chain.loglike(w)
-    assert ll == pytest.approx(brute_force_loglike(model, nat, n_points, order), abs=1e-8)
+    assert ll == pytest.approx(brute_force_loglike(model, nat, n_points, order, weights),
+                               abs=1e-8)
     # the exact gradient against central differences of the log-likelihood
     _, g, _ = chain.loglike_and_score(w)
     h = 1e-6
