@@ -77,6 +77,7 @@ cdef enum:
     PER_CELL = 0
     PER_ROW = 1
     TOTAL = 2
+    CELL_SUM = 3
 
 
 cdef struct Chain:
@@ -149,6 +150,8 @@ cdef inline double* out_block(double* out, int mode, Py_ssize_t size, Py_ssize_t
         return out + (i * R + r) * size
     if mode == PER_ROW:
         return out + i * size
+    if mode == CELL_SUM:
+        return out + (tid * R + r) * size
     return out + tid * size
 
 
@@ -330,12 +333,18 @@ def _as_input(x, name, ndim, lead, tail):
     return a, strides
 
 
-def _mode(out, name, per_cell, per_row, total):
+def _mode(out, name, per_cell, per_row, total, cell_sums=False):
     if out is None:
         return None, -1, 0
     if not (isinstance(out, np.ndarray) and out.dtype == np.float64
             and out.flags.c_contiguous and out.flags.writeable):
         raise ValueError(f"{name} must be a writeable C-contiguous float64 array")
+    if cell_sums:
+        shape = (per_cell[1],) + tuple(total)
+        if out.shape != shape:
+            raise ValueError(f"{name} has shape {out.shape}; expected {shape} (per cell, "
+                             "summed over rows)")
+        return out, CELL_SUM, int(np.prod(total))
     for mode, shape in ((PER_CELL, per_cell), (PER_ROW, per_row), (TOTAL, total)):
         if out.shape == shape:
             return out, mode, int(np.prod(total))
@@ -344,7 +353,7 @@ def _mode(out, name, per_cell, per_row, total):
 
 
 def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=None,
-                weight=None, int num_threads=1):
+                weight=None, int num_threads=1, cell_sums=False):
     """Forward-backward for every row and cell; fills the outputs in place.
 
     Parameters
@@ -373,6 +382,10 @@ def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=
         Cell weights of the reduced outputs (default 1).
     num_threads : int
         OpenMP threads over rows.
+    cell_sums : bool
+        The posterior outputs are per cell summed over the rows with ``weight``:
+        ``gamma_out`` (R, T, K), ``xi_out`` (R, T-1, K, K), ``xi2_out`` (R, T-2,
+        K, K, K) (what scores of cell-specific, row-invariant logits need).
     """
     cdef Chain c
     cdef Py_ssize_t N, R, T, K, i, r, nt, S, tid
@@ -414,12 +427,13 @@ def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=
         Wa, ws = _as_input(weight, "weight", 2, (N, R), ())
     else:
         Wa, ws = None, [0, 0]
-    g, c.g_mode, c.g_size = _mode(gamma_out, "gamma_out", (N, R, T, K), (N, T, K), (T, K))
+    g, c.g_mode, c.g_size = _mode(gamma_out, "gamma_out", (N, R, T, K), (N, T, K), (T, K),
+                                  cell_sums)
     x, c.x_mode, c.x_size = _mode(xi_out, "xi_out", (N, R, T - 1, K, K), (N, T - 1, K, K),
-                                  (T - 1, K, K))
+                                  (T - 1, K, K), cell_sums)
     if order == 2:
         x2, c.x2_mode, c.x2_size = _mode(xi2_out, "xi2_out", (N, R, T - 2, K, K, K),
-                                         (N, T - 2, K, K, K), (T - 2, K, K, K))
+                                         (N, T - 2, K, K, K), (T - 2, K, K, K), cell_sums)
     else:
         if xi2_out is not None:
             raise ValueError("xi2_out needs a second-order chain (P2) with T >= 3")
@@ -435,6 +449,8 @@ def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=
             bufs[key] = None
         elif mode == TOTAL:
             bufs[key] = np.zeros(nt * max(size, 1))
+        elif mode == CELL_SUM:
+            bufs[key] = np.zeros(nt * R * max(size, 1))
         else:
             if mode == PER_ROW:
                 arr[...] = 0.0
@@ -486,7 +502,7 @@ def chain_estep(E, P0, P, ll_out, gamma_out=None, xi_out=None, P2=None, xi2_out=
         free(w)
     for key, arr, mode, size in (("g", g, c.g_mode, c.g_size), ("x", x, c.x_mode, c.x_size),
                                  ("x2", x2, c.x2_mode, c.x2_size)):
-        if arr is not None and mode == TOTAL:
+        if arr is not None and mode in (TOTAL, CELL_SUM):
             arr[...] = bufs[key].reshape(nt, -1).sum(axis=0).reshape(arr.shape)
 
 
@@ -504,9 +520,9 @@ def forward_backward(E, P0, P=None, P2=None, weight=None, reduce="cell", posteri
     ----------
     E, P0, P, P2, weight, num_threads
         As :func:`chain_estep`.
-    reduce : {"cell", "row", "total"}
-        Posteriors per row and cell, per row (weighted sum over cells) or summed
-        over rows too.
+    reduce : {"cell", "row", "total", "cell-sum"}
+        Posteriors per row and cell, per row (weighted sum over cells), summed
+        over rows too, or per cell summed over the rows (weighted).
     posteriors : bool
         Compute gamma and xi (and xi2 for second order); else only ``ll``.
 
@@ -526,9 +542,9 @@ def forward_backward(E, P0, P=None, P2=None, weight=None, reduce="cell", posteri
         N = max(N, np.shape(P2)[0])
         R = max(R, np.shape(P2)[1])
     order2 = P2 is not None and T >= 3
-    lead = {"cell": (N, R), "row": (N,), "total": ()}
+    lead = {"cell": (N, R), "row": (N,), "total": (), "cell-sum": (R,)}
     if reduce not in lead:
-        raise ValueError("reduce must be 'cell', 'row' or 'total'")
+        raise ValueError("reduce must be 'cell', 'row', 'total' or 'cell-sum'")
     out = {"ll": np.empty((N, R))}
     if posteriors:
         out["gamma"] = np.empty(lead[reduce] + (T, K))
@@ -536,5 +552,6 @@ def forward_backward(E, P0, P=None, P2=None, weight=None, reduce="cell", posteri
         if order2:
             out["xi2"] = np.empty(lead[reduce] + (T - 2, K, K, K))
     chain_estep(E, P0, P, out["ll"], out.get("gamma"), out.get("xi"), P2=P2,
-                xi2_out=out.get("xi2"), weight=weight, num_threads=num_threads)
+                xi2_out=out.get("xi2"), weight=weight, num_threads=num_threads,
+                cell_sums=reduce == "cell-sum")
     return out

@@ -25,22 +25,23 @@ outcomes by the gamma-weighted expected statistics, class logits by
 ``post - post.sum(-1) P`` with post = gamma_0, xi or xi2.
 
 Scope: single-level data (a row is a person), no latent variables and no
-between class variables, outcomes whose predictors do not vary over rows and
-whose family has tables (:func:`chain_reason` says why a model is left to the
-enumerating engine).  Memory is linear in the rows and in T.
+between class variables (two-level models: :mod:`.chain_cluster`), outcomes
+whose predictors do not vary over rows and whose family has tables
+(:func:`chain_reason` says why a model is left to the enumerating engine).
+Memory is linear in the rows and in T.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-from dataclasses import dataclass
 
 import numpy as np
 
 from .._kernels import _chain
 from ..estimation.chain_mstep import ChainMStep
 from ..integrate.defaults import IntegrationRule
+from .chain_estep import ChainEStep, ChainInputs
 from .chain_scaled import scaled_forward_backward
 from .inputs import free_gradient, parameter_values
 from .nodes import zero_nodes
@@ -48,7 +49,7 @@ from .numeric import logsumexp
 from .tabulate import OutcomeTables, has_tables, stat_derivatives
 from .threads import ThreadPlan
 
-__all__ = ["ChainEngine", "ChainEStep", "chain_reason"]
+__all__ = ["ChainEngine", "ChainEStep", "chain_reason", "is_two_level"]
 
 
 def _patterns(layout, n, values):
@@ -60,24 +61,40 @@ def _patterns(layout, n, values):
 
 
 def chain_reason(layout, design):
-    """Why ``layout`` on ``design`` cannot use the chain engine ("" when it can)."""
+    """Why ``layout`` on ``design`` cannot use a chain engine ("" when it can).
+
+    :class:`ChainEngine` takes single-level models;
+    :class:`~mixlevel.engine.chain_cluster.ChainClusterEngine` the two-level
+    ones (:func:`is_two_level`): random class-logit intercepts and between
+    class variables.  Random effects on item parameters stay enumerated.
+    """
     spec = layout.spec
     chain = layout.chain
     if chain is None:
         return layout.chain_reason
-    if not design.single_level:
-        return "the data have clusters (the chain engine handles one row per person)"
-    if spec.blocks:
-        return "the model has latent variables (random effects or factors)"
-    if chain.between:
-        return f"the model has between class variables {list(chain.between)}"
     for o in spec.outcomes:
         if not has_tables(o.family, layout.n_categories[o.name]):
             return f"the {o.family.name} outcome {o.name!r} has no tabulated statistics"
+        by = set(spec.residual_by.get(o.name, ())) | set(spec.threshold_by.get(o.name, ()))
+        if by & set(chain.between):
+            return f"the parameters of the outcome {o.name!r} depend on a between class variable"
     for t in spec.terms:
-        if t.target in spec.outcome_names and (t.column != "1" or t.latent is not None):
-            return f"the outcome {t.target!r} has a covariate or latent variable ({t.column})"
+        if t.target in spec.outcome_names and t.latent is not None:
+            return (f"the outcome {t.target!r} has a random effect ({t.latent}): random "
+                    "effects on item parameters are integrated with the enumerated patterns")
+        if t.target in spec.outcome_names and t.column != "1":
+            return f"the outcome {t.target!r} has a covariate ({t.column})"
+        if t.target in spec.outcome_names and set(t.by) & set(chain.between):
+            return f"the outcome {t.target!r} depends on a between class variable"
+        if t.target in chain.between and t.latent is not None:
+            return f"the between class variable {t.target!r} has a random effect"
     return ""
+
+
+def is_two_level(layout, design):
+    """True for models on the two-level chain path: clusters, cluster random effects
+    or between class variables (:mod:`mixlevel.engine.chain_cluster`)."""
+    return not design.single_level or bool(layout.spec.blocks) or bool(layout.chain.between)
 
 
 class _ChainPlan:
@@ -142,96 +159,6 @@ class _ChainPlan:
         return len(self.chain.parents(t))
 
 
-@dataclass(eq=False)
-class ChainInputs:
-    """The chain engine's arrays at one parameter vector."""
-
-    work: np.ndarray
-    nat: np.ndarray
-    signs: np.ndarray
-    free_work: np.ndarray
-    table: np.ndarray          # (statistics, K) outcome tables
-    cache: list                # per family group (eta, fp) of the tables
-    logp: list                 # per wave: log P(c_t | parents) (1 or N, parents..., K)
-
-
-class ChainEStep:
-    """Posteriors of a chain E-step: per row gamma (N, T, K), xi (N, T-1, K, K), xi2.
-
-    ``ll_cluster`` are the rows' weighted log-likelihoods (a row is a cluster).
-    The posteriors are held per distinct row (``unique``; ``rows`` maps the
-    rows to them, None when every row is its own) and expanded on access.
-    The scaled E-step (:mod:`.chain_scaled`) gives ``totals``, the weighted
-    expected class counts per wave, and ``fill``, which computes the per-row
-    pairwise posteriors by the log kernel when something first asks for them.
-    """
-
-    def __init__(self, ll_cluster, gamma, xi, xi2, inputs, nodes, rows=None, totals=None,
-                 fill=None):
-        self.ll_cluster = ll_cluster
-        self._unique = [gamma, xi, xi2]
-        self.totals, self._fill = totals, fill
-        self.rows = rows
-        self.inputs, self.nodes = inputs, nodes
-        self.post_dg = np.ones((len(ll_cluster), 1, 1))
-
-    @property
-    def unique(self):
-        if self._fill is not None:
-            self._unique = list(self._fill())
-            self._fill = None
-        return self._unique
-
-    @property
-    def unique_gamma(self):
-        """The marginal posteriors per distinct row (N, T, K) (never needs ``fill``)."""
-        return self._unique[0]
-
-    def _rows(self, arr):
-        return arr if arr is None or self.rows is None else arr[self.rows]
-
-    @property
-    def gamma(self):
-        return self._rows(self.unique_gamma)
-
-    @property
-    def xi(self):
-        return self._rows(self.unique[1])
-
-    @property
-    def xi2(self):
-        return self._rows(self.unique[2])
-
-    @property
-    def loglike(self):
-        return float(self.ll_cluster.sum())
-
-    def uniform(self):
-        """Every class pattern equally likely (the posteriors of the generic start), in place."""
-        for arr in self.unique:
-            if arr is not None:
-                arr[...] = 1.0 / np.prod(arr.shape[2:])
-        self.totals = None
-        self.__dict__.pop("_sums", None)
-        return self
-
-    def class_shares(self, weight):
-        """Weighted share of each class at each wave: (T, K)."""
-        return np.einsum("n,ntk->tk", weight, self.gamma) / weight.sum()
-
-    def posterior(self, t, unique=False):
-        """Posterior weights of wave t's class given its parents: (N, parents..., K)
-        (per distinct row with ``unique``)."""
-        gamma, xi, xi2 = self.unique
-        if t == 0:
-            out = gamma[:, 0]
-        elif xi2 is not None and t >= 2:
-            out = xi2[:, t - 2]
-        else:
-            out = xi[:, t - 1]
-        return out if unique else self._rows(out)
-
-
 class ChainEngine:
     """Likelihood, gradient and E-step of a latent Markov chain model (module docstring).
 
@@ -252,7 +179,8 @@ class ChainEngine:
     D = 1
 
     def __init__(self, layout, design, table, num_threads=None, plan=None):
-        reason = chain_reason(layout, design)
+        reason = chain_reason(layout, design) or (
+            is_two_level(layout, design) and "two-level data (use ChainClusterEngine)")
         if reason:
             raise ValueError(f"not a latent Markov chain the chain engine handles: {reason}")
         self.layout, self.table = layout, table
@@ -465,26 +393,8 @@ class ChainEngine:
         w = self.weight
         g = np.zeros((N, p.n_full)) if per_cluster else np.zeros(p.n_full)
         q_rows = np.zeros(N) if per_cluster else None
-        q = 0.0
-        Ew, post_sums = self.expected_sums(estep)
-        tab = inputs.table
-        if per_cluster:
-            self._outcome_row_scores(inputs, estep, g)
-            E = self.emissions(inputs)
-            q_rows += w * np.einsum("ntk,ntk->n", estep.gamma,
-                                    E if self.rows is None else E[self.rows])
-        else:
-            q = float(np.where(Ew != 0, Ew * tab, 0.0).sum())  # constants left out, as Engine
-            dA = np.zeros((p.CH, 1, K, 1))
-            fam = self.tables.gradient(Ew, inputs.cache, np.ones((1, 1, 1)), (1, 1, K, 1), dA)
-            for ch, idx, _ in p.outcome_terms:
-                ok = idx >= 0
-                np.add.at(g, idx[ok], dA[ch, 0, ok, 0])
-            for qo, first, n_par, _ in p.family_slots:
-                if qo in fam:
-                    for k in range(K):
-                        if first[k] >= 0:
-                            g[first[k]:first[k] + n_par] += fam[qo][:, 0, k]
+        _, post_sums = self.expected_sums(estep)
+        q = self._outcome_part(inputs, estep, g, q_rows)
         # class logits: post - post.sum(-1) P, per wave and parent pattern
         for t in range(p.T):
             lp = inputs.logp[t]
@@ -518,6 +428,31 @@ class ChainEngine:
                     np.add.at(g, idx[ok], r[ok])
         return (q_rows if per_cluster else q), free_gradient(self.table, p.is_threshold, g,
                                                               inputs)
+
+    def _outcome_part(self, inputs, estep, g, q_rows):
+        """The outcomes' Q (constants left out, as Engine) and scores added into g:
+        per row into g (N, n_full) and q_rows (N,) when q_rows is given (returns 0),
+        else summed (returns Q)."""
+        p, K = self.plan, self.plan.K
+        if q_rows is not None:
+            self._outcome_row_scores(inputs, estep, g)
+            E = self.emissions(inputs)
+            q_rows += self.weight * np.einsum("ntk,ntk->n", estep.gamma,
+                                              E if self.rows is None else E[self.rows])
+            return 0.0
+        Ew, _ = self.expected_sums(estep)
+        q = float(np.where(Ew != 0, Ew * inputs.table, 0.0).sum())
+        dA = np.zeros((p.CH, 1, K, 1))
+        fam = self.tables.gradient(Ew, inputs.cache, np.ones((1, 1, 1)), (1, 1, K, 1), dA)
+        for ch, idx, _ in p.outcome_terms:
+            ok = idx >= 0
+            np.add.at(g, idx[ok], dA[ch, 0, ok, 0])
+        for qo, first, n_par, _ in p.family_slots:
+            if qo in fam:
+                for k in range(K):
+                    if first[k] >= 0:
+                        g[first[k]:first[k] + n_par] += fam[qo][:, 0, k]
+        return q
 
     def expected_sums(self, estep):
         """Weighted sums over rows of an E-step (cached on it): the expected outcome
