@@ -206,15 +206,15 @@ def test_chain_e_step_gives_per_row_pairwise_posteriors_on_demand():
 
 
 def test_a_best_loglikelihood_of_one_start_only_is_warned_about():
-    """One nominal item per wave, 600 people: a likelihood with several maxima.  Three
-    final starts end at three different maxima; the fit says the best was not
+    """One nominal item per wave, 600 people: a likelihood with several maxima.  Of
+    three final starts only one ends at the best; the fit says the best was not
     replicated."""
     import pandas as pd
 
     import mixlevel as ml
     from mixlevel.errors import EstimationWarning
 
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(2)
     n, T = 600, 3
     state = np.zeros((n, T), int)
     state[:, 0] = rng.uniform(size=n) < 0.4
@@ -233,5 +233,6 @@ def test_a_best_loglikelihood_of_one_start_only_is_warned_about():
     with pytest.warns(EstimationWarning, match="reached by only one of 3 final-stage"):
         res = model.fit(starts=(3, 3), initial_iter=30, progress=False)
     final = res.start_table.query("stage == 'final'")["loglike"].to_numpy()
-    assert len(np.unique(np.round(final, 4))) == 3
+    assert len(np.unique(np.round(final, 4))) >= 2
+    assert (np.round(final, 4) == np.round(final.max(), 4)).sum() == 1
     assert res.best_loglike_replicated == 1

@@ -172,6 +172,9 @@ class ChainEngine:
         Threads of the forward-backward kernel (default: 1 for small data, else 2).
     """
 
+    #: rows with the same statistics share one forward-backward pass (single level only)
+    share_rows = True
+
     is_chain = True
     integration = "none"
     exact = None
@@ -209,7 +212,7 @@ class ChainEngine:
         self.weight = d.row_weight * d.cluster_weight[d.cluster_of_row]
         # rows with the same statistics (and no covariates) share their forward-backward
         self.rows, self.stats, self.weight_u = None, self.tables.stats, self.weight
-        if not any(p.wave_has_x) and d.n_rows > 1:
+        if self.share_rows and not any(p.wave_has_x) and d.n_rows > 1:
             uniq, inv = np.unique(self.tables.stats, axis=0, return_inverse=True)
             if len(uniq) < 0.9 * d.n_rows:
                 self.rows, self.stats = inv.ravel(), uniq

@@ -167,6 +167,8 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
         The rule itself (overrides the integration options).
     """
 
+    share_rows = False  # a row's cells differ by cluster: no sharing across clusters
+
     def __init__(self, layout, design, table, integration=None, n_points=None,
                  adaptive=None, n_points_within=None, seed=0, num_threads=None, rule=None,
                  plans=None):
@@ -198,7 +200,6 @@ class ChainClusterEngine(NodesMixin, ChainEngine):
     def _bind_design(self, design):
         super()._bind_design(design)
         d = design
-        self.rows, self.stats, self.weight_u = None, self.tables.stats, self.weight
         self.const_cluster = np.add.reduceat(d.row_weight * d.const, d.indptr[:-1]) \
             if d.n_rows else np.zeros(0)
         cols = {e[2] for e in self.cplan.between_entries} - {"1"}
