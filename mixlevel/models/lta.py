@@ -359,9 +359,13 @@ def lta(data, items, k, *, id=None, time=None, family="binary", invariant=True,
 
     Notes
     -----
-    The current engine enumerates the K^T joint class patterns, so the cost
-    grows as K^T (a forward-backward path that is linear in T is being
-    wired in); keep K^T in the hundreds.
+    Chains (each wave's classes depending on the previous one or two, items
+    on their own wave's classes) run by forward-backward recursion
+    (:class:`~mixlevel.engine.chain.ChainEngine`; with ``cluster=``,
+    :class:`~mixlevel.engine.chain_cluster.ChainClusterEngine`), linear in T.
+    Structures that are not chains, random effects on the items, and small
+    two-level models (fewer than 27 joint patterns, where it is faster)
+    enumerate the K^T joint class patterns instead.
     """
     from ..api import _capture
     from ..pipeline import build_model
