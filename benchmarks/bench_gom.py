@@ -8,8 +8,15 @@ the points on panels half as wide); a failed check raises.  The machine is
 shared, so each result names its CPU seconds (all threads) beside the wall
 time.  The restricted 3-class GoM (eq. 35) and the FMA-GoM (eq. 38-41) of
 dentistry are timed too.
+
+The ICCS fit with 30 starts and the FMA-GoM run for many minutes today (the ICCS
+fit had not finished after 15 CPU minutes; the FMA-GoM of dentistry took 734 CPU s
+and fails its integration check), so they run only with
+``MIXLEVEL_BENCH_LARGE=1``, as the 1M-row GLMMs do: ``make bench`` stays short
+enough to regenerate the tables.
 """
 
+import os
 import time
 import warnings
 from pathlib import Path
@@ -20,6 +27,7 @@ from _harness import make_result
 import mixlevel as ml
 
 DATA = Path("/work/shared/data")
+LARGE = os.environ.get("MIXLEVEL_BENCH_LARGE", "").strip().lower() in {"1", "true", "yes"}
 ICCS_ITEMS = ["obey", "rights", "local", "work", "envir", "vote", "history", "respect",
               "news", "protest", "discuss", "party"]
 
@@ -38,8 +46,12 @@ def _fit(model, **kw):
 def bench_gom_dentistry():
     d = pd.read_csv(DATA / "dentistry.csv")
     out = []
-    for label, kw in (("GoM K=2", {}), ("restricted GoM K=3", {"classes": 3}),
-                      ("FMA-GoM K=2", {"factor": True})):
+    cases = [("GoM K=2", {}), ("restricted GoM K=3", {"classes": 3})]
+    if LARGE:
+        cases.append(("FMA-GoM K=2", {"factor": True}))
+    else:
+        print("  skipped FMA-GoM dentistry: long benchmark, set MIXLEVEL_BENCH_LARGE=1")
+    for label, kw in cases:
         model = ml.GoM([f"V{i}" for i in range(1, 6)], d, weights="freq",
                        **({"classes": 2} | kw))
         seconds, cpu, res = _fit(model)
@@ -52,6 +64,9 @@ def bench_gom_dentistry():
 
 
 def bench_gom_iccs_bulgaria():
+    if not LARGE:
+        print("  skipped GoM ICCS Bulgaria, 30 starts: long benchmark, set MIXLEVEL_BENCH_LARGE=1")
+        return []
     df = pd.read_csv(DATA / "iccs2016.csv")
     bg = df[df["COUNTRY"] == "BGR"].dropna(subset=ICCS_ITEMS)
     model = ml.GoM(ICCS_ITEMS, bg, classes=2)
