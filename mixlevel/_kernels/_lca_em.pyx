@@ -177,6 +177,12 @@ cdef void mstep(const double[:, ::1] E, const double[::1] cnt,
             logprior[c] = logprior[c] + log(group_share[g, cpat[c, v]] / tot)
 
 
+cdef inline void _copy2(double[:, ::1] dst, double[:, ::1] src) noexcept nogil:
+    """dst[...] = src for two C-contiguous arrays of one shape (empty arrays too)."""
+    if src.shape[0] * src.shape[1]:
+        memcpy(&dst[0, 0], &src[0, 0], src.shape[0] * src.shape[1] * sizeof(double))
+
+
 def lca_em(double[:, ::1] logT, double[::1] logprior,
            const int64_t[::1] indptr, const int64_t[::1] sidx, const double[::1] sval,
            const double[::1] weight, const int64_t[::1] item_start,
@@ -221,28 +227,20 @@ def lca_em(double[:, ::1] logT, double[::1] logprior,
             status = 3
             maxiter = 0
         while it < maxiter:
-            memcpy(&keepT[0, 0], &logT[0, 0], S * C * sizeof(double))
+            _copy2(keepT, logT)
             memcpy(&keepP[0], &logprior[0], C * sizeof(double))
-            if pool_share.shape[0] * pool_share.shape[1]:
-                memcpy(&keep_pool[0, 0], &pool_share[0, 0],
-                       pool_share.shape[0] * pool_share.shape[1] * sizeof(double))
-            if group_share.shape[0] * group_share.shape[1]:
-                memcpy(&keep_group[0, 0], &group_share[0, 0],
-                       group_share.shape[0] * group_share.shape[1] * sizeof(double))
+            _copy2(keep_pool, pool_share)
+            _copy2(keep_group, group_share)
             mstep(E, cnt, item_start, item_upper, pool_of, pool_share, cpat, kv, group_of,
                   group_share, done, logT, logprior)
             ll_new = estep(indptr, sidx, sval, weight, logT, logprior, E, cnt, lp) + ll_const
             trace[it] = ll_new
             it = it + 1
             if not isfinite(ll_new):  # keep the last finite iterate
-                memcpy(&logT[0, 0], &keepT[0, 0], S * C * sizeof(double))
+                _copy2(logT, keepT)
                 memcpy(&logprior[0], &keepP[0], C * sizeof(double))
-                if pool_share.shape[0] * pool_share.shape[1]:
-                    memcpy(&pool_share[0, 0], &keep_pool[0, 0],
-                           pool_share.shape[0] * pool_share.shape[1] * sizeof(double))
-                if group_share.shape[0] * group_share.shape[1]:
-                    memcpy(&group_share[0, 0], &keep_group[0, 0],
-                           group_share.shape[0] * group_share.shape[1] * sizeof(double))
+                _copy2(pool_share, keep_pool)
+                _copy2(group_share, keep_group)
                 status = 2
                 break
             gain = ll_new - ll
